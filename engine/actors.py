@@ -1,0 +1,117 @@
+"""The registry of actors the resolution names, and how a user's name for one becomes its id.
+
+Scenario files may name an actor as the resolution does ("Secretary-General", "Coordination des Mouvements
+de l'Azawad"), by an alias ("CMA", "SG") or by its short id (``coordination``), in any case. The registry is
+data (``rules/actors.yaml``); this module only validates it and resolves names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ACTOR_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Actor(BaseModel):
+    """One actor: a short id, the name the resolution uses, aliases, and the groups it belongs to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ACTOR_ID)
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = Field(default=(), description="groups the actor belongs to, e.g. armed-group")
+    part_of: tuple[str, ...] = Field(default=(), description="ids of actors this one is a member of")
+    note: str | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _tags_are_ids(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        for tag in tags:
+            if not re.match(ACTOR_ID, tag):
+                raise ValueError(f"tag {tag!r} must be lower-case words joined by hyphens")
+        return tags
+
+
+def normalise(name: str) -> str:
+    """Case-, accent-, apostrophe- and spacing-insensitive form of a name."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("\u2019", "'").replace("\u2010", "-").replace("\u2013", "-")
+    return re.sub(r"[\s_]+", " ", stripped).strip().casefold()
+
+
+class ActorRegistry:
+    """Actors by id, with lookup by any of their names."""
+
+    def __init__(self, actors: Iterable[Actor]) -> None:
+        self.by_id: dict[str, Actor] = {}
+        self._names: dict[str, str] = {}
+        for actor in actors:
+            if actor.id in self.by_id:
+                raise ValueError(f"actor id {actor.id!r} is defined twice")
+            self.by_id[actor.id] = actor
+        for actor in self.by_id.values():
+            for name in (actor.id, actor.name, *actor.aliases):
+                key = normalise(name)
+                other = self._names.get(key)
+                if other is not None and other != actor.id:
+                    raise ValueError(f"the name {name!r} would mean both {other!r} and {actor.id!r}")
+                self._names[key] = actor.id
+            for parent in actor.part_of:
+                if parent not in self.by_id:
+                    raise ValueError(f"actor {actor.id!r} is part of {parent!r}, which is not defined")
+
+    def __contains__(self, actor_id: object) -> bool:
+        return actor_id in self.by_id
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def ids(self) -> list[str]:
+        return sorted(self.by_id)
+
+    def resolve(self, name: str) -> str:
+        """The id of the actor ``name`` designates; ``ValueError`` naming the nearest actor if none does."""
+        found = self._names.get(normalise(name))
+        if found is not None:
+            return found
+        raise ValueError(self.unknown_message(name))
+
+    def unknown_message(self, name: str) -> str:
+        close = difflib.get_close_matches(normalise(name), list(self._names), n=1, cutoff=0.5)
+        if close:
+            suggestion = self.by_id[self._names[close[0]]]
+            return f"unknown actor {name!r}; did you mean {suggestion.name!r} ({suggestion.id})?"
+        return f"unknown actor {name!r}; `obligations actors` lists the actors the resolution names"
+
+    def name_of(self, actor_id: str) -> str:
+        actor = self.by_id.get(actor_id)
+        return actor.name if actor else actor_id
+
+    def ancestors(self, actor_id: str) -> set[str]:
+        """Every actor ``actor_id`` is part of, directly or through others."""
+        seen: set[str] = set()
+        stack = list(self.by_id[actor_id].part_of)
+        while stack:
+            parent = stack.pop()
+            if parent not in seen:
+                seen.add(parent)
+                stack.extend(self.by_id[parent].part_of)
+        return seen
+
+    def members(self, group: str) -> list[str]:
+        """Actors in ``group``: those tagged with it, the actor of that id itself, and all actors part of it."""
+        out = []
+        for actor in self.by_id.values():
+            if actor.id == group or group in actor.tags or group in self.ancestors(actor.id):
+                out.append(actor.id)
+        return sorted(out)
+
+    def is_group(self, name: str) -> bool:
+        return name in self.by_id or any(name in actor.tags for actor in self.by_id.values())

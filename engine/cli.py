@@ -1,0 +1,109 @@
+"""The ``obligations`` command.
+
+    obligations run SCENARIO [--json] [--assume NAME=VALUE ...]   replay and print the findings
+    obligations check SCENARIO ...                                 validate only
+    obligations actors                                             the actors scenarios may name
+    obligations assumptions                                        the interpretations a scenario may override
+
+Bad input of any kind prints one line ``path:line: what is wrong`` on standard error and exits with status 2;
+nothing is printed on standard output then. An internal failure exits with status 3 and one line (set
+``OBLIGATIONS_DEBUG=1`` to see the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import EngineError, InputError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own errors: one line, exit 2
+        self.exit(EXIT_BAD_INPUT, f"obligations: {message} (see `obligations --help`)\n")
+
+
+def _assumption(text: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    name, raw = text.split("=", 1)
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.strip(), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="obligations", description="Replay scenarios against Security Council resolutions.")
+    parser.add_argument("--pack", default="res2364", help="bundled rule pack (default: res2364)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="replay a scenario and print its findings")
+    run.add_argument("scenario")
+    run.add_argument("--json", action="store_true", help="print the JSON document instead of a table")
+    run.add_argument("--assume", action="append", type=_assumption, default=[], metavar="NAME=VALUE",
+                     help='override an assumption, e.g. --assume \'quarterly_interval={"days": 90}\'')
+    check = sub.add_parser("check", help="validate scenario files without replaying them")
+    check.add_argument("scenarios", nargs="+")
+    sub.add_parser("actors", help="list the actors scenarios may name")
+    sub.add_parser("assumptions", help="list the assumptions and their defaults")
+    return parser
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    from .api import Engine
+
+    engine = Engine(args.pack)
+    if args.command == "run":
+        report = engine.run(args.scenario, assume=dict(args.assume))
+        from .report import render_table
+
+        _out(report.to_json() if args.json else render_table(report))
+    elif args.command == "check":
+        for path in args.scenarios:
+            scenario = engine.load(path)
+            _out(f"{path}: ok ({len(scenario.events)} events, {scenario.start} to {scenario.until})\n")
+    elif args.command == "actors":
+        for actor_id in engine.pack.actors.ids():
+            actor = engine.pack.actors.by_id[actor_id]
+            aliases = f"  (also: {', '.join(actor.aliases)})" if actor.aliases else ""
+            _out(f"{actor.id:32} {actor.name}{aliases}\n")
+    elif args.command == "assumptions":
+        for name, param in sorted(engine.pack.assumptions().items()):
+            value = param.value.model_dump(exclude_none=True) if hasattr(param.value, "model_dump") else param.value
+            _out(f"{name} = {json.dumps(value, default=str)}  (paragraph {engine.pack.parameter_paragraph[name]}: "
+                 f"\"{param.says}\")\n")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return dispatch(args)
+    except InputError as exc:
+        sys.stderr.write(exc.located().replace("\n", " ") + "\n")
+        return EXIT_BAD_INPUT
+    except (EngineError, Exception) as exc:  # never a traceback for the user
+        if os.environ.get("OBLIGATIONS_DEBUG"):
+            raise
+        message = str(exc).replace("\n", " ") or type(exc).__name__
+        sys.stderr.write(f"obligations: internal error: {message} (set OBLIGATIONS_DEBUG=1 for details)\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""Compiling a rule pack into a durable-rules ruleset.
+
+Every rule's ``when`` becomes one durable-rules rule whose conditions are the patterns (joined through
+``same_as``); every obligation's ``fulfilled_by`` becomes one more. What a match *does* stays on the Python
+side, in :class:`CompiledRule`, keyed by the durable-rules rule name: durable-rules only matches.
+
+Group tests (``member_of``) are expanded to the actors of the group, parameters to their values, actor names
+to ids, so the ruleset holds literals only. The result is checked against durable-rules' hard limits
+(DESIGN.md §2.8) before it is ever loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calendar import SECONDS_PER_DAY
+from .errors import RuleError
+from .pack import RulePack
+from .rulebook import ALIAS_REF, Constraint, Duration, Paragraph
+
+OPEN_TYPE = "__open__"  # the no-op fact every session fires first (DESIGN.md §2.1)
+MAX_RULES = 4096
+MAX_CONDITIONS = 16
+MAX_EXPRESSIONS = 32
+MAX_SIBLING_TESTS = 511
+
+
+@dataclass(frozen=True)
+class FieldRef:
+    """``alias.field`` in a rule: a value taken from a matched event."""
+
+    alias: str
+    field: str
+
+
+Value = FieldRef | str
+
+
+@dataclass(frozen=True)
+class CompiledEffect:
+    name: str  # eligibility | breach | grant | exercise | open | fulfil
+    target: str | None  # authorization or obligation id
+    subject: Value
+    incident: FieldRef | None = None
+    criterion: str | None = None
+    limit: str | None = None
+    figure: FieldRef | None = None
+    ceiling: int | None = None
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """What the runtime needs to act on a match of one durable-rules rule."""
+
+    name: str  # the durable-rules rule name
+    order: int  # position in the pack: matches are applied in this order
+    rule_id: str
+    paragraph: str
+    says: str
+    aliases: tuple[tuple[str, str], ...]  # (alias, event type) in pattern order
+    effects: tuple[CompiledEffect, ...]
+    within: Duration | None
+    explain: str
+
+
+@dataclass
+class CompiledPack:
+    pack: RulePack
+    ruleset: dict[str, Any]
+    rules: dict[str, CompiledRule]
+    types: frozenset[str]  # event types some rule looks at; others are never posted
+    retention: dict[str, int] = field(default_factory=dict)  # type -> seconds a joined fact must be kept
+
+
+def _value(raw: str, pack: RulePack, aliases: dict[str, str]) -> Value:
+    match = ALIAS_REF.match(raw)
+    if match and match.group(1) in aliases:
+        return FieldRef(match.group(1), match.group(2))
+    return pack.actor(raw)
+
+
+def _literal(value: Any, actor_field: bool, pack: RulePack) -> Any:
+    return pack.actor(str(value)) if actor_field else value
+
+
+def compile_constraint(name: str, constraint: Constraint, *, actor_field: bool, pack: RulePack) -> list[Any]:
+    """The durable-rules expressions (to be AND-ed) for one field test."""
+    out: list[Any] = []
+
+    def one_of(values: list[Any]) -> None:
+        values = sorted(set(values), key=str)
+        if len(values) == 1:
+            out.append({name: values[0]})
+        else:
+            out.append({"$or": [{name: v} for v in values]})
+
+    def none_of(values: list[Any]) -> None:
+        out.append({"$ex": {name: 1}})
+        out.extend({"$neq": {name: v}} for v in sorted(set(values), key=str))
+
+    if constraint.equals is not None:
+        out.append({name: _literal(constraint.equals, actor_field, pack)})
+    if constraint.in_ is not None:
+        one_of([_literal(v, actor_field, pack) for v in constraint.in_])
+    if constraint.member_of is not None:
+        one_of(pack.actors.members(constraint.member_of))
+    if constraint.not_in is not None:
+        none_of([_literal(v, actor_field, pack) for v in constraint.not_in])
+    if constraint.not_member_of is not None:
+        none_of(pack.actors.members(constraint.not_member_of))
+    for key, op in (("gt", "$gt"), ("gte", "$gte"), ("lt", "$lt"), ("lte", "$lte")):
+        bound = getattr(constraint, key)
+        if bound is not None:
+            out.append({op: {name: pack.number_of(bound)}})
+    if constraint.same_as is not None:
+        alias, other = constraint.same_as.split(".", 1)
+        out.append({name: {alias: other}})
+    if constraint.exists is True:
+        out.append({"$ex": {name: 1}})
+    elif constraint.exists is False:
+        out.append({"$nex": {name: 1}})
+    return out
+
+
+def _condition(event: str, where: dict[str, Constraint], pack: RulePack) -> tuple[Any, int]:
+    from .vocabulary import EVENT_TYPES
+
+    model = EVENT_TYPES[event]
+    exprs: list[Any] = [{"type": event}]
+    for name in sorted(where):
+        exprs.extend(compile_constraint(name, where[name], actor_field=name in model.actor_fields, pack=pack))
+    count = sum(len(e["$or"]) if "$or" in e else 1 for e in exprs)
+    return ({"$and": exprs} if len(exprs) > 1 else exprs[0]), count
+
+
+def max_seconds(duration: Duration) -> int:
+    """An upper bound in seconds (months count as 31 days): how long a fact must be kept for a join."""
+    days = duration.days if duration.days is not None else 0
+    if duration.weeks is not None:
+        days = 7 * duration.weeks
+    if duration.months is not None:
+        days = 31 * duration.months
+    return days * SECONDS_PER_DAY
+
+
+def compile_pack(pack: RulePack) -> CompiledPack:
+    """Compile ``pack`` to a durable-rules ruleset and its action table."""
+    ruleset: dict[str, Any] = {"open": {"all": [{"m": {"type": OPEN_TYPE}}]}}
+    rules: dict[str, CompiledRule] = {}
+    types: set[str] = set()
+    retention: dict[str, int] = {}
+    order = 0
+
+    def add(paragraph: Paragraph, rule_id: str, says: str, patterns: list[tuple[str, str, dict[str, Constraint]]],
+            effects: tuple[CompiledEffect, ...], within: Duration | None, explain: str) -> None:
+        nonlocal order
+        name = f"r{order}"
+        conditions = []
+        for alias, event, where in patterns:
+            condition, count = _condition(event, where, pack)
+            if count > MAX_EXPRESSIONS:
+                raise RuleError(f"rule {rule_id}: pattern {alias!r} compiles to {count} tests; durable-rules allows "
+                                f"{MAX_EXPRESSIONS}", path=pack.origins[paragraph.id].path,
+                                line=pack.origins[paragraph.id].line)
+            conditions.append({alias: condition})
+            types.add(event)
+        if len(patterns) > 1:
+            assert within is not None
+            keep = max_seconds(within)
+            for _, event, _ in patterns:
+                retention[event] = max(retention.get(event, 0), keep)
+        ruleset[name] = {"all": conditions}
+        rules[name] = CompiledRule(
+            name=name, order=order, rule_id=rule_id, paragraph=paragraph.id, says=says,
+            aliases=tuple((alias, event) for alias, event, _ in patterns), effects=effects, within=within,
+            explain=explain,
+        )
+        order += 1
+
+    for rule, paragraph in pack.rules:
+        aliases = {p.as_: p.event for p in rule.when}
+        effects = []
+        for effect in rule.then:
+            body = effect.body
+            ceiling = getattr(body, "ceiling", None)
+            incident = getattr(body, "incident", None)
+            figure = getattr(body, "figure", None)
+            effects.append(CompiledEffect(
+                name=effect.name,
+                target=getattr(body, "authorization", None) or getattr(body, "obligation", None),
+                subject=_value(body.subject, pack, aliases),
+                incident=_value(incident, pack, aliases) if incident else None,  # type: ignore[arg-type]
+                criterion=getattr(body, "criterion", None),
+                limit=getattr(body, "limit", None),
+                figure=_value(figure, pack, aliases) if figure else None,  # type: ignore[arg-type]
+                ceiling=pack.number_of(ceiling) if ceiling is not None else None,
+            ))
+        add(paragraph, rule.id, rule.says, [(p.as_, p.event, p.where) for p in rule.when], tuple(effects),
+            pack.duration_of(rule.within) if rule.within is not None else None, rule.explain)
+
+    for obligation_id, (obligation, paragraph) in pack.obligations.items():
+        by = obligation.fulfilled_by
+        effect = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject))
+        add(paragraph, f"{obligation_id}/fulfilled", obligation.says, [("act", by.event, by.where)], (effect,),
+            None, "{act.by} submitted a report on {act.at}.")
+
+    if len(ruleset) > MAX_RULES:
+        raise RuleError(f"the pack compiles to {len(ruleset)} rules; durable-rules allows {MAX_RULES}",
+                        path=f"rules/{pack.name}")
+    _check_sibling_tests(ruleset, pack)
+    return CompiledPack(pack=pack, ruleset=ruleset, rules=rules, types=frozenset(types), retention=retention)
+
+
+def _check_sibling_tests(ruleset: dict[str, Any], pack: RulePack) -> None:
+    tests: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("$and", "$or"):
+                    for item in value:
+                        walk(item)
+                else:
+                    tests.add(repr((key, value)))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for rule in ruleset.values():
+        for condition in rule["all"]:
+            for expr in condition.values():
+                walk(expr)
+    if len(tests) > MAX_SIBLING_TESTS:
+        raise RuleError(f"the pack compiles to {len(tests)} distinct tests; durable-rules breaks above "
+                        f"{MAX_SIBLING_TESTS} under one parent", path=f"rules/{pack.name}")

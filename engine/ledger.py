@@ -1,0 +1,147 @@
+"""Findings and their lifecycle.
+
+A finding is what a replay reports: an obligation, an authorization, an eligibility, a breach, or an act not
+covered by an authorization. Each has an id that is stable across runs, a status that moves only along the
+transitions below (DESIGN.md §4), the ids of the events that caused it, and a sentence that quotes the
+paragraph.
+
+=============  ============================================================
+kind           statuses
+=============  ============================================================
+obligation     active -> fulfilled | violated | expired | discharged
+authorization  granted -> exercised | lapsed
+eligibility    eligible
+breach         breach  (a limit was crossed: paragraph 16's ceilings)
+not_covered    not_covered  (an act that needed an authorization none gave:
+               paragraph 37's intervention without threat and request, or
+               after the mandate). Kept apart from ``breach`` because such
+               an act may rest on another legal basis; the resolution only
+               says paragraph 37 does not cover it.
+=============  ============================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class FindingKind(StrEnum):
+    OBLIGATION = "obligation"
+    AUTHORIZATION = "authorization"
+    ELIGIBILITY = "eligibility"
+    BREACH = "breach"
+    NOT_COVERED = "not_covered"
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    FULFILLED = "fulfilled"
+    VIOLATED = "violated"
+    EXPIRED = "expired"
+    DISCHARGED = "discharged"
+    GRANTED = "granted"
+    EXERCISED = "exercised"
+    LAPSED = "lapsed"
+    ELIGIBLE = "eligible"
+    BREACH = "breach"
+    NOT_COVERED = "not_covered"
+
+
+INITIAL: dict[FindingKind, Status] = {
+    FindingKind.OBLIGATION: Status.ACTIVE,
+    FindingKind.AUTHORIZATION: Status.GRANTED,
+    FindingKind.ELIGIBILITY: Status.ELIGIBLE,
+    FindingKind.BREACH: Status.BREACH,
+    FindingKind.NOT_COVERED: Status.NOT_COVERED,
+}
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.ACTIVE: frozenset({Status.FULFILLED, Status.VIOLATED, Status.EXPIRED, Status.DISCHARGED}),
+    Status.GRANTED: frozenset({Status.EXERCISED, Status.LAPSED}),
+}
+
+
+class LifecycleError(AssertionError):
+    """A status change the lifecycle does not allow: a bug in the engine, never a user's mistake."""
+
+
+@dataclass
+class Step:
+    """One change in a finding's life."""
+
+    tick: int
+    status: Status
+    event: str | None
+    note: str
+
+
+@dataclass
+class Finding:
+    id: str
+    paragraph: str
+    rule: str
+    kind: FindingKind
+    subject: str
+    status: Status
+    opened: int  # tick
+    explanation: str
+    due: date | None = None
+    closed: int | None = None
+    events: list[str] = field(default_factory=list)
+    criterion: str | None = None
+    incident: str | None = None
+    history: list[Step] = field(default_factory=list)
+    answered: bool = False  # an obligation some act has answered (in time or late)
+
+    def add_event(self, event_id: str | None) -> None:
+        if event_id is not None and event_id not in self.events:
+            self.events.append(event_id)
+
+    def move(self, status: Status, tick: int, *, event: str | None = None, note: str) -> None:
+        """Change status along an allowed transition, closing the finding."""
+        if status not in TRANSITIONS.get(self.status, frozenset()):
+            raise LifecycleError(f"finding {self.id}: {self.status} cannot become {status}")
+        if tick < self.opened:
+            raise LifecycleError(f"finding {self.id}: closed at tick {tick}, before it opened at {self.opened}")
+        self.status = status
+        self.closed = tick
+        self.add_event(event)
+        self.history.append(Step(tick, status, event, note))
+
+
+class Ledger:
+    """All findings of one replay, in the order they arose."""
+
+    def __init__(self) -> None:
+        self.findings: dict[str, Finding] = {}
+
+    def __contains__(self, finding_id: str) -> bool:
+        return finding_id in self.findings
+
+    def get(self, finding_id: str) -> Finding | None:
+        return self.findings.get(finding_id)
+
+    def open(self, *, id: str, paragraph: str, rule: str, kind: FindingKind, subject: str, tick: int,
+             explanation: str, events: list[str], due: date | None = None, criterion: str | None = None,
+             incident: str | None = None, note: str = "arose") -> Finding:
+        if id in self.findings:
+            raise LifecycleError(f"finding {id} opened twice")
+        finding = Finding(id=id, paragraph=paragraph, rule=rule, kind=kind, subject=subject,
+                          status=INITIAL[kind], opened=tick, explanation=explanation, due=due,
+                          criterion=criterion, incident=incident)
+        for event in events:
+            finding.add_event(event)
+        finding.history.append(Step(tick, finding.status, events[0] if events else None, note))
+        self.findings[id] = finding
+        return finding
+
+    def unanswered(self, rule: str, subject: str, tick: int) -> Finding | None:
+        """The oldest obligation of one definition and subject, open by ``tick``, that no act has answered."""
+        for finding in self.findings.values():
+            if (finding.rule == rule and finding.subject == subject and not finding.answered
+                    and finding.kind is FindingKind.OBLIGATION and finding.opened <= tick
+                    and finding.status in (Status.ACTIVE, Status.VIOLATED)):
+                return finding
+        return None

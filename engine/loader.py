@@ -1,0 +1,107 @@
+"""Finding and reading rule packs.
+
+The bundled packs live in the ``rules`` package and are read through :mod:`importlib.resources`, so they are
+found the same way from a source checkout, an editable install or an installed wheel, whatever the current
+directory. A pack is a folder with a ``resolution.yaml`` manifest, an actor registry and rule files.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .actors import Actor, ActorRegistry
+from .errors import RuleError
+from .pack import Origin, RulePack, check
+from .rulebook import Manifest, RuleFile
+from .sources import first_error, parse
+
+DEFAULT_PACK = "res2364"
+
+
+def bundled_packs() -> list[str]:
+    """Names of the rule packs shipped with the engine."""
+    root = resources.files("rules")
+    return sorted(item.name for item in root.iterdir() if item.is_dir() and (item / "resolution.yaml").is_file())
+
+
+def _read(node: Traversable, shown: str) -> str:
+    try:
+        return node.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleError("no such file", path=shown) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot read: {exc}", path=shown) from None
+
+
+def _parse_model(model: Any, node: Traversable, shown: str) -> tuple[Any, Any]:
+    data, lines = parse(_read(node, shown), path=shown)
+    try:
+        return model.model_validate(data), lines
+    except ValidationError as exc:
+        raise first_error(exc, path=shown, lines=lines, error_type=RuleError) from None
+
+
+def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
+    """Read and validate the pack in folder ``root`` (``shown_root`` is how paths appear in messages)."""
+    manifest, _ = _parse_model(Manifest, root / "resolution.yaml", f"{shown_root}/resolution.yaml")
+    text_node = root
+    for part in manifest.text.split("/"):
+        text_node = text_node.parent if part == ".." else text_node / part  # type: ignore[attr-defined]
+    resolution_text = _read(text_node, f"{shown_root}/{manifest.text}")
+
+    actors_path = f"{shown_root}/{manifest.actors}"
+    data, lines = parse(_read(root / manifest.actors, actors_path), path=actors_path)
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list) or set(data) != {"actors"}:
+        raise RuleError("an actor file holds one key, `actors`, with a list of actors", path=actors_path, line=1)
+    actors = []
+    for i, raw in enumerate(data["actors"]):
+        try:
+            actors.append(Actor.model_validate(raw))
+        except ValidationError as exc:
+            raise first_error(exc, path=actors_path, lines=lines, prefix=("actors", i), error_type=RuleError) from None
+    try:
+        registry = ActorRegistry(actors)
+    except ValueError as exc:
+        raise RuleError(str(exc), path=actors_path) from None
+
+    paragraphs = []
+    where: dict[str, Any] = {}
+    origins = {}
+    for file_name in manifest.files:
+        shown = f"{shown_root}/{file_name}"
+        rule_file, lines = _parse_model(RuleFile, root / file_name, shown)
+        for i, paragraph in enumerate(rule_file.paragraphs):
+            paragraphs.append(paragraph)
+            where.setdefault(paragraph.id, (shown, lines, ("paragraphs", i)))
+            origins.setdefault(paragraph.id, Origin(shown, lines.line_of(("paragraphs", i))))
+    pack = RulePack(
+        name=name,
+        manifest=manifest,
+        actors=registry,
+        resolution_text=resolution_text,
+        paragraphs=paragraphs,
+        origins=origins,
+    )
+    return check(pack, where)
+
+
+@functools.lru_cache(maxsize=8)
+def load_pack(name: str = DEFAULT_PACK) -> RulePack:
+    """A bundled rule pack by name (cached: packs are immutable once loaded)."""
+    available = bundled_packs()
+    if name not in available:
+        raise RuleError(f"no bundled rule pack {name!r}; available: {', '.join(available)}", path="rules")
+    return read_pack(resources.files("rules") / name, name=name, shown_root=f"rules/{name}")
+
+
+def load_pack_from(folder: Path) -> RulePack:
+    """A rule pack from a folder on disk (for people writing their own packs)."""
+    if not (folder / "resolution.yaml").is_file():
+        raise RuleError("not a rule pack: no resolution.yaml in this folder", path=str(folder))
+    return read_pack(folder, name=folder.name, shown_root=str(folder))

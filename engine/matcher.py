@@ -1,0 +1,147 @@
+"""The durable-rules wrapper: pattern matching, and nothing else.
+
+This module talks to durable-rules' C core (``durable_rules_engine``) directly, without ``durable.engine.Host``,
+because the Host is where every trap in DESIGN.md §2 lives:
+
+* no Host means no background timer threads and no wall clock: nothing runs except inside our calls;
+* "actions" are not Python callbacks: a match is returned to the caller as data, so an error while acting on
+  it is an ordinary Python exception in the caller, never a string swallowed into session state;
+* every occurrence is asserted as a *fact*, so it fires every rule it matches (events are consumed by the first
+  rule that fires; facts are not); the runtime retracts facts no rule can still need;
+* the engine assigns every message id and guarantees that the ids alive in a session have distinct 32-bit
+  FNV-1a hashes, which is all durable-rules compares;
+* one session is alive at a time (:class:`Matcher.session` refuses a second), it fires a no-op rule first so
+  that deleting it is safe, and it is always deleted at the end;
+* numbers are integers only (the C JSON parser rejects exponents).
+
+Going to the C core also removes most of the ~17 µs of Python binding per message (DESIGN.md §2.10).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import durable_rules_engine as _dre
+
+from .compiler import OPEN_TYPE
+from .errors import MatcherError
+
+_NOT_HANDLED = 1
+_OBSERVED = 2
+_ruleset_names = itertools.count(1)
+_session_ids = itertools.count(1)
+
+Match = tuple[str, dict[str, dict[str, Any]]]  # (durable rule name, {alias: message})
+
+
+def fnv1a_32(text: str) -> int:
+    """The 32-bit FNV-1a hash durable-rules uses to compare ids."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value ^= byte
+        value = (value * 16777619) & 0xFFFFFFFF
+    return value
+
+
+def _call(what: str, function: Any, *args: Any) -> Any:
+    try:
+        return function(*args)
+    except Exception as exc:  # the C core raises plain Exceptions with an error code
+        raise MatcherError(f"durable-rules failed in {what}: {exc}") from exc
+
+
+class Matcher:
+    """One ruleset loaded in durable-rules."""
+
+    def __init__(self, ruleset: dict[str, Any]) -> None:
+        self.name = f"obligations{next(_ruleset_names)}"
+        text = json.dumps(ruleset, ensure_ascii=False, sort_keys=True)
+        self._handle = _call("create_ruleset", _dre.create_ruleset, self.name, text)
+        self._live: Session | None = None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """The one live session of this matcher; deleted when the block ends, whatever happens in it."""
+        if self._live is not None:
+            raise MatcherError("a durable-rules session is already live in this process; replays run one at a time")
+        session = Session(self._handle, str(next(_session_ids)))
+        self._live = session
+        try:
+            session.open()
+            yield session
+        finally:
+            self._live = None
+            session.close()
+
+
+class Session:
+    """A durable-rules session: assert and retract facts, get back the matches they complete."""
+
+    def __init__(self, handle: int, sid: str) -> None:
+        self._handle = handle
+        self.sid = sid
+        self._ids = itertools.count(1)
+        self._hashes: set[int] = {fnv1a_32(f"sid-{sid}")}
+        self._opened = False
+        self.live_facts = 0
+
+    def _new_id(self) -> str:
+        while True:
+            candidate = str(next(self._ids))
+            digest = fnv1a_32(candidate)
+            if digest not in self._hashes:
+                self._hashes.add(digest)
+                return candidate
+
+    def open(self) -> None:
+        matches = self.assert_fact({"type": OPEN_TYPE})
+        if not any(name == "open" for name, _ in matches):
+            raise MatcherError("durable-rules did not fire the session's opening rule")
+        self._opened = True
+
+    def assert_fact(self, message: dict[str, Any]) -> list[Match]:
+        """Assert ``message`` (the engine sets its ``sid`` and ``id``); return every match it completes."""
+        message["sid"] = self.sid
+        message["id"] = self._new_id()
+        result = _call("assert_fact", _dre.assert_fact, self._handle, json.dumps(message, ensure_ascii=False))
+        self.live_facts += 1
+        if result[0] == _NOT_HANDLED:
+            return []
+        if result[0] == _OBSERVED:
+            raise MatcherError(f"durable-rules already holds a fact with id {message['id']!r}")
+        return self._drain(result[1])
+
+    def retract_fact(self, message: dict[str, Any]) -> None:
+        """Retract a fact asserted before; its id's hash becomes free again."""
+        result = _call("retract_fact", _dre.retract_fact, self._handle, json.dumps(message, ensure_ascii=False))
+        self.live_facts -= 1
+        self._hashes.discard(fnv1a_32(message["id"]))
+        if result[0] not in (0, _NOT_HANDLED):
+            raise MatcherError(f"durable-rules could not retract fact {message['id']!r} (code {result[0]})")
+        if result[0] == 0:
+            matches = self._drain(result[1])
+            if matches:
+                raise MatcherError("retracting a fact fired a rule; the compiled ruleset has no negations")
+
+    def _drain(self, state_handle: int) -> list[Match]:
+        matches: list[Match] = []
+        started = _call("start_action_for_state", _dre.start_action_for_state, self._handle, state_handle)
+        while started:
+            try:
+                payload = json.loads(started[1])
+                for rule_name, bound in payload.items():
+                    matches.append((rule_name, bound))
+            except Exception as exc:
+                _dre.abandon_action(self._handle, state_handle)
+                raise MatcherError(f"durable-rules returned a match that could not be read: {exc}") from exc
+            following = _call("complete_and_start_action", _dre.complete_and_start_action, self._handle, state_handle)
+            started = (None, following) if following else None
+        return matches
+
+    def close(self) -> None:
+        if self._opened:
+            _call("delete_state", _dre.delete_state, self._handle, self.sid)

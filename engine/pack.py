@@ -1,0 +1,346 @@
+"""The rule pack: all rule files of a resolution, cross-checked, with lookups the compiler and runtime use.
+
+Validation of single files is the models' job (:mod:`engine.rulebook`); this module checks what spans files
+and the text: that every quotation is the resolution's own words, that every name a rule uses (parameter,
+window, obligation, authorization, actor, event type, field, alias) exists, and that values have the right
+type. It also applies assumption overrides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from string import Formatter
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .actors import ActorRegistry
+from .errors import RuleError
+from .rulebook import (
+    ALIAS_REF,
+    Authorization,
+    Constraint,
+    DateValue,
+    Duration,
+    DurationValue,
+    Manifest,
+    NumberValue,
+    Obligation,
+    Paragraph,
+    Parameter,
+    ParamRef,
+    Pattern,
+    Rule,
+    Window,
+)
+from .vocabulary import EVENT_TYPES, fields_of, value_kind
+
+
+def normalise_text(text: str) -> str:
+    """The form in which quotations are compared with the resolution: no emphasis marks, single spaces."""
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of the pack was written."""
+
+    path: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Located:
+    paragraph: Paragraph
+    origin: Origin
+
+
+@dataclass
+class RulePack:
+    """A validated rule pack."""
+
+    name: str
+    manifest: Manifest
+    actors: ActorRegistry
+    resolution_text: str
+    paragraphs: list[Paragraph]
+    origins: dict[str, Origin]  # paragraph id -> where it is written
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    parameter_paragraph: dict[str, str] = field(default_factory=dict)
+    overridden: dict[str, Any] = field(default_factory=dict)
+
+    # ---- lookups -------------------------------------------------------------------------------------------
+    @property
+    def adopted(self) -> date:
+        return self.manifest.adopted
+
+    def paragraph(self, paragraph_id: str) -> Paragraph:
+        for paragraph in self.paragraphs:
+            if paragraph.id == paragraph_id:
+                return paragraph
+        raise KeyError(paragraph_id)
+
+    @property
+    def rules(self) -> list[tuple[Rule, Paragraph]]:
+        return [(rule, p) for p in self.paragraphs for rule in p.rules]
+
+    @property
+    def windows(self) -> dict[str, tuple[Window, Paragraph]]:
+        return {w.id: (w, p) for p in self.paragraphs for w in p.windows}
+
+    @property
+    def obligations(self) -> dict[str, tuple[Obligation, Paragraph]]:
+        return {o.id: (o, p) for p in self.paragraphs for o in p.obligations}
+
+    @property
+    def authorizations(self) -> dict[str, tuple[Authorization, Paragraph]]:
+        return {a.id: (a, p) for p in self.paragraphs for a in p.authorizations}
+
+    def assumptions(self) -> dict[str, Parameter]:
+        return {name: p for name, p in self.parameters.items() if p.assumption is not None}
+
+    # ---- values ----------------------------------------------------------------------------------------------
+    def param(self, name: str) -> date | int | Duration:
+        if name == "adoption":
+            return self.adopted
+        return self.parameters[name].value
+
+    def date_of(self, value: DateValue) -> date:
+        result = self.param(value.param) if isinstance(value, ParamRef) else value
+        assert isinstance(result, date)
+        return result
+
+    def duration_of(self, value: DurationValue) -> Duration:
+        result = self.param(value.param) if isinstance(value, ParamRef) else value
+        assert isinstance(result, Duration)
+        return result
+
+    def number_of(self, value: NumberValue) -> int:
+        result = self.param(value.param) if isinstance(value, ParamRef) else value
+        assert isinstance(result, int) and not isinstance(result, bool)
+        return result
+
+    def actor(self, name: str) -> str:
+        return self.actors.resolve(name)
+
+    def window_days(self, window_id: str) -> tuple[date, date]:
+        window, _ = self.windows[window_id]
+        return self.date_of(window.from_), self.date_of(window.through)
+
+    # ---- assumptions -----------------------------------------------------------------------------------------
+    def with_assumptions(self, overrides: dict[str, Any], *, path: str = "<assumptions>",
+                         lines: dict[str, int | None] | None = None) -> RulePack:
+        """A copy of the pack with some assumptions' values replaced; each value is checked like the default."""
+        if not overrides:
+            return self
+        params = dict(self.parameters)
+        applied = dict(self.overridden)
+        for name, raw in sorted(overrides.items()):
+            line = (lines or {}).get(name)
+            if name not in params:
+                known = ", ".join(sorted(self.assumptions())) or "none"
+                raise RuleError(f"unknown assumption {name!r}; the assumptions are: {known}", path=path, line=line)
+            current = params[name]
+            if current.assumption is None:
+                raise RuleError(f"{name!r} is fixed by the text ({current.says!r}), not an assumption",
+                                path=path, line=line)
+            adapter: TypeAdapter[Any] = TypeAdapter(type(current.value))
+            try:
+                value = adapter.validate_python(raw)
+            except ValidationError as exc:
+                err = exc.errors(include_url=False)[0]
+                raise RuleError(f"assumption {name!r}: {err['msg']} (got {raw!r})", path=path, line=line) from None
+            params[name] = current.model_copy(update={"value": value})
+            applied[name] = raw
+        return replace(self, parameters=params, overridden=applied)
+
+
+# ---- cross-checks --------------------------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, pack: RulePack, lines: dict[str, Any]) -> None:
+        self.pack = pack
+        self.lines = lines  # paragraph id -> (path, LineMap, loc prefix)
+        self.text = normalise_text(pack.resolution_text)
+
+    def fail(self, paragraph: Paragraph, loc: tuple[Any, ...], message: str) -> RuleError:
+        path, line_map, prefix = self.lines[paragraph.id]
+        return RuleError(f"paragraph {paragraph.id}: {message}", path=path, line=line_map.line_of((*prefix, *loc)))
+
+    def run(self) -> None:
+        seen: set[str] = set()
+        names = {"adoption": ("date", "")}
+        for paragraph in self.pack.paragraphs:
+            if paragraph.id in seen:
+                raise self.fail(paragraph, ("id",), "is defined twice")
+            seen.add(paragraph.id)
+            if normalise_text(paragraph.text) not in self.text:
+                raise self.fail(paragraph, ("text",), "the text is not the resolution's own words (check for typos)")
+            for name, parameter in paragraph.parameters.items():
+                if name in names:
+                    raise self.fail(paragraph, ("parameters", name), f"parameter {name!r} is defined twice")
+                names[name] = (type(parameter.value).__name__, paragraph.id)
+                self.quote(paragraph, ("parameters", name, "says"), parameter.says)
+                self.pack.parameters[name] = parameter
+                self.pack.parameter_paragraph[name] = paragraph.id
+            for i, actor in enumerate(paragraph.addressees):
+                self.actor(paragraph, ("addressees", i), actor)
+        ids: dict[str, set[str]] = {"window": set(), "obligation": set(), "authorization": set(), "rule": set()}
+        for paragraph in self.pack.paragraphs:
+            for kind, items in (("window", paragraph.windows), ("obligation", paragraph.obligations),
+                                ("authorization", paragraph.authorizations), ("rule", paragraph.rules)):
+                for i, item in enumerate(items):
+                    if item.id in ids[kind]:
+                        raise self.fail(paragraph, (f"{kind}s", i, "id"), f"{kind} {item.id!r} is defined twice")
+                    ids[kind].add(item.id)
+                    self.quote(paragraph, (f"{kind}s", i, "says"), item.says)
+        for paragraph in self.pack.paragraphs:
+            self.paragraph(paragraph, ids)
+
+    def quote(self, paragraph: Paragraph, loc: tuple[Any, ...], words: str) -> None:
+        if normalise_text(words) not in normalise_text(paragraph.text):
+            raise self.fail(paragraph, loc, f"{words!r} is not a quotation from the paragraph's text")
+
+    def actor(self, paragraph: Paragraph, loc: tuple[Any, ...], name: str) -> str:
+        try:
+            return self.pack.actor(name)
+        except ValueError as exc:
+            raise self.fail(paragraph, loc, str(exc)) from None
+
+    def param(self, paragraph: Paragraph, loc: tuple[Any, ...], value: Any, want: type) -> None:
+        if isinstance(value, ParamRef):
+            if value.param == "adoption":
+                ok = want is date
+            elif value.param not in self.pack.parameters:
+                raise self.fail(paragraph, loc, f"unknown parameter {value.param!r}")
+            else:
+                ok = isinstance(self.pack.parameters[value.param].value, want)
+            if not ok:
+                raise self.fail(paragraph, loc, f"parameter {value.param!r} is not a {want.__name__.lower()}")
+
+    def paragraph(self, paragraph: Paragraph, ids: dict[str, set[str]]) -> None:
+        for i, window in enumerate(paragraph.windows):
+            self.param(paragraph, ("windows", i, "from"), window.from_, date)
+            self.param(paragraph, ("windows", i, "through"), window.through, date)
+        for i, obligation in enumerate(paragraph.obligations):
+            loc = ("obligations", i)
+            self.actor(paragraph, (*loc, "subject"), obligation.subject)
+            if obligation.schedule is not None:
+                s = obligation.schedule
+                self.param(paragraph, (*loc, "schedule", "from"), s.from_, date)
+                for key in ("within", "every"):
+                    self.param(paragraph, (*loc, "schedule", key), getattr(s, key), Duration)
+                self.param(paragraph, (*loc, "schedule", "through"), s.through, date)
+            if obligation.due is not None:
+                d = obligation.due
+                self.param(paragraph, (*loc, "due", "within"), d.within, Duration)
+                if d.aligned_with is not None:
+                    target = self.pack.obligations.get(d.aligned_with)
+                    if target is None or target[0].schedule is None:
+                        raise self.fail(paragraph, (*loc, "due", "aligned_with"),
+                                        f"{d.aligned_with!r} is not a scheduled obligation")
+                if d.window is not None and d.window not in ids["window"]:
+                    raise self.fail(paragraph, (*loc, "due", "window"), f"unknown window {d.window!r}")
+            if obligation.once_per not in (None, "period"):
+                raise self.fail(paragraph, (*loc, "once_per"), "`once_per` can only be 'period'")
+            self.where(paragraph, (*loc, "fulfilled_by"), obligation.fulfilled_by.event,
+                       obligation.fulfilled_by.where, {})
+        for i, authorization in enumerate(paragraph.authorizations):
+            loc = ("authorizations", i)
+            self.actor(paragraph, (*loc, "subject"), authorization.subject)
+            if authorization.window not in ids["window"]:
+                raise self.fail(paragraph, (*loc, "window"), f"unknown window {authorization.window!r}")
+            if authorization.reported_by is not None:
+                target = self.pack.obligations.get(authorization.reported_by)
+                if target is None or target[0].due is None:
+                    raise self.fail(paragraph, (*loc, "reported_by"),
+                                    f"{authorization.reported_by!r} is not an obligation opened by events")
+        for i, rule in enumerate(paragraph.rules):
+            self.rule(paragraph, ("rules", i), rule, ids)
+
+    def rule(self, paragraph: Paragraph, loc: tuple[Any, ...], rule: Rule, ids: dict[str, set[str]]) -> None:
+        if not (rule.id == paragraph.id or rule.id.startswith((paragraph.id + "/", paragraph.id + "("))):
+            raise self.fail(paragraph, (*loc, "id"), f"rule id {rule.id!r} must be {paragraph.id!r} or start with "
+                            f"'{paragraph.id}/' or '{paragraph.id}('")
+        aliases: dict[str, str] = {}
+        for j, pattern in enumerate(rule.when):
+            self.pattern(paragraph, (*loc, "when", j), pattern, aliases)
+            aliases[pattern.as_] = pattern.event
+        self.param(paragraph, (*loc, "within"), rule.within, Duration)
+        for j, effect in enumerate(rule.then):
+            body = effect.body
+            eloc = (*loc, "then", j, effect.name)
+            for key in ("subject", "incident", "figure"):
+                value = getattr(body, key, None)
+                if value is not None:
+                    self.reference(paragraph, (*eloc, key), value, aliases, allow_literal=(key == "subject"))
+            if getattr(body, "ceiling", None) is not None:
+                self.param(paragraph, (*eloc, "ceiling"), body.ceiling, int)
+            for kind in ("authorization", "obligation"):
+                target = getattr(body, kind, None)
+                if target is not None and target not in ids[kind]:
+                    raise self.fail(paragraph, (*eloc, kind), f"unknown {kind} {target!r}")
+        for _, placeholder, _, _ in Formatter().parse(rule.explain):
+            if placeholder is not None:
+                self.reference(paragraph, (*loc, "explain"), placeholder, aliases, allow_literal=False)
+
+    def reference(self, paragraph: Paragraph, loc: tuple[Any, ...], value: str, aliases: dict[str, str], *,
+                  allow_literal: bool) -> None:
+        match = ALIAS_REF.match(value)
+        if match and match.group(1) in aliases:
+            event_type = aliases[match.group(1)]
+            if match.group(2) not in fields_of(event_type):
+                raise self.fail(paragraph, loc, f"a {event_type} event has no field {match.group(2)!r}")
+            return
+        if not allow_literal:
+            raise self.fail(paragraph, loc, f"{value!r} is not alias.field of one of {sorted(aliases)}")
+        self.actor(paragraph, loc, value)
+
+    def pattern(self, paragraph: Paragraph, loc: tuple[Any, ...], pattern: Pattern, aliases: dict[str, str]) -> None:
+        self.where(paragraph, loc, pattern.event, pattern.where, aliases)
+
+    def where(self, paragraph: Paragraph, loc: tuple[Any, ...], event: str, where: dict[str, Constraint],
+              aliases: dict[str, str]) -> None:
+        if event not in EVENT_TYPES:
+            raise self.fail(paragraph, (*loc, "event"), f"unknown event type {event!r}; known: {sorted(EVENT_TYPES)}")
+        for name, constraint in where.items():
+            cloc = (*loc, "where", name)
+            if name not in fields_of(event) or name in ("type", "at", "note", "id"):
+                raise self.fail(paragraph, cloc, f"a {event} event has no field {name!r} that rules can test")
+            kind = value_kind(event, name)
+            for key in ("equals", "in_", "not_in"):
+                values = getattr(constraint, key)
+                if values is None:
+                    continue
+                for value in values if isinstance(values, list) else [values]:
+                    if kind == "actor":
+                        self.actor(paragraph, cloc, str(value))
+            for key in ("member_of", "not_member_of"):
+                group = getattr(constraint, key)
+                if group is not None:
+                    if kind != "actor":
+                        raise self.fail(paragraph, cloc, f"`{key}` applies to actor fields only")
+                    if not self.pack.actors.is_group(group):
+                        raise self.fail(paragraph, cloc, f"no actor or tag is called {group!r}")
+            for key in ("gt", "gte", "lt", "lte"):
+                bound = getattr(constraint, key)
+                if bound is not None:
+                    if kind != "number":
+                        raise self.fail(paragraph, cloc, f"`{key}` applies to numeric fields only")
+                    self.param(paragraph, cloc, bound, int)
+            if constraint.same_as is not None:
+                match = ALIAS_REF.match(constraint.same_as)
+                assert match is not None
+                if match.group(1) not in aliases:
+                    raise self.fail(paragraph, cloc, f"`same_as` must name an earlier pattern; known: {sorted(aliases)}")
+                if match.group(2) not in fields_of(aliases[match.group(1)]):
+                    raise self.fail(paragraph, cloc, f"a {aliases[match.group(1)]} event has no field {match.group(2)!r}")
+
+
+def check(pack: RulePack, lines: dict[str, Any]) -> RulePack:
+    """Cross-check a freshly read pack (fills its parameter table); raise :class:`RuleError` on the first fault."""
+    _Checker(pack, lines).run()
+    return pack

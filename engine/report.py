@@ -1,0 +1,157 @@
+"""What a replay reports, and its two renderings: a readable table and the JSON contract.
+
+JSON contract (additive changes only): a top-level object with ``scenario``, ``resolution``, ``start``,
+``until``, ``assumptions`` and ``findings``; each finding has ``id``, ``paragraph``, ``rule``, ``kind``,
+``subject``, ``status``, ``opened`` and ``closed`` (ISO 8601 UTC instants, ``closed`` null while open),
+``due`` (an ISO date, the last day in time, or null), ``events`` (ids of the events that caused or closed it),
+``criterion`` (paragraph 4's letter, else null), ``incident`` (or null) and ``explanation`` (a sentence that
+quotes the paragraph). Findings are ordered by opening instant, then by the paragraph's place in the
+resolution, then by id. Output is byte-identical for identical inputs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .calendar import Clock, human_instant, iso_instant
+from .ledger import Finding, Ledger
+from .pack import RulePack
+from .scenario import Scenario
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as reported (instants as ISO text)."""
+
+    id: str
+    paragraph: str
+    rule: str
+    kind: str
+    subject: str
+    status: str
+    opened: str
+    due: str | None
+    closed: str | None
+    events: tuple[str, ...]
+    criterion: str | None
+    incident: str | None
+    explanation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "paragraph": self.paragraph, "rule": self.rule, "kind": self.kind,
+            "subject": self.subject, "status": self.status, "opened": self.opened, "due": self.due,
+            "closed": self.closed, "events": list(self.events), "criterion": self.criterion,
+            "incident": self.incident, "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The findings of one replay, with what produced them."""
+
+    scenario: str
+    resolution: str
+    start: str
+    until: str
+    assumptions: dict[str, Any]
+    events: int
+    findings: tuple[FindingView, ...]
+    stats: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "scenario": self.scenario,
+            "resolution": self.resolution,
+            "start": self.start,
+            "until": self.until,
+            "assumptions": self.assumptions,
+            "event_count": self.events,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def by_id(self, finding_id: str) -> FindingView | None:
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+
+def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Clock, stats: dict[str, int]) -> Report:
+    order = {p.id: i for i, p in enumerate(pack.paragraphs)}
+
+    def view(f: Finding) -> FindingView:
+        return FindingView(
+            id=f.id, paragraph=f.paragraph, rule=f.rule, kind=str(f.kind), subject=f.subject, status=str(f.status),
+            opened=iso_instant(clock.moment(f.opened)), due=f.due.isoformat() if f.due else None,
+            closed=iso_instant(clock.moment(f.closed)) if f.closed is not None else None,
+            events=tuple(f.events), criterion=f.criterion, incident=f.incident, explanation=f.explanation,
+        )
+
+    findings = sorted(ledger.findings.values(), key=lambda f: (f.opened, order.get(f.paragraph, 10_000), f.id))
+    assumptions = {
+        name: {
+            "value": _plain(param.value),
+            "overridden": name in pack.overridden,
+            "paragraph": pack.parameter_paragraph[name],
+            "says": param.says,
+        }
+        for name, param in sorted(pack.assumptions().items())
+    }
+    return Report(scenario=scenario.name, resolution=pack.manifest.resolution, start=scenario.start.isoformat(),
+                  until=scenario.until.isoformat(), assumptions=assumptions, events=len(scenario.events),
+                  findings=tuple(view(f) for f in findings), stats=stats)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(exclude_none=True)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+COLUMNS = ("id", "¶", "kind", "subject", "status", "opened", "due", "closed", "events")
+
+
+def render_table(report: Report) -> str:
+    """The findings as an aligned text table, followed by their explanations."""
+    lines = [
+        f"Scenario: {report.scenario}",
+        f"Resolution {report.resolution}, replayed {report.start} to {report.until}: "
+        f"{report.events} event{'s' if report.events != 1 else ''}, "
+        f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}",
+    ]
+    overridden = [f"{k}={json.dumps(v['value'])}" for k, v in report.assumptions.items() if v["overridden"]]
+    if overridden:
+        lines.append("Assumptions overridden: " + ", ".join(overridden))
+    lines.append("")
+    if not report.findings:
+        lines.append("No provision was engaged.")
+        return "\n".join(lines) + "\n"
+    rows = []
+    for f in report.findings:
+        kind = f.kind + (f" ({f.criterion})" if f.criterion else "")
+        rows.append((f.id, f.paragraph, kind, f.subject, f.status, _short(f.opened), f.due or "-",
+                     _short(f.closed) if f.closed else "-", ",".join(f.events) or "-"))
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(COLUMNS)]
+    widths[-1] = len(COLUMNS[-1])
+    lines.append("  ".join(h.upper().ljust(w) for h, w in zip(COLUMNS, widths, strict=True)).rstrip())
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    lines.append("")
+    lines.append("Why:")
+    for f in report.findings:
+        lines.append(f"  {f.id}: {f.explanation}")
+    return "\n".join(lines) + "\n"
+
+
+def _short(instant: str) -> str:
+    from datetime import datetime
+
+    return human_instant(datetime.fromisoformat(instant.replace("Z", "+00:00")))

@@ -1,0 +1,446 @@
+"""The replay: a SimPy clock feeds a scenario's events to the matcher and keeps every deadline and window.
+
+SimPy owns all time. Processes (each takes ``env`` first):
+
+* :func:`feed` — delivers the scenario's events at their instants, in the scenario's processing order;
+* :func:`scheduled_obligation` — opens each period of a scheduled duty (paragraphs 47 and 48) and starts its
+  deadline;
+* :func:`deadline` — at an obligation's limit, an obligation still active is violated;
+* :func:`window_end` — at the end of its window (paragraph 15's mandate), an authorization still only granted
+  lapses;
+* :func:`forget` — retracts, once no join can still use them, the facts kept for joins (DESIGN.md §2.9: memory
+  follows open matters, not the length of the scenario).
+
+Time is integer ticks (seconds since the adoption) in half-steps (see :mod:`engine.calendar`): at each instant,
+deadlines and window ends settle before that instant's events are seen. durable-rules only matches; what a
+match does is applied here, to the :class:`~engine.ledger.Ledger`, in a fixed order (the pack's rule order,
+then the matched events' ids).
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from string import Formatter
+from typing import Any
+
+import simpy
+
+from .calendar import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
+from .compiler import CompiledEffect, CompiledPack, CompiledRule, FieldRef, Value
+from .errors import EngineError
+from .ledger import Finding, FindingKind, Ledger, Status, Step
+from .matcher import Matcher, Session
+from .pack import RulePack
+from .rulebook import Authorization, Obligation
+from .scenario import Scenario
+from .schedules import Period, add, period_containing, periods
+from .vocabulary import Event
+
+Process = Generator[simpy.Event, Any, None]
+
+
+@dataclass
+class Replay:
+    """The state of one replay."""
+
+    compiled: CompiledPack
+    scenario: Scenario
+    clock: Clock
+    env: simpy.Environment
+    session: Session
+    ledger: Ledger
+    end_tick: int
+
+    def __post_init__(self) -> None:
+        self.live: dict[str, tuple[Event, dict[str, Any]]] = {}
+        self.pending: dict[str, collections.deque[tuple[int, dict[str, Any]]]] = {}
+        self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
+        self.peak_live_facts = 0
+
+    @property
+    def pack(self) -> RulePack:
+        return self.compiled.pack
+
+    def now_tick(self) -> int:
+        return Clock.tick_of(self.env.now)
+
+    # ---- events ----------------------------------------------------------------------------------------------
+    def observe(self, event: Event) -> None:
+        """One scenario event: assert it, act on every match, then keep or retract the fact."""
+        if event.type not in self.compiled.types:
+            return
+        message = message_of(event, self.clock)
+        matches = self.session.assert_fact(message)
+        self.live[message["id"]] = (event, message)
+        self.peak_live_facts = max(self.peak_live_facts, len(self.live))
+        bound_matches = []
+        for rule_name, bound in matches:
+            rule = self.compiled.rules.get(rule_name)
+            if rule is None:
+                continue
+            events = {alias: self.live[msg["id"]][0] for alias, msg in bound.items()}
+            bound_matches.append((rule.order, tuple(events[a].id or "" for a, _ in rule.aliases), rule, events))
+        for _, _, rule, events in sorted(bound_matches, key=lambda item: (item[0], item[1])):
+            if self.within(rule, events):
+                self.apply(rule, events)
+        keep = self.compiled.retention.get(event.type)
+        if keep is None:
+            self.retract(message)
+        else:
+            queue = self.pending.get(event.type)
+            if queue is None:
+                queue = self.pending[event.type] = collections.deque()
+                self.env.process(forget(self.env, self, event.type))
+            queue.append((message["t"] + keep + 1, message))
+            waiter = self.waiting.pop(event.type, None)
+            if waiter is not None:
+                waiter.succeed()
+
+    def retract(self, message: dict[str, Any]) -> None:
+        self.session.retract_fact(message)
+        del self.live[message["id"]]
+
+    def within(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
+        if rule.within is None or len(events) < 2:
+            return True
+        moments = sorted(e.at for e in events.values())
+        earliest, latest = moments[0], moments[-1]
+        limit = datetime.combine(add(earliest.date(), rule.within), earliest.timetz())
+        return latest <= limit
+
+    # ---- effects ---------------------------------------------------------------------------------------------
+    def apply(self, rule: CompiledRule, events: dict[str, Event]) -> None:
+        for effect in rule.effects:
+            subject = resolve(effect.subject, events)
+            if subject is None:
+                continue
+            handler = getattr(self, f"do_{effect.name}")
+            handler(rule, effect, subject, events)
+
+    def explain(self, rule: CompiledRule, events: dict[str, Event]) -> str:
+        return f'Paragraph {rule.paragraph}: "{rule.says}". {fill(rule.explain, events, self.pack)}'
+
+    def trigger(self, events: dict[str, Event]) -> Event:
+        """The event that completed the match (the latest in processing order)."""
+        from .scenario import sort_key
+
+        return max(events.values(), key=sort_key)
+
+    def event_ids(self, events: dict[str, Event]) -> list[str]:
+        from .scenario import sort_key
+
+        return [e.id for e in sorted(events.values(), key=sort_key) if e.id is not None]
+
+    def do_eligibility(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
+                       events: dict[str, Event]) -> None:
+        finding_id = f"{rule.paragraph}({effect.criterion}):{subject}"
+        existing = self.ledger.get(finding_id)
+        if existing is not None:
+            for event_id in self.event_ids(events):
+                existing.add_event(event_id)
+            return
+        self.ledger.open(
+            id=finding_id, paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.ELIGIBILITY,
+            subject=subject, tick=self.now_tick(), events=self.event_ids(events), criterion=effect.criterion,
+            incident=incident_of(events),
+            explanation=f"{self.explain(rule, events)} {self.pack.actors.name_of(subject)} is eligible for "
+                        f"consideration of targeted sanctions under criterion ({effect.criterion}).",
+        )
+
+    def do_breach(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
+                  events: dict[str, Event]) -> None:
+        trigger = self.trigger(events)
+        figure = resolve(effect.figure, events) if effect.figure else None
+        detail = ""
+        if figure is not None and effect.ceiling is not None:
+            detail = f" {int(figure):,} is above the {effect.limit} of {effect.ceiling:,}."
+        self.ledger.open(
+            id=f"{rule.rule_id}:{trigger.id}", paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.BREACH,
+            subject=subject, tick=self.now_tick(), events=self.event_ids(events), incident=incident_of(events),
+            explanation=self.explain(rule, events) + detail,
+        )
+
+    def authorization(self, authorization_id: str) -> Authorization:
+        return self.pack.authorizations[authorization_id][0]
+
+    def do_grant(self, rule: CompiledRule, effect: CompiledEffect, subject: str, events: dict[str, Event]) -> None:
+        assert effect.target is not None
+        authorization = self.authorization(effect.target)
+        incident = resolve(effect.incident, events) if effect.incident else None
+        first, last = self.pack.window_days(authorization.window)
+        now = self.clock.moment(self.now_tick())
+        if not start_of(first) <= now < end_of(last):
+            return  # outside the window nothing is granted; an act relying on it is reported as not covered
+        finding_id = f"{effect.target}:{subject}:{incident}"
+        existing = self.ledger.get(finding_id)
+        if existing is not None:
+            for event_id in self.event_ids(events):
+                existing.add_event(event_id)
+            return
+        finding = self.ledger.open(
+            id=finding_id, paragraph=rule.paragraph, rule=effect.target, kind=FindingKind.AUTHORIZATION,
+            subject=subject, tick=self.now_tick(), events=self.event_ids(events), due=last, incident=incident,
+            explanation=f"{self.explain(rule, events)} For incident {incident}, until {long_date(last)} "
+                        f"(paragraph 15), {self.pack.actors.name_of(subject)} are therefore authorized "
+                        f"\"{' '.join(authorization.says.split())}\".",
+        )
+        self.env.process(window_end(self.env, self, finding, self.clock.day_limit(last)))
+
+    def do_exercise(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
+                    events: dict[str, Event]) -> None:
+        assert effect.target is not None
+        authorization = self.authorization(effect.target)
+        incident = resolve(effect.incident, events) if effect.incident else None
+        act = self.trigger(events)
+        grant = self.ledger.get(f"{effect.target}:{subject}:{incident}") if incident else None
+        if grant is not None and grant.status in (Status.GRANTED, Status.EXERCISED):
+            if grant.status is Status.GRANTED:
+                grant.move(Status.EXERCISED, self.now_tick(), event=act.id,
+                           note=f"exercised by {act.id}")
+            else:
+                grant.add_event(act.id)
+            if authorization.reported_by is not None:
+                self.do_open_obligation(authorization.reported_by, self.pack.actor(
+                    self.pack.obligations[authorization.reported_by][0].subject), events, rule)
+            return
+        _, last = self.pack.window_days(authorization.window)
+        now = self.clock.moment(self.now_tick())
+        if now >= end_of(last):
+            why = f"it took place after the mandate ended on {long_date(last)} (paragraph 15)"
+        elif incident is None:
+            why = "it names no incident, so no threat and request can be linked to it"
+        elif grant is not None:
+            why = f"the authorization for incident {incident} had already lapsed"
+        else:
+            why = (f"for incident {incident} there was no imminent and serious threat to MINUSMA together with a "
+                   f"request of the Secretary-General")
+        self.ledger.open(
+            id=f"{effect.target}:not-covered:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
+            kind=FindingKind.NOT_COVERED, subject=subject, tick=self.now_tick(), events=self.event_ids(events),
+            incident=incident,
+            explanation=f"{self.explain(rule, events)} Not covered by paragraph {rule.paragraph}: {why}.",
+        )
+
+    def do_open(self, rule: CompiledRule, effect: CompiledEffect, subject: str, events: dict[str, Event]) -> None:
+        assert effect.target is not None
+        self.do_open_obligation(effect.target, subject, events, rule)
+
+    def do_open_obligation(self, obligation_id: str, subject: str, events: dict[str, Event],
+                           rule: CompiledRule) -> None:
+        obligation, paragraph = self.pack.obligations[obligation_id]
+        assert obligation.due is not None
+        now = self.clock.moment(self.now_tick())
+        due_rule = obligation.due
+        if due_rule.within is not None:
+            due = add(now.date(), self.pack.duration_of(due_rule.within))
+        else:
+            assert due_rule.aligned_with is not None
+            target = self.pack.obligations[due_rule.aligned_with][0]
+            period = period_containing(self.pack, target, now)
+            if period is not None:
+                due = period.due
+            elif due_rule.window is not None:
+                due = self.pack.window_days(due_rule.window)[1]
+            else:
+                return
+        finding_id = f"{obligation_id}:{subject}:{due.isoformat()}"
+        if obligation.once_per == "period" and finding_id in self.ledger:
+            self.ledger.findings[finding_id].add_event(self.trigger(events).id)
+            return
+        if finding_id in self.ledger:
+            finding_id = f"{finding_id}:{self.trigger(events).id}"
+        finding = self.ledger.open(
+            id=finding_id, paragraph=paragraph.id, rule=obligation_id, kind=FindingKind.OBLIGATION,
+            subject=subject, tick=self.now_tick(), events=self.event_ids(events), due=due,
+            incident=incident_of(events),
+            explanation=f'Paragraph {paragraph.id}: "{" ".join(obligation.says.split())}". Engaged because '
+                        f"{fill(rule.explain, events, self.pack)[:-1].strip()}; due {long_date(due)}.",
+        )
+        self.env.process(deadline(self.env, self, finding, self.clock.day_limit(due)))
+
+    def do_fulfil(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
+                  events: dict[str, Event]) -> None:
+        """Acts answer a duty's periods in sequence: an act answers the oldest period not yet answered. In
+        time, it fulfils it; after its due date, it is recorded on the violated period as a late answer (so
+        a late report does not silently count for the next period)."""
+        assert effect.target is not None
+        act = self.trigger(events)
+        finding = self.ledger.unanswered(effect.target, subject, self.now_tick())
+        if finding is None:
+            return
+        finding.answered = True
+        day = long_date(act.at.date())
+        if finding.status is Status.ACTIVE:
+            finding.move(Status.FULFILLED, self.now_tick(), event=act.id, note=f"fulfilled by {act.type} {act.id}")
+            finding.explanation += f" Fulfilled by {act.type} {act.id} on {day}."
+        else:
+            assert finding.due is not None
+            late = (act.at.date() - finding.due).days
+            finding.add_event(act.id)
+            finding.history.append(Step(self.now_tick(), finding.status, act.id, f"late {act.type}"))
+            finding.explanation += f" The {act.type} {act.id} came on {day}, {late} day{'s' if late != 1 else ''} late."
+
+    # ---- scheduled obligations ---------------------------------------------------------------------------------
+    def open_period(self, obligation: Obligation, paragraph_id: str, period: Period) -> Finding:
+        subject = self.pack.actor(obligation.subject)
+        schedule = obligation.schedule
+        assert schedule is not None
+        ordinal = f"period {period.number} " if schedule.every is not None else ""
+        return self.ledger.open(
+            id=f"{obligation.id}:{period.due.isoformat()}", paragraph=paragraph_id, rule=obligation.id,
+            kind=FindingKind.OBLIGATION, subject=subject, tick=max(self.clock.tick(period.opens), self.now_tick()),
+            events=[], due=period.due,
+            explanation=f'Paragraph {paragraph_id}: "{" ".join(obligation.says.split())}". '
+                        f"{self.pack.actors.name_of(subject)}'s {ordinal}duty, due {long_date(period.due)}.",
+            note="arose by schedule",
+        )
+
+
+# ---- SimPy processes -------------------------------------------------------------------------------------------
+
+
+def feed(env: simpy.Environment, replay: Replay) -> Process:
+    """Deliver the scenario's events at their instants (phase 1), in processing order."""
+    for event in replay.scenario.events:
+        at = Clock.sim_time(replay.clock.tick(event.at), PHASE_EVENTS)
+        if at > env.now:
+            yield env.timeout(at - env.now)
+        replay.observe(event)
+
+
+def scheduled_obligation(env: simpy.Environment, replay: Replay, obligation: Obligation, paragraph_id: str) -> Process:
+    """Open each period of a scheduled obligation when it begins, and start its deadline."""
+    first_tick = Clock.tick_of(env.now)
+    for period in periods(replay.pack, obligation):
+        limit = replay.clock.day_limit(period.due)
+        if limit <= first_tick:
+            continue  # fell due before the scenario starts: outside what the scenario looks at
+        opens = Clock.sim_time(max(replay.clock.tick(period.opens), first_tick), PHASE_SETTLE)
+        if opens >= Clock.sim_time(replay.end_tick, PHASE_SETTLE):
+            return
+        if opens > env.now:
+            yield env.timeout(opens - env.now)
+        finding = replay.open_period(obligation, paragraph_id, period)
+        env.process(deadline(env, replay, finding, limit))
+
+
+def deadline(env: simpy.Environment, replay: Replay, finding: Finding, limit_tick: int) -> Process:
+    """At the limit of its due date, an obligation still active is violated."""
+    at = Clock.sim_time(limit_tick, PHASE_SETTLE)
+    if at > env.now:
+        yield env.timeout(at - env.now)
+    if finding.status is Status.ACTIVE:
+        assert finding.due is not None
+        finding.move(Status.VIOLATED, limit_tick, note="due date passed")
+        finding.explanation += f" Violated: nothing fulfilled it by {long_date(finding.due)}."
+
+
+def window_end(env: simpy.Environment, replay: Replay, finding: Finding, limit_tick: int) -> Process:
+    """At the end of its window, an authorization never exercised lapses."""
+    at = Clock.sim_time(limit_tick, PHASE_SETTLE)
+    if at > env.now:
+        yield env.timeout(at - env.now)
+    if finding.status is Status.GRANTED:
+        finding.move(Status.LAPSED, limit_tick, note="window ended")
+        finding.explanation += " Lapsed unexercised when the mandate ended."
+
+
+def forget(env: simpy.Environment, replay: Replay, event_type: str) -> Process:
+    """Retract the facts of one type kept for joins, oldest first, when their retention ends."""
+    queue = replay.pending[event_type]
+    while True:
+        if not queue:
+            waiter = simpy.Event(env)
+            replay.waiting[event_type] = waiter
+            yield waiter
+            continue
+        expires, message = queue[0]
+        at = Clock.sim_time(expires, PHASE_SETTLE)
+        if at > env.now:
+            yield env.timeout(at - env.now)
+        queue.popleft()
+        replay.retract(message)
+
+
+# ---- helpers ---------------------------------------------------------------------------------------------------
+
+
+def message_of(event: Event, clock: Clock) -> dict[str, Any]:
+    """The flat message durable-rules sees: the event's fields (strings and integers only) and its tick."""
+    message: dict[str, Any] = {"type": event.type, "t": clock.tick(event.at)}
+    for name, value in event:
+        if value is None or name in ("type", "at", "note", "id"):
+            continue
+        message[name] = value
+    return message
+
+
+def resolve(value: Value | None, events: dict[str, Event]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, FieldRef):
+        return getattr(events[value.alias], value.field, None)
+    return value
+
+
+def incident_of(events: dict[str, Event]) -> str | None:
+    for event in events.values():
+        if event.incident is not None:
+            return event.incident
+    return None
+
+
+def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
+    """A rule's ``explain`` sentence with its ``{alias.field}`` placeholders filled in."""
+    out = []
+    for literal, placeholder, _, _ in Formatter().parse(template):
+        out.append(literal)
+        if placeholder is None:
+            continue
+        alias, name = placeholder.split(".", 1)
+        event = events[alias]
+        value = getattr(event, name, None)
+        if value is None:
+            out.append("(not given)" if name != "by" else "an unidentified actor")
+        elif name in event.actor_fields:
+            out.append(pack.actors.name_of(value))
+        elif isinstance(value, datetime):
+            moment = value.astimezone(UTC)
+            out.append(long_date(moment.date()) + ("" if moment.hour == moment.minute == 0 else
+                                                    f" at {moment.strftime('%H:%M')} UTC"))
+        elif isinstance(value, int):
+            out.append(f"{value:,}")
+        else:
+            out.append(str(value))
+    return " ".join("".join(out).split())
+
+
+class ReplayError(EngineError):
+    """The replay could not be completed."""
+
+
+def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[Ledger, Clock, dict[str, int]]:
+    """Replay ``scenario`` against ``compiled``; return the ledger, the clock and run statistics."""
+    clock = Clock(start_of(compiled.pack.adopted))
+    first, limit = scenario.window
+    start_tick, end_tick = clock.tick(first), clock.tick(limit)
+    env = simpy.Environment(initial_time=Clock.sim_time(start_tick, PHASE_SETTLE))
+    ledger = Ledger()
+    with matcher.session() as session:
+        replay = Replay(compiled, scenario, clock, env, session, ledger, end_tick)
+        for obligation_id, (obligation, paragraph) in compiled.pack.obligations.items():
+            if obligation.schedule is not None:
+                env.process(scheduled_obligation(env, replay, obligation, paragraph.id))
+            del obligation_id
+        env.process(feed(env, replay))
+        env.run(until=Clock.sim_time(end_tick, PHASE_SETTLE) + 1)
+        stats = {"events": len(scenario.events), "peak_live_facts": replay.peak_live_facts,
+                 "live_facts_at_end": session.live_facts}
+    return ledger, clock, stats
+
+
+def iter_findings(ledger: Ledger) -> Iterator[Finding]:
+    yield from ledger.findings.values()

@@ -1,0 +1,197 @@
+"""Scenario files: a sentence for a name, a window, dated events, assumptions, and the findings expected.
+
+Loading validates everything and reports the first problem as ``path:line: message``. Events come back in
+the engine's processing order, which does not depend on their order in the file: by instant, then by the
+type order of :data:`engine.vocabulary.TYPE_ORDER`, then by id. Events without an ``id`` get one derived from
+their type, date and content, so the same events always get the same ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .actors import ActorRegistry
+from .calendar import end_of, start_of
+from .errors import ScenarioError
+from .sources import LineMap, describe_validation_error, first_error, load, parse
+from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event, has_offset, parse_instant
+
+MAX_EVENTS = 200_000
+
+
+class ExpectedFinding(BaseModel):
+    """A finding a scenario expects: every field given must match; fields left out match anything."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = None
+    paragraph: str | None = None
+    rule: str | None = None
+    kind: str | None = None
+    subject: str | None = None
+    status: str | None = None
+    criterion: str | None = None
+    incident: str | None = None
+    opened: str | None = None
+    due: str | None = None
+    closed: str | None = None
+    events: list[str] | None = None
+
+    @field_validator("opened", "due", "closed", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        return value
+
+
+class Expectations(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    findings: list[ExpectedFinding] = Field(default_factory=list)
+    exhaustive: bool = Field(default=True, description="no finding beyond those listed may arise")
+
+
+class _Header(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=3, max_length=300, description="a sentence saying what the scenario shows")
+    description: str | None = None
+    start: date | None = None
+    until: date | None = None
+    assumptions: dict[str, Any] = Field(default_factory=dict)
+    events: list[Any] = Field(default_factory=list)
+    expect: Expectations | None = None
+
+    @field_validator("start", "until", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
+        return value
+
+
+@dataclass
+class Scenario:
+    """A validated scenario."""
+
+    path: str
+    name: str
+    description: str | None
+    start: date
+    until: date
+    events: list[Event]
+    assumptions: dict[str, Any] = field(default_factory=dict)
+    assumption_lines: dict[str, int | None] = field(default_factory=dict)
+    expect: Expectations | None = None
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        """First instant and limit instant (exclusive) of the replay."""
+        return start_of(self.start), end_of(self.until)
+
+
+def _auto_id(event: Event, raw: dict[str, Any]) -> str:
+    content = json.dumps({k: v for k, v in sorted(raw.items()) if k != "id"}, sort_keys=True, default=str)
+    digest = hashlib.sha256(content.encode()).hexdigest()[:6]
+    return f"{event.type}-{event.at.strftime('%Y%m%d')}-{digest}"
+
+
+def sort_key(event: Event) -> tuple[datetime, int, str]:
+    return (event.at, TYPE_ORDER[event.type], event.id or "")
+
+
+def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, default_start: date,
+          default_until: date) -> Scenario:
+    """Validate parsed scenario data."""
+    if not isinstance(data, dict):
+        raise ScenarioError("a scenario is a mapping with `name` and `events`", path=path, line=lines.line_of(()))
+    try:
+        header = _Header.model_validate(data)
+    except ValidationError as exc:
+        raise first_error(exc, path=path, lines=lines, error_type=ScenarioError) from None
+    if len(header.events) > MAX_EVENTS:
+        raise ScenarioError(f"{len(header.events):,} events; a scenario holds at most {MAX_EVENTS:,}", path=path,
+                            line=lines.line_of(("events",)))
+    start = header.start or default_start
+    until = header.until or default_until
+    if until < start:
+        raise ScenarioError(f"`until` ({until}) is before `start` ({start})", path=path,
+                            line=lines.line_of(("until",)))
+    first, limit = start_of(start), end_of(until)
+    events: list[Event] = []
+    ids: dict[str, int] = {}
+    offsets: set[bool] = set()
+    for i, raw in enumerate(header.events):
+        loc = ("events", i)
+        line = lines.line_of(loc)
+        if not isinstance(raw, dict):
+            raise ScenarioError("an event is a mapping with `at`, `type` and its fields", path=path, line=line)
+        kind = raw.get("type")
+        if kind not in EVENT_TYPES:
+            import difflib
+
+            close = difflib.get_close_matches(str(kind), list(EVENT_TYPES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known types: {', '.join(EVENT_TYPES)}"
+            what = "an event needs a `type`" if kind is None else f"unknown event type {kind!r}"
+            raise ScenarioError(what + hint, path=path, line=lines.line_of((*loc, "type")))
+        try:
+            event = EVENT_TYPES[kind].model_validate(raw, context={"actors": actors})
+        except ValidationError as exc:
+            raise first_error(exc, path=path, lines=lines, prefix=loc, error_type=ScenarioError) from None
+        aware = has_offset(raw.get("at"))
+        if aware is not None:
+            offsets.add(aware)
+            if len(offsets) > 1:
+                raise ScenarioError("this file mixes date-times with and without a UTC offset; give all an offset "
+                                    "(e.g. Z) or none", path=path, line=lines.line_of((*loc, "at")))
+        if not first <= event.at < limit:
+            raise ScenarioError(f"event at {event.at.isoformat()} is outside the scenario's window {start} to "
+                                f"{until} (set `start`/`until` to widen it)", path=path,
+                                line=lines.line_of((*loc, "at")))
+        if event.id is None:
+            event = event.model_copy(update={"id": _auto_id(event, raw)})
+            explicit = False
+        else:
+            explicit = True
+        assert event.id is not None
+        if event.id in ids:
+            message = (f"event id {event.id!r} is used twice (first at line {ids[event.id]})" if explicit
+                       else f"this event repeats the one at line {ids[event.id]} exactly; give them ids")
+            raise ScenarioError(message, path=path, line=lines.line_of((*loc, "id")) if explicit else line)
+        ids[event.id] = line or 0
+        events.append(event)
+    events.sort(key=sort_key)
+    assumption_lines = {name: lines.line_of(("assumptions", name)) for name in header.assumptions}
+    return Scenario(path=path, name=header.name, description=header.description, start=start, until=until,
+                    events=events, assumptions=dict(header.assumptions), assumption_lines=assumption_lines,
+                    expect=header.expect)
+
+
+def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: date, default_until: date) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    data, lines = load(path, what="scenario file")
+    return build(data, lines, path=str(path), actors=actors, default_start=default_start,
+                 default_until=default_until)
+
+
+def scenario_from_text(text: str, *, path: str, actors: ActorRegistry, default_start: date,
+                       default_until: date) -> Scenario:
+    """A scenario from YAML or JSON text (``path``'s suffix decides which)."""
+    data, lines = parse(text, path=path)
+    return build(data, lines, path=path, actors=actors, default_start=default_start, default_until=default_until)
+
+
+__all__ = ["ExpectedFinding", "Expectations", "Scenario", "describe_validation_error", "load_scenario",
+           "parse_instant", "scenario_from_text", "sort_key"]

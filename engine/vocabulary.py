@@ -1,0 +1,257 @@
+"""The event vocabulary: what may happen in a scenario, as validated models.
+
+Each event type is a pydantic model; the set of them is the vocabulary that rule files may match on and that
+``obligations schema`` exports as JSON Schema. Actor fields take any name the actor registry knows (resolved to
+the actor's id during validation, which needs the registry in the validation context). ``at`` accepts an ISO
+date (00:00 UTC) or an ISO date-time; a date-time with an offset is converted to UTC, one without is read as
+UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .actors import ActorRegistry
+
+MAX_PERSONNEL = 10_000_000  # a deployment figure above this is a typing mistake, not a deployment
+EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$"
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def parse_instant(value: Any) -> datetime:
+    """An ISO date or date-time as an aware UTC datetime; ``ValueError`` with a readable reason otherwise."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO date or date-time such as 2018-04-14 or 2018-04-14T08:30Z, got {value!r}")
+    text = value.strip()
+    try:
+        if _DATE.match(text):
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        if _DATETIME.match(text):
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date or time ({exc})") from None
+    raise ValueError(f"expected an ISO date or date-time such as 2018-04-14 or 2018-04-14T08:30Z, got {text!r}")
+
+
+def has_offset(value: Any) -> bool | None:
+    """Whether a raw ``at`` value is an offset-aware date-time (None for a plain date or non-string)."""
+    if isinstance(value, str) and _DATETIME.match(value.strip()):
+        text = value.strip()
+        return text.endswith("Z") or bool(re.search(r"[+-]\d{2}:?\d{2}$", text))
+    return None
+
+
+def _actor(value: Any, info: ValidationInfo) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an actor's name, got {value!r}")
+    registry: ActorRegistry | None = (info.context or {}).get("actors")
+    if registry is None:
+        return value
+    return registry.resolve(value)
+
+
+class _ActorValidator:
+    """Resolves an actor name to its id using the registry in the validation context."""
+
+    def __call__(self, value: Any, info: ValidationInfo) -> str:
+        return _actor(value, info)
+
+
+ActorRef = Annotated[str, BeforeValidator(_ActorValidator()), Field(description="an actor's name, alias or id")]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+IncidentId = Annotated[str, Field(pattern=EVENT_ID, description="links events about the same incident")]
+
+
+class ThreatLevel(StrEnum):
+    """How grave a threat is, highest first. Paragraph 37 needs imminent_and_serious; paragraphs 20(c)(ii)
+    and 20(d) need at least serious_and_credible."""
+
+    IMMINENT_AND_SERIOUS = "imminent_and_serious"
+    SERIOUS_AND_CREDIBLE = "serious_and_credible"
+    CREDIBLE = "credible"
+    LOW = "low"
+
+
+class ReportKind(StrEnum):
+    """What a report is. ``quarterly``: paragraph 47; ``strategic_plan``: paragraph 48; ``french_forces``:
+    France's report on the implementation of the paragraph 37 mandate; ``other``: anything else."""
+
+    QUARTERLY = "quarterly"
+    STRATEGIC_PLAN = "strategic_plan"
+    FRENCH_FORCES = "french_forces"
+    OTHER = "other"
+
+
+class Event(BaseModel):
+    """Fields every event has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+    type: str
+    at: datetime = Field(description="when it happened: ISO date or date-time, UTC")
+    id: str | None = Field(default=None, pattern=EVENT_ID, description="unique within the scenario")
+    incident: IncidentId | None = None
+    location: Text | None = None
+    note: Text | None = Field(default=None, description="free text, ignored by the rules")
+
+    #: fields that name actors (subclasses extend)
+    actor_fields: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _instant(cls, value: Any) -> datetime:
+        return parse_instant(value)
+
+
+class Attack(Event):
+    """An attack on people, forces or installations."""
+
+    type: Literal["attack"]
+    by: ActorRef | None = Field(default=None, description="the attacker; omit or 'unidentified' if unknown")
+    target: ActorRef
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "target")
+
+
+class Threat(Event):
+    """A threat against an actor (for paragraph 37: against elements of MINUSMA)."""
+
+    type: Literal["threat"]
+    against: ActorRef
+    level: ThreatLevel
+    by: ActorRef | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("against", "by")
+
+
+class InterventionRequest(Event):
+    """A request that someone intervene (paragraph 37: of the Secretary-General to the French forces)."""
+
+    type: Literal["intervention_request"]
+    by: ActorRef
+    to: ActorRef
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "to")
+
+
+class Intervention(Event):
+    """An armed intervention in support of someone."""
+
+    type: Literal["intervention"]
+    by: ActorRef
+    in_support_of: ActorRef
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "in_support_of")
+
+
+class CeasefireViolation(Event):
+    """A violation of the ceasefire or a resumption of hostilities."""
+
+    type: Literal["ceasefire_violation"]
+    by: ActorRef | None = None
+    against: ActorRef | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "against")
+
+
+class Obstruction(Event):
+    """An action that obstructs or threatens the implementation of the Agreement."""
+
+    type: Literal["obstruction"]
+    by: ActorRef | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+
+
+class Support(Event):
+    """Support given to an attack or action (by incident) or to an actor (by ``to``)."""
+
+    type: Literal["support"]
+    by: ActorRef | None = None
+    to: ActorRef | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "to")
+
+    @model_validator(mode="after")
+    def _names_what_is_supported(self) -> Support:
+        if self.incident is None and self.to is None:
+            raise ValueError("a support event needs `incident` (the attack or action supported) or `to` (the actor)")
+        return self
+
+
+class Report(Event):
+    """A report submitted to the Security Council."""
+
+    type: Literal["report"]
+    by: ActorRef
+    kind: ReportKind
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+
+
+class Deployment(Event):
+    """MINUSMA's deployed strength on a date."""
+
+    type: Literal["deployment"]
+    military: int | None = Field(default=None, ge=0, le=MAX_PERSONNEL)
+    police: int | None = Field(default=None, ge=0, le=MAX_PERSONNEL)
+    by: ActorRef = Field(default="minusma", description="the force whose strength this is")
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+
+    @model_validator(mode="after")
+    def _has_a_figure(self) -> Deployment:
+        if self.military is None and self.police is None:
+            raise ValueError("a deployment event needs `military`, `police` or both")
+        return self
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
+    for model in (
+        Deployment,
+        Threat,
+        Attack,
+        CeasefireViolation,
+        Obstruction,
+        Support,
+        InterventionRequest,
+        Intervention,
+        Report,
+    )
+}
+
+#: Same-instant events are processed in this order (then by id): causes before what they enable — a threat
+#: and a request before the intervention they authorize, an attack before the support given to it, reports
+#: last so that they meet duties opened at the same instant.
+TYPE_ORDER: dict[str, int] = {name: rank for rank, name in enumerate(EVENT_TYPES)}
+
+
+def fields_of(event_type: str) -> set[str]:
+    """The names of the fields an event of this type has (``t`` is the engine's tick)."""
+    return {*EVENT_TYPES[event_type].model_fields, "t"}
+
+
+def value_kind(event_type: str, field: str) -> str:
+    """'actor', 'number', 'instant' or 'text': how a rule may compare this field."""
+    model = EVENT_TYPES[event_type]
+    if field in model.actor_fields:
+        return "actor"
+    if field in ("at", "t"):
+        return "instant"
+    annotation = str(model.model_fields[field].annotation)
+    if "int" in annotation:
+        return "number"
+    return "text"
