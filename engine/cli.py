@@ -2,6 +2,7 @@
 
     obligations run SCENARIO [--json] [--assume NAME=VALUE ...]   replay and print the findings
     obligations check SCENARIO ...                                 validate only
+    obligations verify SCENARIO ...                                replay and compare with `expect:`
     obligations actors                                             the actors scenarios may name
     obligations assumptions                                        the interpretations a scenario may override
 
@@ -22,6 +23,7 @@ from typing import Any
 from .errors import EngineError, InputError
 
 EXIT_OK = 0
+EXIT_FAILED = 1  # `verify`: a scenario's findings differ from what it expects
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
@@ -53,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help='override an assumption, e.g. --assume \'quarterly_interval={"days": 90}\'')
     check = sub.add_parser("check", help="validate scenario files without replaying them")
     check.add_argument("scenarios", nargs="+")
+    verify = sub.add_parser("verify", help="replay scenarios and compare with the findings they expect")
+    verify.add_argument("scenarios", nargs="+")
     sub.add_parser("actors", help="list the actors scenarios may name")
     sub.add_parser("assumptions", help="list the assumptions and their defaults")
     return parser
@@ -76,6 +80,18 @@ def dispatch(args: argparse.Namespace) -> int:
         for path in args.scenarios:
             scenario = engine.load(path)
             _out(f"{path}: ok ({len(scenario.events)} events, {scenario.start} to {scenario.until})\n")
+    elif args.command == "verify":
+        from .expectations import check as check_expectations
+
+        failed = 0
+        for path in args.scenarios:
+            scenario = engine.load(path)
+            if scenario.expect is None:
+                raise InputError("this scenario states no expected findings (`expect:`)", path=path)
+            problems = check_expectations(engine.run(scenario), scenario.expect, engine.pack.actors)
+            failed += bool(problems)
+            _out(f"{path}: {'FAILED' if problems else 'ok'}\n" + "".join(f"  {p}\n" for p in problems))
+        return EXIT_FAILED if failed else EXIT_OK
     elif args.command == "actors":
         for actor_id in engine.pack.actors.ids():
             actor = engine.pack.actors.by_id[actor_id]

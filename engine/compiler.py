@@ -201,8 +201,8 @@ def compile_pack(pack: RulePack) -> CompiledPack:
 
     for obligation_id, (obligation, paragraph) in pack.obligations.items():
         by = obligation.fulfilled_by
-        effect = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject))
-        add(paragraph, f"{obligation_id}/fulfilled", obligation.says, [("act", by.event, by.where)], (effect,),
+        fulfil = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject))
+        add(paragraph, f"{obligation_id}/fulfilled", obligation.says, [("act", by.event, by.where)], (fulfil,),
             None, "{act.by} submitted a report on {act.at}.")
 
     if len(ruleset) > MAX_RULES:

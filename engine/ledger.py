@@ -94,6 +94,7 @@ class Finding:
     incident: str | None = None
     history: list[Step] = field(default_factory=list)
     answered: bool = False  # an obligation some act has answered (in time or late)
+    ends_with_ground: bool = False  # at its due date it expires (its ground ended) instead of being violated
 
     def add_event(self, event_id: str | None) -> None:
         if event_id is not None and event_id not in self.events:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .actors import Actor, ActorRegistry
-from .errors import RuleError
+from .errors import InputError, RuleError
 from .pack import Origin, RulePack, check
 from .rulebook import Manifest, RuleFile
 from .sources import first_error, parse
@@ -39,8 +39,17 @@ def _read(node: Traversable, shown: str) -> str:
         raise RuleError(f"cannot read: {exc}", path=shown) from None
 
 
+def _parse(text: str, shown: str) -> tuple[Any, Any]:
+    try:
+        return parse(text, path=shown)
+    except RuleError:
+        raise
+    except InputError as exc:  # a problem of the file itself: report it as a rule-file error
+        raise RuleError(exc.message, path=exc.path, line=exc.line) from None
+
+
 def _parse_model(model: Any, node: Traversable, shown: str) -> tuple[Any, Any]:
-    data, lines = parse(_read(node, shown), path=shown)
+    data, lines = _parse(_read(node, shown), shown)
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
@@ -56,7 +65,7 @@ def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
     resolution_text = _read(text_node, f"{shown_root}/{manifest.text}")
 
     actors_path = f"{shown_root}/{manifest.actors}"
-    data, lines = parse(_read(root / manifest.actors, actors_path), path=actors_path)
+    data, lines = _parse(_read(root / manifest.actors, actors_path), actors_path)
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list) or set(data) != {"actors"}:
         raise RuleError("an actor file holds one key, `actors`, with a list of actors", path=actors_path, line=1)
     actors = []
@@ -72,7 +81,7 @@ def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
 
     paragraphs = []
     where: dict[str, Any] = {}
-    origins = {}
+    origins: dict[str, Origin] = {}
     for file_name in manifest.files:
         shown = f"{shown_root}/{file_name}"
         rule_file, lines = _parse_model(RuleFile, root / file_name, shown)

@@ -190,8 +190,10 @@ class _Checker:
                 self.actor(paragraph, ("addressees", i), actor)
         ids: dict[str, set[str]] = {"window": set(), "obligation": set(), "authorization": set(), "rule": set()}
         for paragraph in self.pack.paragraphs:
-            for kind, items in (("window", paragraph.windows), ("obligation", paragraph.obligations),
-                                ("authorization", paragraph.authorizations), ("rule", paragraph.rules)):
+            groups: tuple[tuple[str, list[Any]], ...] = (
+                ("window", paragraph.windows), ("obligation", paragraph.obligations),
+                ("authorization", paragraph.authorizations), ("rule", paragraph.rules))
+            for kind, items in groups:
                 for i, item in enumerate(items):
                     if item.id in ids[kind]:
                         raise self.fail(paragraph, (f"{kind}s", i, "id"), f"{kind} {item.id!r} is defined twice")
@@ -335,9 +337,11 @@ class _Checker:
                 match = ALIAS_REF.match(constraint.same_as)
                 assert match is not None
                 if match.group(1) not in aliases:
-                    raise self.fail(paragraph, cloc, f"`same_as` must name an earlier pattern; known: {sorted(aliases)}")
-                if match.group(2) not in fields_of(aliases[match.group(1)]):
-                    raise self.fail(paragraph, cloc, f"a {aliases[match.group(1)]} event has no field {match.group(2)!r}")
+                    raise self.fail(paragraph, cloc,
+                                    f"`same_as` must name an earlier pattern; known: {sorted(aliases)}")
+                other = aliases[match.group(1)]
+                if match.group(2) not in fields_of(other):
+                    raise self.fail(paragraph, cloc, f"a {other} event has no field {match.group(2)!r}")
 
 
 def check(pack: RulePack, lines: dict[str, Any]) -> RulePack:

@@ -284,7 +284,9 @@ class Obligation(_Model):
     @model_validator(mode="after")
     def _schedule_or_due(self) -> Obligation:
         if (self.schedule is None) == (self.due is None):
-            raise ValueError("an obligation has exactly one of `schedule` (arises by itself) or `due` (opened by a rule)")
+            raise ValueError(
+                "an obligation has exactly one of `schedule` (arises by itself) or `due` (opened by a rule)"
+            )
         return self
 
 

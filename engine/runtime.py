@@ -196,7 +196,10 @@ class Replay:
         incident = resolve(effect.incident, events) if effect.incident else None
         act = self.trigger(events)
         grant = self.ledger.get(f"{effect.target}:{subject}:{incident}") if incident else None
-        if grant is not None and grant.status in (Status.GRANTED, Status.EXERCISED):
+        _, last = self.pack.window_days(authorization.window)
+        now = self.clock.moment(self.now_tick())
+        in_force = now < end_of(last)
+        if grant is not None and in_force and grant.status in (Status.GRANTED, Status.EXERCISED):
             if grant.status is Status.GRANTED:
                 grant.move(Status.EXERCISED, self.now_tick(), event=act.id,
                            note=f"exercised by {act.id}")
@@ -206,9 +209,7 @@ class Replay:
                 self.do_open_obligation(authorization.reported_by, self.pack.actor(
                     self.pack.obligations[authorization.reported_by][0].subject), events, rule)
             return
-        _, last = self.pack.window_days(authorization.window)
-        now = self.clock.moment(self.now_tick())
-        if now >= end_of(last):
+        if not in_force:
             why = f"it took place after the mandate ended on {long_date(last)} (paragraph 15)"
         elif incident is None:
             why = "it names no incident, so no threat and request can be linked to it"
@@ -234,6 +235,7 @@ class Replay:
         assert obligation.due is not None
         now = self.clock.moment(self.now_tick())
         due_rule = obligation.due
+        ends_with_ground = False
         if due_rule.within is not None:
             due = add(now.date(), self.pack.duration_of(due_rule.within))
         else:
@@ -243,7 +245,10 @@ class Replay:
             if period is not None:
                 due = period.due
             elif due_rule.window is not None:
+                # after the last period of the aligned duty: the duty's ground ends with the window, and the
+                # next report falls to the next resolution's cycle, so it expires rather than being violated
                 due = self.pack.window_days(due_rule.window)[1]
+                ends_with_ground = True
             else:
                 return
         finding_id = f"{obligation_id}:{subject}:{due.isoformat()}"
@@ -259,6 +264,7 @@ class Replay:
             explanation=f'Paragraph {paragraph.id}: "{" ".join(obligation.says.split())}". Engaged because '
                         f"{fill(rule.explain, events, self.pack)[:-1].strip()}; due {long_date(due)}.",
         )
+        finding.ends_with_ground = ends_with_ground
         self.env.process(deadline(self.env, self, finding, self.clock.day_limit(due)))
 
     def do_fulfil(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
@@ -334,8 +340,13 @@ def deadline(env: simpy.Environment, replay: Replay, finding: Finding, limit_tic
         yield env.timeout(at - env.now)
     if finding.status is Status.ACTIVE:
         assert finding.due is not None
-        finding.move(Status.VIOLATED, limit_tick, note="due date passed")
-        finding.explanation += f" Violated: nothing fulfilled it by {long_date(finding.due)}."
+        if finding.ends_with_ground:
+            finding.move(Status.EXPIRED, limit_tick, note="its ground ended")
+            finding.explanation += (f" Expired unmet: its ground ended with the mandate on {long_date(finding.due)}, "
+                                    "after the last reporting date of paragraph 47.")
+        else:
+            finding.move(Status.VIOLATED, limit_tick, note="due date passed")
+            finding.explanation += f" Violated: nothing fulfilled it by {long_date(finding.due)}."
 
 
 def window_end(env: simpy.Environment, replay: Replay, finding: Finding, limit_tick: int) -> Process:

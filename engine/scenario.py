@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .actors import ActorRegistry
 from .calendar import end_of, start_of
-from .errors import ScenarioError
+from .errors import InputError, ScenarioError
 from .sources import LineMap, describe_validation_error, first_error, load, parse
 from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event, has_offset, parse_instant
 
@@ -56,6 +56,9 @@ class Expectations(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     findings: list[ExpectedFinding] = Field(default_factory=list)
+    paragraphs: list[str] | None = Field(
+        default=None, description="look only at findings of these paragraphs (default: all)"
+    )
     exhaustive: bool = Field(default=True, description="no finding beyond those listed may arise")
 
 
@@ -181,7 +184,12 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
 def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: date, default_until: date) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    data, lines = load(path, what="scenario file")
+    try:
+        data, lines = load(path, what="scenario file")
+    except ScenarioError:
+        raise
+    except InputError as exc:
+        raise ScenarioError(exc.message, path=exc.path, line=exc.line) from None
     return build(data, lines, path=str(path), actors=actors, default_start=default_start,
                  default_until=default_until)
 
@@ -189,9 +197,22 @@ def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: dat
 def scenario_from_text(text: str, *, path: str, actors: ActorRegistry, default_start: date,
                        default_until: date) -> Scenario:
     """A scenario from YAML or JSON text (``path``'s suffix decides which)."""
-    data, lines = parse(text, path=path)
+    try:
+        data, lines = parse(text, path=path)
+    except ScenarioError:
+        raise
+    except InputError as exc:
+        raise ScenarioError(exc.message, path=exc.path, line=exc.line) from None
     return build(data, lines, path=path, actors=actors, default_start=default_start, default_until=default_until)
 
 
-__all__ = ["ExpectedFinding", "Expectations", "Scenario", "describe_validation_error", "load_scenario",
-           "parse_instant", "scenario_from_text", "sort_key"]
+__all__ = [
+    "Expectations",
+    "ExpectedFinding",
+    "Scenario",
+    "describe_validation_error",
+    "load_scenario",
+    "parse_instant",
+    "scenario_from_text",
+    "sort_key",
+]

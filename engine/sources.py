@@ -24,6 +24,9 @@ MAX_FILE_BYTES = 8 * 1024 * 1024  # a year of dense events is well under 1 MiB
 MAX_DEPTH = 32  # nesting levels; real files use fewer than 8
 
 Path_ = tuple[str | int, ...]
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
+)
 
 
 @dataclass
@@ -46,13 +49,13 @@ class LineMap:
 class _Loader(yaml.SafeLoader):
     """A safe loader with no aliases and no implicit timestamps."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 None, None, "YAML aliases (*name) are not allowed in these files", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -164,6 +167,8 @@ def _walk(node: Node, where: Path_, lines: LineMap, path: str, depth: int, *, co
     if depth > MAX_DEPTH:
         raise _error(path, node.start_mark.line + 1, f"nesting is deeper than {MAX_DEPTH} levels")
     lines.lines[where] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        raise _error(path, node.start_mark.line + 1, f"the YAML tag {node.tag!r} is not allowed in these files")
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:

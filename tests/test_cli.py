@@ -1,0 +1,175 @@
+"""The `obligations` command: tables, the JSON contract, validation, and one-line errors with exit 2."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADLINE = str(ROOT / "scenarios" / "timbuktu-2018.yaml")
+LOCATED = re.compile(r"^(?P<path>[^\n]+?):(?P<line>\d+): (?P<message>[^\n]+)\n$")
+
+GOOD = """\
+name: One quarterly report on time.
+events:
+  - {id: q1, at: 2017-09-01, type: report, by: Secretary-General, kind: quarterly}
+"""
+
+
+def test_run_prints_a_table_of_findings_with_their_explanations(cli: Callable[..., object]) -> None:
+    result = cli("run", HEADLINE)
+    assert result.code == 0, result.err
+    header = next(line for line in result.out.splitlines() if line.startswith("ID "))
+    assert header.split() == ["ID", "¶", "KIND", "SUBJECT", "STATUS", "OPENED", "DUE", "CLOSED", "EVENTS"]
+    assert "37:french-forces:tbk-2018-04-14" in result.out
+    assert 'Paragraph 37: "when under imminent and serious threat upon request of the Secretary-General"' in result.out
+
+
+def test_run_json_follows_the_contract(cli: Callable[..., object]) -> None:
+    result = cli("run", HEADLINE, "--json")
+    assert result.code == 0
+    document = json.loads(result.out)
+    assert {"scenario", "resolution", "start", "until", "findings"} <= set(document)
+    assert document["resolution"] == "2364 (2017)"
+    assert (document["start"], document["until"]) == ("2017-06-29", "2018-06-30")
+    required = {"id", "paragraph", "kind", "subject", "status", "opened", "due", "closed", "events", "criterion",
+                "explanation"}
+    statuses = {
+        "obligation": {"active", "fulfilled", "violated", "expired", "discharged"},
+        "authorization": {"granted", "exercised", "lapsed"},
+        "eligibility": {"eligible"},
+        "breach": {"breach"},
+        "not_covered": {"not_covered"},
+    }
+    for finding in document["findings"]:
+        assert required <= set(finding)
+        assert finding["status"] in statuses[finding["kind"]]
+        assert finding["explanation"].startswith(f"Paragraph {finding['paragraph']}: \"")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", finding["opened"])
+        assert finding["due"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", finding["due"])
+        assert (finding["criterion"] is not None) == (finding["kind"] == "eligibility")
+    assert len({f["id"] for f in document["findings"]}) == len(document["findings"])
+
+
+def test_two_runs_in_two_processes_print_byte_identical_json() -> None:
+    command = [sys.executable, "-m", "engine.cli", "run", HEADLINE, "--json"]
+    first = subprocess.run(command, capture_output=True, check=True, cwd="/")
+    second = subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
+    assert first.stdout == second.stdout and first.stdout
+
+
+def test_check_validates_without_replaying(cli: Callable[..., object], write: Callable[..., Path]) -> None:
+    result = cli("check", str(write("ok.yaml", GOOD)))
+    assert result.code == 0 and result.out.endswith(": ok (1 events, 2017-06-29 to 2018-06-30)\n")
+
+
+def test_verify_fails_with_status_1_when_a_scenario_expects_otherwise(cli: Callable[..., object],
+                                                                       write: Callable[..., Path]) -> None:
+    path = write("wrong.yaml", GOOD + 'expect:\n  paragraphs: ["48"]\n  findings: []\n')
+    result = cli("verify", str(path))
+    assert result.code == 1
+    assert "unexpected finding 48:2017-12-26 (obligation, violated)" in result.out
+
+
+def test_assume_overrides_an_assumption_and_the_output_says_so(cli: Callable[..., object],
+                                                                write: Callable[..., Path]) -> None:
+    result = cli("run", str(write("ok.yaml", GOOD)), "--json", "--assume", 'quarterly_interval={"days": 90}')
+    document = json.loads(result.out)
+    assert document["assumptions"]["quarterly_interval"] == {
+        "value": {"days": 90}, "overridden": True, "paragraph": "47",
+        "says": "every three months after the adoption of this resolution"}
+    assert "47:2017-09-27" in {f["id"] for f in document["findings"]}
+
+
+BAD_SCENARIOS = {
+    "missing field": (GOOD.replace(", kind: quarterly", ""), 3, "missing required field 'kind'"),
+    "unknown event type": (GOOD.replace("type: report", "type: reprot"), 3,
+                           "unknown event type 'reprot'; did you mean 'report'?"),
+    "unknown actor": (GOOD.replace("by: Secretary-General", "by: Secretary-Generale"), 3,
+                      "unknown actor 'Secretary-Generale'; did you mean 'Secretary-General'"),
+    "wrong field type": ("name: x y\nevents:\n  - at: 2017-08-01\n    type: deployment\n    military: many\n", 5,
+                         "military: Input should be a valid integer"),
+    "impossible date": (GOOD.replace("2017-09-01", "2017-02-30"), 3, "'2017-02-30' is not a real date"),
+    "unknown key": (GOOD + "colour: red\n", 4, "unknown key 'colour'"),
+    "bad YAML": ("name: [unclosed\nevents: []\n", 2, "invalid YAML"),
+    "event outside the window": (GOOD.replace("2017-09-01", "2019-01-01"), 3,
+                                 "outside the scenario's window 2017-06-29 to 2018-06-30"),
+    "duplicate ids": (GOOD + "  - {id: q1, at: 2017-09-02, type: report, by: SG, kind: quarterly}\n", 4,
+                      "event id 'q1' is used twice (first at line 3)"),
+    "mixed offsets": ("name: x y\nevents:\n  - {at: '2017-08-01T10:00Z', type: deployment, military: 1}\n"
+                      "  - {at: '2017-08-01T11:00', type: deployment, military: 2}\n", 4, "mixes date-times"),
+    "huge number": ("name: x y\nevents:\n  - {at: 2017-08-01, type: deployment, military: 10000000000000000000000}\n",
+                    3, "less than or equal to 10000000"),
+    "alias": ("name: &n x y\nalso: *n\nevents: []\n", 2, "aliases"),
+    "duplicate key": ("name: a b\nname: c d\nevents: []\n", 2, "appears twice"),
+    "not a mapping": ("- just\n- a list\n", 1, "a scenario is a mapping"),
+    "empty": ("   \n", 1, "the scenario file is empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SCENARIOS))
+def test_bad_scenario_gives_exit_2_and_one_located_line(case: str, cli: Callable[..., object],
+                                                        write: Callable[..., Path]) -> None:
+    text, line, message = BAD_SCENARIOS[case]
+    path = write("bad.yaml", text)
+    result = cli("run", str(path))
+    assert result.code == 2
+    assert result.out == ""
+    match = LOCATED.match(result.err)
+    assert match, result.err
+    assert match["path"] == str(path)
+    assert int(match["line"]) == line, result.err
+    assert message in match["message"]
+
+
+def test_bad_json_scenario_names_the_line(cli: Callable[..., object], write: Callable[..., Path]) -> None:
+    path = write("bad.json", '{\n  "name": "x y",\n  "events": [,]\n}\n')
+    result = cli("run", str(path))
+    assert result.code == 2 and result.err.startswith(f"{path}:3: invalid JSON")
+
+
+def test_json_scenario_errors_are_located_too(cli: Callable[..., object], write: Callable[..., Path]) -> None:
+    path = write("bad.json", '{\n  "name": "x y",\n  "events": [\n    {"at": "2017-08-01", "type": "attack"}\n  ]\n}\n')
+    result = cli("check", str(path))
+    assert result.code == 2 and result.err == f"{path}:4: missing required field 'target'\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name: x\xff\n", "not valid UTF-8"),
+        (b"\x00\x01\x02binary", "binary"),
+    ],
+)
+def test_unreadable_bytes_give_exit_2(content: bytes, message: str, cli: Callable[..., object],
+                                      write: Callable[..., Path]) -> None:
+    result = cli("run", str(write("bad.yaml", content)))
+    assert result.code == 2 and message in result.err and result.err.count("\n") == 1
+
+
+def test_a_missing_file_gives_exit_2(cli: Callable[..., object], tmp_path: Path) -> None:
+    result = cli("run", str(tmp_path / "nope.yaml"))
+    assert result.code == 2 and result.err == f"{tmp_path / 'nope.yaml'}: no such scenario file\n"
+
+
+def test_an_unknown_assumption_on_the_command_line_gives_exit_2(cli: Callable[..., object],
+                                                                 write: Callable[..., Path]) -> None:
+    result = cli("run", str(write("ok.yaml", GOOD)), "--assume", "mandate_end=2019-01-01")
+    assert result.code == 2 and "'mandate_end' is fixed by the text" in result.err
+
+
+def test_a_bad_command_line_gives_exit_2(cli: Callable[..., object]) -> None:
+    result = cli("frobnicate")
+    assert result.code == 2 and result.err.startswith("obligations: ")
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "obligations"
+    result = subprocess.run([str(script), "check", HEADLINE], capture_output=True, text=True)
+    assert result.returncode == 0 and "ok (14 events" in result.stdout

@@ -1,0 +1,50 @@
+"""Compiling rules to durable-rules: literals only, within durable-rules' limits."""
+
+from __future__ import annotations
+
+import json
+
+from engine import Engine
+from engine.compiler import MAX_EXPRESSIONS, compile_constraint, compile_pack
+from engine.rulebook import Constraint
+
+
+def test_group_tests_expand_to_the_group_s_actors(engine: Engine) -> None:
+    expr = compile_constraint("target", Constraint(member_of="minusma"), actor_field=True, pack=engine.pack)
+    assert expr == [{"$or": [{"target": "minusma"}, {"target": "srsg-mali"}]}]
+
+
+def test_parameters_compile_to_their_values(engine: Engine) -> None:
+    constraint = Constraint.model_validate({"gt": {"param": "military_ceiling"}})
+    assert compile_constraint("military", constraint, actor_field=False, pack=engine.pack) == [
+        {"$gt": {"military": 13289}}]
+
+
+def test_not_member_of_requires_the_field_and_excludes_each_member(engine: Engine) -> None:
+    expr = compile_constraint("by", Constraint(not_member_of="unattributed"), actor_field=True, pack=engine.pack)
+    assert expr == [{"$ex": {"by": 1}}, {"$neq": {"by": "unidentified"}}]
+
+
+def test_the_compiled_ruleset_is_plain_json_with_integers_only(engine: Engine) -> None:
+    compiled = compile_pack(engine.pack)
+    text = json.dumps(compiled.ruleset)
+    assert "e+" not in text and "e-" not in text.replace("type", "").replace("eligib", "")
+    assert json.loads(text) == compiled.ruleset
+
+
+def test_every_compiled_condition_is_within_durable_rules_limits(engine: Engine) -> None:
+    compiled = compile_pack(engine.pack)
+    assert len(compiled.ruleset) < 4096
+    for rule in compiled.ruleset.values():
+        assert len(rule["all"]) <= 16
+        for condition in rule["all"]:
+            (expr,) = condition.values()
+            parts = expr.get("$and", [expr])
+            assert sum(len(p["$or"]) if "$or" in p else 1 for p in parts) <= MAX_EXPRESSIONS
+
+
+def test_joined_event_types_are_kept_for_their_longest_window(engine: Engine) -> None:
+    compiled = compile_pack(engine.pack)
+    assert compiled.retention["intervention_request"] == 3 * 86_400
+    assert compiled.retention["support"] == 90 * 86_400
+    assert "deployment" not in compiled.retention and "report" not in compiled.retention

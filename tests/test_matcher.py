@@ -1,0 +1,74 @@
+"""The durable-rules wrapper: facts fire every rule, ids never share a hash, one session at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import MatcherError
+from engine.matcher import Matcher, fnv1a_32
+
+RULES = {
+    "open": {"all": [{"m": {"type": "__open__"}}]},
+    "first": {"all": [{"m": {"type": "attack"}}]},
+    "second": {"all": [{"m": {"$and": [{"type": "attack"}, {"$gt": {"n": 5}}]}}]},
+    "join": {"all": [{"a": {"type": "threat"}}, {"b": {"$and": [{"type": "request"}, {"inc": {"a": "inc"}}]}}]},
+}
+
+
+def test_fnv1a_matches_the_known_collision_durable_rules_suffers() -> None:
+    # the pair shown in shared/probes/durable-rules/hash_collisions.py
+    assert fnv1a_32("scenario-139599") == fnv1a_32("scenario-322382")
+    assert fnv1a_32("a") != fnv1a_32("b")
+
+
+def test_one_fact_fires_every_rule_it_matches() -> None:
+    with Matcher(RULES).session() as session:
+        fired = sorted(name for name, _ in session.assert_fact({"type": "attack", "n": 7}))
+    assert fired == ["first", "second"]
+
+
+def test_a_join_fires_once_its_partner_arrives_and_not_after_retraction() -> None:
+    with Matcher(RULES).session() as session:
+        threat = {"type": "threat", "inc": "x"}
+        assert session.assert_fact(threat) == []
+        fired = session.assert_fact({"type": "request", "inc": "x"})
+        assert [name for name, _ in fired] == ["join"]
+        session.retract_fact(threat)
+        assert session.assert_fact({"type": "request", "inc": "x"}) == []
+
+
+def test_message_ids_alive_in_a_session_never_share_a_hash() -> None:
+    with Matcher(RULES).session() as session:
+        ids = set()
+        for _ in range(5000):
+            message = {"type": "noise"}
+            session.assert_fact(message)
+            ids.add(message["id"])
+        assert len({fnv1a_32(i) for i in ids}) == len(ids)
+
+
+def test_an_id_whose_hash_is_taken_is_skipped() -> None:
+    with Matcher(RULES).session() as session:
+        session._hashes.add(fnv1a_32("2"))  # pretend "2" collides with a live id
+        message = {"type": "noise"}
+        session.assert_fact(message)
+        assert message["id"] == "3"
+
+
+def test_a_second_live_session_is_refused() -> None:
+    matcher = Matcher(RULES)
+    with matcher.session(), pytest.raises(MatcherError, match="already live"), matcher.session():
+        pass
+
+
+def test_a_session_is_deleted_even_when_the_block_fails() -> None:
+    matcher = Matcher(RULES)
+    with pytest.raises(RuntimeError), matcher.session():
+        raise RuntimeError("boom")
+    with matcher.session() as session:  # a new session can start: the first was closed
+        assert session.assert_fact({"type": "attack", "n": 1})
+
+
+def test_a_durable_rules_failure_becomes_a_matcher_error() -> None:
+    with pytest.raises(MatcherError, match="durable-rules failed"):
+        Matcher({"bad": {"all": "not a list"}})
