@@ -59,6 +59,7 @@ class CompiledRule:
     paragraph: str
     says: str
     aliases: tuple[tuple[str, str], ...]  # (alias, event type) in pattern order
+    conditions: tuple[str, ...]  # what each pattern asks for, in words, in pattern order
     effects: tuple[CompiledEffect, ...]
     within: Duration | None
     explain: str
@@ -123,6 +124,39 @@ def compile_constraint(name: str, constraint: Constraint, *, actor_field: bool, 
     return out
 
 
+def describe_constraint(name: str, constraint: Constraint) -> str:
+    """A field test in words: 'level is imminent_and_serious', 'by is a member of minusma'."""
+    parts = []
+    if constraint.equals is not None:
+        parts.append(f"{name} is {constraint.equals}")
+    if constraint.in_ is not None:
+        parts.append(f"{name} is one of {', '.join(map(str, constraint.in_))}")
+    if constraint.not_in is not None:
+        parts.append(f"{name} is none of {', '.join(map(str, constraint.not_in))}")
+    if constraint.member_of is not None:
+        parts.append(f"{name} is {constraint.member_of} or one of its members")
+    if constraint.not_member_of is not None:
+        parts.append(f"{name} is known and not {constraint.not_member_of}")
+    for key, word in (("gt", "above"), ("gte", "at least"), ("lt", "below"), ("lte", "at most")):
+        bound = getattr(constraint, key)
+        if bound is not None:
+            parts.append(f"{name} is {word} {bound.param if hasattr(bound, 'param') else bound}")
+    if constraint.same_as is not None:
+        parts.append(f"{name} is the same as {constraint.same_as}'s")
+    if constraint.exists is True and not (constraint.not_member_of or constraint.not_in):
+        parts.append(f"{name} is given")
+    elif constraint.exists is False:
+        parts.append(f"{name} is not given")
+    return " and ".join(parts)
+
+
+def describe_pattern(event: str, where: dict[str, Constraint]) -> str:
+    """A pattern in words: 'a threat where level is imminent_and_serious and incident is given'."""
+    tests = [describe_constraint(name, where[name]) for name in sorted(where)]
+    article = "an" if event[0] in "aeiou" else "a"
+    return f"{article} {event}" + (f" where {'; '.join(tests)}" if tests else "")
+
+
 def _condition(event: str, where: dict[str, Constraint], pack: RulePack) -> tuple[Any, int]:
     from .vocabulary import EVENT_TYPES
 
@@ -173,7 +207,9 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         ruleset[name] = {"all": conditions}
         rules[name] = CompiledRule(
             name=name, order=order, rule_id=rule_id, paragraph=paragraph.id, says=says,
-            aliases=tuple((alias, event) for alias, event, _ in patterns), effects=effects, within=within,
+            aliases=tuple((alias, event) for alias, event, _ in patterns),
+            conditions=tuple(describe_pattern(event, where) for _, event, where in patterns),
+            effects=effects, within=within,
             explain=explain,
         )
         order += 1

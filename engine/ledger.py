@@ -77,6 +77,15 @@ class Step:
     note: str
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """One match that engaged a finding: the rule, when, and which event met which condition."""
+
+    rule: str
+    tick: int
+    conditions: tuple[tuple[str, str, str, str], ...]  # (as, event id, event type, the condition in words)
+
+
 @dataclass
 class Finding:
     id: str
@@ -93,6 +102,7 @@ class Finding:
     criterion: str | None = None
     incident: str | None = None
     history: list[Step] = field(default_factory=list)
+    provenance: list[Evidence] = field(default_factory=list)
     answered: bool = False  # an obligation some act has answered (in time or late)
     ends_with_ground: bool = False  # at its due date it expires (its ground ended) instead of being violated
 

@@ -4,8 +4,10 @@ JSON contract (additive changes only): a top-level object with ``scenario``, ``r
 ``until``, ``assumptions`` and ``findings``; each finding has ``id``, ``paragraph``, ``rule``, ``kind``,
 ``subject``, ``status``, ``opened`` and ``closed`` (ISO 8601 UTC instants, ``closed`` null while open),
 ``due`` (an ISO date, the last day in time, or null), ``events`` (ids of the events that caused or closed it),
-``criterion`` (paragraph 4's letter, else null), ``incident`` (or null) and ``explanation`` (a sentence that
-quotes the paragraph). Findings are ordered by opening instant, then by the paragraph's place in the
+``criterion`` (paragraph 4's letter, else null), ``incident`` (or null), ``explanation`` (a sentence that
+quotes the paragraph), ``provenance`` (each match that engaged it: the rule, when, and for each of the rule's
+conditions the event that met it) and ``history`` (each status change, when, and the event that caused it).
+Findings are ordered by opening instant, then by the paragraph's place in the
 resolution, then by id. Output is byte-identical for identical inputs.
 """
 
@@ -40,6 +42,8 @@ class FindingView:
     criterion: str | None
     incident: str | None
     explanation: str
+    provenance: tuple[dict[str, Any], ...] = ()
+    history: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +51,7 @@ class FindingView:
             "subject": self.subject, "status": self.status, "opened": self.opened, "due": self.due,
             "closed": self.closed, "events": list(self.events), "criterion": self.criterion,
             "incident": self.incident, "explanation": self.explanation,
+            "provenance": [dict(p) for p in self.provenance], "history": [dict(h) for h in self.history],
         }
 
 
@@ -91,6 +96,15 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
             opened=iso_instant(clock.moment(f.opened)), due=f.due.isoformat() if f.due else None,
             closed=iso_instant(clock.moment(f.closed)) if f.closed is not None else None,
             events=tuple(f.events), criterion=f.criterion, incident=f.incident, explanation=f.explanation,
+            provenance=tuple(
+                {"rule": e.rule, "at": iso_instant(clock.moment(e.tick)),
+                 "conditions": [{"as": a, "event": ev, "type": t, "condition": c} for a, ev, t, c in e.conditions]}
+                for e in f.provenance
+            ),
+            history=tuple(
+                {"at": iso_instant(clock.moment(h.tick)), "status": str(h.status), "event": h.event, "note": h.note}
+                for h in f.history
+            ),
         )
 
     findings = sorted(ledger.findings.values(), key=lambda f: (f.opened, order.get(f.paragraph, 10_000), f.id))

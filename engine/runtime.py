@@ -31,7 +31,7 @@ import simpy
 from .calendar import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
 from .compiler import CompiledEffect, CompiledPack, CompiledRule, FieldRef, Value
 from .errors import EngineError
-from .ledger import Finding, FindingKind, Ledger, Status, Step
+from .ledger import Evidence, Finding, FindingKind, Ledger, Status, Step
 from .matcher import Matcher, Session
 from .pack import RulePack
 from .rulebook import Authorization, Obligation
@@ -59,6 +59,7 @@ class Replay:
         self.pending: dict[str, collections.deque[tuple[int, dict[str, Any]]]] = {}
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
         self.peak_live_facts = 0
+        self.evidence: Evidence | None = None  # the match being applied
 
     @property
     def pack(self) -> RulePack:
@@ -113,12 +114,23 @@ class Replay:
 
     # ---- effects ---------------------------------------------------------------------------------------------
     def apply(self, rule: CompiledRule, events: dict[str, Event]) -> None:
+        self.evidence = Evidence(
+            rule=rule.rule_id, tick=self.now_tick(),
+            conditions=tuple((alias, events[alias].id or "", event_type, condition)
+                             for (alias, event_type), condition in zip(rule.aliases, rule.conditions, strict=True)),
+        )
         for effect in rule.effects:
             subject = resolve(effect.subject, events)
             if subject is None:
                 continue
             handler = getattr(self, f"do_{effect.name}")
             handler(rule, effect, subject, events)
+
+    def touch(self, finding: Finding) -> Finding:
+        """Record the match being applied as evidence for ``finding``."""
+        if self.evidence is not None and self.evidence not in finding.provenance:
+            finding.provenance.append(self.evidence)
+        return finding
 
     def explain(self, rule: CompiledRule, events: dict[str, Event]) -> str:
         return f'Paragraph {rule.paragraph}: "{rule.says}". {fill(rule.explain, events, self.pack)}'
@@ -141,14 +153,15 @@ class Replay:
         if existing is not None:
             for event_id in self.event_ids(events):
                 existing.add_event(event_id)
+            self.touch(existing)
             return
-        self.ledger.open(
+        self.touch(self.ledger.open(
             id=finding_id, paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.ELIGIBILITY,
             subject=subject, tick=self.now_tick(), events=self.event_ids(events), criterion=effect.criterion,
             incident=incident_of(events),
             explanation=f"{self.explain(rule, events)} {self.pack.actors.name_of(subject)} is eligible for "
                         f"consideration of targeted sanctions under criterion ({effect.criterion}).",
-        )
+        ))
 
     def do_breach(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
                   events: dict[str, Event]) -> None:
@@ -157,11 +170,11 @@ class Replay:
         detail = ""
         if figure is not None and effect.ceiling is not None:
             detail = f" {int(figure):,} is above the {effect.limit} of {effect.ceiling:,}."
-        self.ledger.open(
+        self.touch(self.ledger.open(
             id=f"{rule.rule_id}:{trigger.id}", paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.BREACH,
             subject=subject, tick=self.now_tick(), events=self.event_ids(events), incident=incident_of(events),
             explanation=self.explain(rule, events) + detail,
-        )
+        ))
 
     def authorization(self, authorization_id: str) -> Authorization:
         return self.pack.authorizations[authorization_id][0]
@@ -179,6 +192,7 @@ class Replay:
         if existing is not None:
             for event_id in self.event_ids(events):
                 existing.add_event(event_id)
+            self.touch(existing)
             return
         finding = self.ledger.open(
             id=finding_id, paragraph=rule.paragraph, rule=effect.target, kind=FindingKind.AUTHORIZATION,
@@ -187,6 +201,7 @@ class Replay:
                         f"(paragraph 15), {self.pack.actors.name_of(subject)} are therefore authorized "
                         f"\"{' '.join(authorization.says.split())}\".",
         )
+        self.touch(finding)
         self.env.process(window_end(self.env, self, finding, self.clock.day_limit(last)))
 
     def do_exercise(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
@@ -205,6 +220,7 @@ class Replay:
                            note=f"exercised by {act.id}")
             else:
                 grant.add_event(act.id)
+            self.touch(grant)
             if authorization.reported_by is not None:
                 self.do_open_obligation(authorization.reported_by, self.pack.actor(
                     self.pack.obligations[authorization.reported_by][0].subject), events, rule)
@@ -218,12 +234,12 @@ class Replay:
         else:
             why = (f"for incident {incident} there was no imminent and serious threat to MINUSMA together with a "
                    f"request of the Secretary-General")
-        self.ledger.open(
+        self.touch(self.ledger.open(
             id=f"{effect.target}:not-covered:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
             kind=FindingKind.NOT_COVERED, subject=subject, tick=self.now_tick(), events=self.event_ids(events),
             incident=incident,
             explanation=f"{self.explain(rule, events)} Not covered by paragraph {rule.paragraph}: {why}.",
-        )
+        ))
 
     def do_open(self, rule: CompiledRule, effect: CompiledEffect, subject: str, events: dict[str, Event]) -> None:
         assert effect.target is not None
@@ -254,6 +270,7 @@ class Replay:
         finding_id = f"{obligation_id}:{subject}:{due.isoformat()}"
         if obligation.once_per == "period" and finding_id in self.ledger:
             self.ledger.findings[finding_id].add_event(self.trigger(events).id)
+            self.touch(self.ledger.findings[finding_id])
             return
         if finding_id in self.ledger:
             finding_id = f"{finding_id}:{self.trigger(events).id}"
@@ -265,6 +282,7 @@ class Replay:
                         f"{fill(rule.explain, events, self.pack)[:-1].strip()}; due {long_date(due)}.",
         )
         finding.ends_with_ground = ends_with_ground
+        self.touch(finding)
         self.env.process(deadline(self.env, self, finding, self.clock.day_limit(due)))
 
     def do_fulfil(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
@@ -278,6 +296,7 @@ class Replay:
         if finding is None:
             return
         finding.answered = True
+        self.touch(finding)
         day = long_date(act.at.date())
         if finding.status is Status.ACTIVE:
             finding.move(Status.FULFILLED, self.now_tick(), event=act.id, note=f"fulfilled by {act.type} {act.id}")
@@ -295,7 +314,7 @@ class Replay:
         schedule = obligation.schedule
         assert schedule is not None
         ordinal = f"period {period.number} " if schedule.every is not None else ""
-        return self.ledger.open(
+        finding = self.ledger.open(
             id=f"{obligation.id}:{period.due.isoformat()}", paragraph=paragraph_id, rule=obligation.id,
             kind=FindingKind.OBLIGATION, subject=subject, tick=max(self.clock.tick(period.opens), self.now_tick()),
             events=[], due=period.due,
@@ -303,6 +322,8 @@ class Replay:
                         f"{self.pack.actors.name_of(subject)}'s {ordinal}duty, due {long_date(period.due)}.",
             note="arose by schedule",
         )
+        finding.provenance.append(Evidence(rule=f"{obligation.id}/schedule", tick=finding.opened, conditions=()))
+        return finding
 
 
 # ---- SimPy processes -------------------------------------------------------------------------------------------
