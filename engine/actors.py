@@ -106,12 +106,10 @@ class ActorRegistry:
         return seen
 
     def members(self, group: str) -> list[str]:
-        """Actors in ``group``: those tagged with it, the actor of that id itself, and all actors part of it."""
-        out = []
-        for actor in self.by_id.values():
-            if actor.id == group or group in actor.tags or group in self.ancestors(actor.id):
-                out.append(actor.id)
-        return sorted(out)
+        """Actors in ``group``: the actor of that id and those tagged with it, and every actor part of one of
+        them (GATIA, part of the Plateforme, is in the Plateforme and in every group the Plateforme is in)."""
+        heads = {a.id for a in self.by_id.values() if a.id == group or group in a.tags}
+        return sorted(a.id for a in self.by_id.values() if a.id in heads or self.ancestors(a.id) & heads)
 
     def is_group(self, name: str) -> bool:
         return name in self.by_id or any(name in actor.tags for actor in self.by_id.values())

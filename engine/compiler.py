@@ -47,6 +47,8 @@ class CompiledEffect:
     limit: str | None = None
     figure: FieldRef | None = None
     ceiling: int | None = None
+    otherwise: str = "not_covered"
+    answers: str = "oldest"
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,18 @@ def compile_constraint(name: str, constraint: Constraint, *, actor_field: bool, 
     if constraint.same_as is not None:
         alias, other = constraint.same_as.split(".", 1)
         out.append({name: {alias: other}})
+    if constraint.contains is not None:
+        out.append({"$ex": {list_key(name, constraint.contains): 1}})
     if constraint.exists is True:
         out.append({"$ex": {name: 1}})
     elif constraint.exists is False:
         out.append({"$nex": {name: 1}})
     return out
+
+
+def list_key(name: str, value: str) -> str:
+    """How a list field's item appears in a message: durable-rules matches flat properties best."""
+    return f"{name}__{value}"
 
 
 def describe_constraint(name: str, constraint: Constraint) -> str:
@@ -143,6 +152,8 @@ def describe_constraint(name: str, constraint: Constraint) -> str:
             parts.append(f"{name} is {word} {bound.param if hasattr(bound, 'param') else bound}")
     if constraint.same_as is not None:
         parts.append(f"{name} is the same as {constraint.same_as}'s")
+    if constraint.contains is not None:
+        parts.append(f"{name} includes {constraint.contains}")
     if constraint.exists is True and not (constraint.not_member_of or constraint.not_in):
         parts.append(f"{name} is given")
     elif constraint.exists is False:
@@ -231,13 +242,15 @@ def compile_pack(pack: RulePack) -> CompiledPack:
                 limit=getattr(body, "limit", None),
                 figure=_value(figure, pack, aliases) if figure else None,  # type: ignore[arg-type]
                 ceiling=pack.number_of(ceiling) if ceiling is not None else None,
+                otherwise=getattr(body, "otherwise", "not_covered"),
             ))
         add(paragraph, rule.id, rule.says, [(p.as_, p.event, p.where) for p in rule.when], tuple(effects),
             pack.duration_of(rule.within) if rule.within is not None else None, rule.explain)
 
     for obligation_id, (obligation, paragraph) in pack.obligations.items():
         by = obligation.fulfilled_by
-        fulfil = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject))
+        fulfil = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject),
+                                answers=by.answers)
         add(paragraph, f"{obligation_id}/fulfilled", obligation.says, [("act", by.event, by.where)], (fulfil,),
             None, "{act.by} submitted a report on {act.at}.")
 

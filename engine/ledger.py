@@ -17,6 +17,9 @@ not_covered    not_covered  (an act that needed an authorization none gave:
                after the mandate). Kept apart from ``breach`` because such
                an act may rest on another legal basis; the resolution only
                says paragraph 37 does not cover it.
+engagement     engaged  (an event engaged a paragraph that sets no deadline:
+               an exhortation such as paragraph 3's, a mandate task such as
+               paragraph 20(e)'s, a standing authorization such as 22(b)'s)
 =============  ============================================================
 """
 
@@ -33,6 +36,7 @@ class FindingKind(StrEnum):
     ELIGIBILITY = "eligibility"
     BREACH = "breach"
     NOT_COVERED = "not_covered"
+    ENGAGEMENT = "engagement"
 
 
 class Status(StrEnum):
@@ -47,6 +51,7 @@ class Status(StrEnum):
     ELIGIBLE = "eligible"
     BREACH = "breach"
     NOT_COVERED = "not_covered"
+    ENGAGED = "engaged"
 
 
 INITIAL: dict[FindingKind, Status] = {
@@ -55,6 +60,7 @@ INITIAL: dict[FindingKind, Status] = {
     FindingKind.ELIGIBILITY: Status.ELIGIBLE,
     FindingKind.BREACH: Status.BREACH,
     FindingKind.NOT_COVERED: Status.NOT_COVERED,
+    FindingKind.ENGAGEMENT: Status.ENGAGED,
 }
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {

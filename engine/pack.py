@@ -333,6 +333,9 @@ class _Checker:
                     if kind != "number":
                         raise self.fail(paragraph, cloc, f"`{key}` applies to numeric fields only")
                     self.param(paragraph, cloc, bound, int)
+            if (constraint.contains is not None) != (kind == "list") and (constraint.contains is not None or
+                                                                          constraint.model_fields_set - {"exists"}):
+                raise self.fail(paragraph, cloc, "list fields are tested with `contains` (and only they are)")
             if constraint.same_as is not None:
                 match = ALIAS_REF.match(constraint.same_as)
                 assert match is not None

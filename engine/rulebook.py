@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -113,6 +113,7 @@ class Constraint(_Model):
     lte: NumberValue | None = None
     same_as: str | None = Field(default=None, pattern=ALIAS_REF.pattern)
     exists: bool | None = None
+    contains: str | None = Field(default=None, description="for list fields: the list holds this value")
 
     @model_validator(mode="before")
     @classmethod
@@ -164,6 +165,9 @@ class ExerciseEffect(_Model):
     authorization: str
     subject: str
     incident: str
+    otherwise: Literal["not_covered", "breach"] = Field(
+        default="not_covered", description="what an act is when no authorization covers it"
+    )
 
 
 class OpenEffect(_Model):
@@ -176,6 +180,13 @@ class FulfilEffect(_Model):
     subject: str
 
 
+class EngageEffect(_Model):
+    """Record that an event engaged the paragraph (an exhortation, a mandate task, a standing authorization):
+    it opens no deadline; the finding names the addressee concerned."""
+
+    subject: str
+
+
 class Effect(_Model):
     """Exactly one of the effects below."""
 
@@ -185,12 +196,13 @@ class Effect(_Model):
     exercise: ExerciseEffect | None = None
     open: OpenEffect | None = None
     fulfil: FulfilEffect | None = None
+    engage: EngageEffect | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Effect:
         if len(self.model_fields_set) != 1:
             raise ValueError(
-                "an effect is exactly one of `eligibility`, `breach`, `grant`, `exercise`, `open`, `fulfil`"
+                "an effect is exactly one of `eligibility`, `breach`, `grant`, `exercise`, `open`, `fulfil`, `engage`"
             )
         return self
 
@@ -266,10 +278,13 @@ class Due(_Model):
 
 
 class Fulfilment(_Model):
-    """The event that fulfils an obligation."""
+    """The event that fulfils an obligation: it answers the oldest open instance (``answers: oldest``, as
+    reports answer quarterly periods in turn) or every open instance (``answers: all``, as one briefing keeps
+    the Council informed of every case so far)."""
 
     event: str
     where: dict[str, Constraint] = Field(default_factory=dict)
+    answers: Literal["oldest", "all"] = "oldest"
 
 
 class Obligation(_Model):

@@ -22,21 +22,21 @@ from __future__ import annotations
 import collections
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from string import Formatter
 from typing import Any
 
 import simpy
 
 from .calendar import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
-from .compiler import CompiledEffect, CompiledPack, CompiledRule, FieldRef, Value
+from .compiler import CompiledEffect, CompiledPack, CompiledRule, FieldRef, Value, list_key
 from .errors import EngineError
 from .ledger import Evidence, Finding, FindingKind, Ledger, Status, Step
 from .matcher import Matcher, Session
 from .pack import RulePack
 from .rulebook import Authorization, Obligation
 from .scenario import Scenario
-from .schedules import Period, add, period_containing, periods
+from .schedules import Period, add, periods
 from .vocabulary import Event
 
 Process = Generator[simpy.Event, Any, None]
@@ -198,7 +198,7 @@ class Replay:
             id=finding_id, paragraph=rule.paragraph, rule=effect.target, kind=FindingKind.AUTHORIZATION,
             subject=subject, tick=self.now_tick(), events=self.event_ids(events), due=last, incident=incident,
             explanation=f"{self.explain(rule, events)} For incident {incident}, until {long_date(last)} "
-                        f"(paragraph 15), {self.pack.actors.name_of(subject)} are therefore authorized "
+                        f"(paragraph 15), this authorizes {self.pack.actors.name_of(subject)} "
                         f"\"{' '.join(authorization.says.split())}\".",
         )
         self.touch(finding)
@@ -225,6 +225,9 @@ class Replay:
                 self.do_open_obligation(authorization.reported_by, self.pack.actor(
                     self.pack.obligations[authorization.reported_by][0].subject), events, rule)
             return
+        if effect.otherwise == "breach":
+            self.do_uncovered_breach(rule, effect, subject, events, incident, in_force, last)
+            return
         if not in_force:
             why = f"it took place after the mandate ended on {long_date(last)} (paragraph 15)"
         elif incident is None:
@@ -239,6 +242,37 @@ class Replay:
             kind=FindingKind.NOT_COVERED, subject=subject, tick=self.now_tick(), events=self.event_ids(events),
             incident=incident,
             explanation=f"{self.explain(rule, events)} Not covered by paragraph {rule.paragraph}: {why}.",
+        ))
+
+    def do_uncovered_breach(self, rule: CompiledRule, effect: CompiledEffect, subject: str, events: dict[str, Event],
+                            incident: str | None, in_force: bool, last: date) -> None:
+        """An act outside the limit a paragraph sets (paragraphs 20(c)(ii) and 20(d): direct operations only
+        pursuant to serious and credible threats)."""
+        act = self.trigger(events)
+        if not in_force:
+            why = f"it took place after the mandate ended on {long_date(last)}"
+        elif incident is None:
+            why = "it names no incident, so no serious and credible threat can be linked to it"
+        else:
+            why = f"no serious and credible threat was reported for incident {incident}"
+        self.touch(self.ledger.open(
+            id=f"{rule.rule_id}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.BREACH,
+            subject=subject, tick=self.now_tick(), events=self.event_ids(events), incident=incident,
+            explanation=f"{self.explain(rule, events)} Outside the limit of paragraph {rule.paragraph}: {why}.",
+        ))
+
+    def do_engage(self, rule: CompiledRule, effect: CompiledEffect, subject: str, events: dict[str, Event]) -> None:
+        """An event engaged a paragraph that sets no deadline: an exhortation, a mandate task, a standing
+        authorization. Recorded per rule, addressee and event."""
+        paragraph = self.pack.paragraph(rule.paragraph)
+        act = self.trigger(events)
+        verb = paragraph.verb[0].lower() + paragraph.verb[1:]
+        self.touch(self.ledger.open(
+            id=f"{rule.rule_id}:{subject}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
+            kind=FindingKind.ENGAGEMENT, subject=subject, tick=self.now_tick(), events=self.event_ids(events),
+            incident=incident_of(events),
+            explanation=f"{self.explain(rule, events)} Engages what the Council {verb} of "
+                        f"{self.pack.actors.name_of(subject)} ({paragraph.force}).",
         ))
 
     def do_open(self, rule: CompiledRule, effect: CompiledEffect, subject: str, events: dict[str, Event]) -> None:
@@ -256,8 +290,7 @@ class Replay:
             due = add(now.date(), self.pack.duration_of(due_rule.within))
         else:
             assert due_rule.aligned_with is not None
-            target = self.pack.obligations[due_rule.aligned_with][0]
-            period = period_containing(self.pack, target, now)
+            period = self.next_reporting_period(due_rule.aligned_with, now)
             if period is not None:
                 due = period.due
             elif due_rule.window is not None:
@@ -285,6 +318,20 @@ class Replay:
         self.touch(finding)
         self.env.process(deadline(self.env, self, finding, self.clock.day_limit(due)))
 
+    def next_reporting_period(self, obligation_id: str, now: datetime) -> Period | None:
+        """The period of a scheduled duty whose report will next come: the first whose due date has not
+        passed and whose report has not been made yet (a duty engaged after this quarter's report was filed
+        is met by the next one)."""
+        obligation = self.pack.obligations[obligation_id][0]
+        for period in periods(self.pack, obligation):
+            if end_of(period.due) <= now:
+                continue
+            finding = self.ledger.get(f"{obligation_id}:{period.due.isoformat()}")
+            if finding is not None and finding.answered:
+                continue
+            return period
+        return None
+
     def do_fulfil(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
                   events: dict[str, Event]) -> None:
         """Acts answer a duty's periods in sequence: an act answers the oldest period not yet answered. In
@@ -292,9 +339,15 @@ class Replay:
         a late report does not silently count for the next period)."""
         assert effect.target is not None
         act = self.trigger(events)
-        finding = self.ledger.unanswered(effect.target, subject, self.now_tick())
-        if finding is None:
-            return
+        while True:
+            finding = self.ledger.unanswered(effect.target, subject, self.now_tick())
+            if finding is None:
+                return
+            self.answer(finding, act)
+            if effect.answers != "all":
+                return
+
+    def answer(self, finding: Finding, act: Event) -> None:
         finding.answered = True
         self.touch(finding)
         day = long_date(act.at.date())
@@ -406,7 +459,11 @@ def message_of(event: Event, clock: Clock) -> dict[str, Any]:
     for name, value in event:
         if value is None or name in ("type", "at", "note", "id"):
             continue
-        message[name] = value
+        if isinstance(value, tuple):
+            for item in value:
+                message[list_key(name, str(item))] = 1
+        else:
+            message[name] = value
     return message
 
 

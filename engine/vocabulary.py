@@ -95,12 +95,64 @@ class ThreatLevel(StrEnum):
 
 class ReportKind(StrEnum):
     """What a report is. ``quarterly``: paragraph 47; ``strategic_plan``: paragraph 48; ``french_forces``:
-    France's report on the implementation of the paragraph 37 mandate; ``other``: anything else."""
+    France's report on the implementation of the paragraph 37 mandate; ``misconduct``: informing the Council of
+    sexual exploitation and abuse (paragraph 28); ``human_rights``: MINUSMA's public human rights reporting
+    (paragraph 20(f)(ii)); ``other``: anything else."""
 
     QUARTERLY = "quarterly"
     STRATEGIC_PLAN = "strategic_plan"
     FRENCH_FORCES = "french_forces"
+    MISCONDUCT = "misconduct"
+    HUMAN_RIGHTS = "human_rights"
     OTHER = "other"
+
+
+class Focus(StrEnum):
+    """The focuses of paragraph 47's reports: (i) the Agreement, (ii) MINUSMA's effectiveness and the safety
+    of its personnel, (iii) coordination between MINUSMA, the French forces and the FC-G5S."""
+
+    AGREEMENT = "i"
+    EFFECTIVENESS = "ii"
+    COORDINATION = "iii"
+
+
+class ViolationCategory(StrEnum):
+    """Kinds of violations of international humanitarian law and abuses of human rights the resolution names."""
+
+    SEXUAL_VIOLENCE = "sexual_violence"
+    RECRUITMENT_OF_CHILDREN = "recruitment_of_children"
+    KILLING_OR_MAIMING_OF_CHILDREN = "killing_or_maiming_of_children"
+    ATTACK_ON_SCHOOL = "attack_on_school"
+    ATTACK_ON_HOSPITAL = "attack_on_hospital"
+    EXTRAJUDICIAL_EXECUTION = "extrajudicial_execution"
+    ARBITRARY_DETENTION = "arbitrary_detention"
+    ILL_TREATMENT = "ill_treatment"
+    OTHER = "other"
+
+
+class DeviceKind(StrEnum):
+    MINE = "mine"
+    IED = "improvised_explosive_device"
+    UNEXPLODED_ORDNANCE = "unexploded_ordnance"
+
+
+class HRDDP(StrEnum):
+    """Whether support to non-UN security forces was given in compliance with the Human Rights Due Diligence
+    Policy (paragraph 26)."""
+
+    COMPLIANT = "compliant"
+    NOT_ASSESSED = "not_assessed"
+    NON_COMPLIANT = "non_compliant"
+
+
+class Cargo(StrEnum):
+    PERSONNEL = "personnel"
+    SUPPLIES = "supplies"
+
+
+class Route(StrEnum):
+    WITHIN_MALI = "within_mali"
+    TO_OR_FROM_MALI = "to_or_from_mali"
 
 
 class Event(BaseModel):
@@ -199,7 +251,108 @@ class Report(Event):
     type: Literal["report"]
     by: ActorRef
     kind: ReportKind
+    focus: tuple[Focus, ...] = Field(
+        default=(Focus.AGREEMENT, Focus.EFFECTIVENESS, Focus.COORDINATION),
+        description="for a quarterly report, the focuses of paragraph 47 it covers (default: all three)",
+    )
     actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+
+
+class DirectOperation(Event):
+    """A direct operation by MINUSMA (paragraphs 20(c)(ii) and 20(d): only pursuant to serious and credible
+    threats). Link it to the threat it answers with ``incident``."""
+
+    type: Literal["direct_operation"]
+    by: ActorRef = Field(default="minusma")
+    in_defence_of: ActorRef = Field(description="civilians, or MINUSMA and United Nations personnel")
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "in_defence_of")
+
+
+class HumanRightsViolation(Event):
+    """A violation of international humanitarian law or an abuse or violation of human rights."""
+
+    type: Literal["human_rights_violation"]
+    category: ViolationCategory
+    by: ActorRef | None = None
+    against: ActorRef | None = Field(default=None, description="the victims, e.g. civilians, children, women")
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "against")
+
+
+class HumanitarianAccessDenied(Event):
+    """Humanitarian actors denied access to people in need, or their personnel or relief impeded."""
+
+    type: Literal["humanitarian_access_denied"]
+    by: ActorRef | None = None
+    against: ActorRef = Field(default="humanitarian-actors")
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "against")
+
+
+class ExplosiveDevice(Event):
+    """A mine or other explosive device found, or one that went off."""
+
+    type: Literal["explosive_device"]
+    device: DeviceKind
+    by: ActorRef | None = None
+    casualties: int | None = Field(default=None, ge=0, le=MAX_PERSONNEL)
+    actor_fields: ClassVar[tuple[str, ...]] = ("by",)
+
+
+class Intelligence(Event):
+    """Information MINUSMA holds about a group or person (paragraph 22(d): relevant to the 1267/1989/2253
+    sanctions when it concerns a listed group)."""
+
+    type: Literal["intelligence"]
+    by: ActorRef = Field(default="minusma")
+    about: ActorRef
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "about")
+
+
+class SupportToForces(Event):
+    """Support by MINUSMA to non-United Nations security forces (paragraph 26)."""
+
+    type: Literal["support_to_forces"]
+    by: ActorRef = Field(default="minusma")
+    to: ActorRef
+    hrddp: HRDDP = Field(description="compliance with the Human Rights Due Diligence Policy")
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "to")
+
+
+class MisconductAllegation(Event):
+    """An allegation of sexual exploitation or abuse involving MINUSMA personnel (paragraph 28)."""
+
+    type: Literal["misconduct_allegation"]
+    involving: ActorRef = Field(default="minusma")
+    contributing_country: Text | None = None
+    actor_fields: ClassVar[tuple[str, ...]] = ("involving",)
+
+
+class MovementObstruction(Event):
+    """MINUSMA's personnel or supplies hindered in their movement (paragraphs 6 and 35)."""
+
+    type: Literal["movement_obstruction"]
+    by: ActorRef | None = None
+    against: ActorRef = Field(default="minusma")
+    of: Cargo
+    route: Route = Field(default=Route.WITHIN_MALI)
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "against")
+
+
+class Coordination(Event):
+    """Coordination or exchange of information between forces (paragraph 42)."""
+
+    type: Literal["coordination"]
+    by: ActorRef = Field(default="minusma")
+    partner: ActorRef = Field(description="the other side")
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "partner")
+
+
+class TerroristTies(Event):
+    """Ties between an armed group and a terrorist organization (paragraph 5: "cut off all ties")."""
+
+    type: Literal["terrorist_ties"]
+    by: ActorRef
+    partner: ActorRef = Field(description="the other side")
+    actor_fields: ClassVar[tuple[str, ...]] = ("by", "partner")
 
 
 class Deployment(Event):
@@ -225,10 +378,20 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Threat,
         Attack,
         CeasefireViolation,
+        TerroristTies,
         Obstruction,
+        MovementObstruction,
+        HumanRightsViolation,
+        HumanitarianAccessDenied,
+        ExplosiveDevice,
+        MisconductAllegation,
         Support,
+        Intelligence,
+        Coordination,
+        SupportToForces,
         InterventionRequest,
         Intervention,
+        DirectOperation,
         Report,
     )
 }
@@ -245,13 +408,15 @@ def fields_of(event_type: str) -> set[str]:
 
 
 def value_kind(event_type: str, field: str) -> str:
-    """'actor', 'number', 'instant' or 'text': how a rule may compare this field."""
+    """'actor', 'number', 'instant', 'list' or 'text': how a rule may compare this field."""
     model = EVENT_TYPES[event_type]
     if field in model.actor_fields:
         return "actor"
     if field in ("at", "t"):
         return "instant"
     annotation = str(model.model_fields[field].annotation)
+    if "tuple" in annotation:
+        return "list"
     if "int" in annotation:
         return "number"
     return "text"
