@@ -3,6 +3,9 @@
     obligations run SCENARIO [--json] [--assume NAME=VALUE ...]   replay and print the findings
     obligations check SCENARIO ...                                 validate only
     obligations verify SCENARIO ...                                replay and compare with `expect:`
+    obligations coverage [--json]                                  paragraphs, rules and the scenarios exercising them
+    obligations events                                             the event vocabulary (Markdown)
+    obligations schema                                             JSON Schema of scenario files
     obligations actors                                             the actors scenarios may name
     obligations assumptions                                        the interpretations a scenario may override
 
@@ -57,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("scenarios", nargs="+")
     verify = sub.add_parser("verify", help="replay scenarios and compare with the findings they expect")
     verify.add_argument("scenarios", nargs="+")
+    coverage = sub.add_parser(
+        "coverage", help="every paragraph: encoded or not, its rules, the scenarios exercising them"
+    )
+    coverage.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    coverage.add_argument("--scenarios", help="folder of scenarios to count (default: the bundled ones)")
+    sub.add_parser("events", help="the event vocabulary (Markdown, generated from the models)")
+    sub.add_parser("schema", help="JSON Schema of scenario files, for editors")
     sub.add_parser("actors", help="list the actors scenarios may name")
     sub.add_parser("assumptions", help="list the assumptions and their defaults")
     return parser
@@ -92,6 +102,30 @@ def dispatch(args: argparse.Namespace) -> int:
             failed += bool(problems)
             _out(f"{path}: {'FAILED' if problems else 'ok'}\n" + "".join(f"  {p}\n" for p in problems))
         return EXIT_FAILED if failed else EXIT_OK
+    elif args.command == "coverage":
+        from pathlib import Path
+
+        from .coverage import coverage, default_scenarios, render
+
+        folder = Path(args.scenarios) if args.scenarios else default_scenarios()
+        if folder is None or not folder.is_dir():
+            raise InputError("no scenarios folder; name one with --scenarios", path=str(folder or "scenarios"))
+        rows = coverage(engine, sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.json")))
+        if args.json:
+            document = {"resolution": engine.pack.manifest.resolution,
+                        "operative_paragraphs": engine.pack.manifest.operative_paragraphs,
+                        "paragraphs": [row.as_dict() for row in rows]}
+            _out(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        else:
+            _out(render(rows, engine.pack.manifest.resolution))
+    elif args.command == "events":
+        from .schema import vocabulary_markdown
+
+        _out(vocabulary_markdown())
+    elif args.command == "schema":
+        from .schema import schema_json
+
+        _out(schema_json(engine.pack.actors))
     elif args.command == "actors":
         for actor_id in engine.pack.actors.ids():
             actor = engine.pack.actors.by_id[actor_id]
@@ -102,6 +136,8 @@ def dispatch(args: argparse.Namespace) -> int:
             value = param.value.model_dump(exclude_none=True) if hasattr(param.value, "model_dump") else param.value
             _out(f"{name} = {json.dumps(value, default=str)}  (paragraph {engine.pack.parameter_paragraph[name]}: "
                  f"\"{param.says}\")\n")
+            if param.assumption is not None:
+                _out(f"    {' '.join(param.assumption.reason.split())}\n")
     return EXIT_OK
 
 

@@ -66,7 +66,7 @@ class Report:
     assumptions: dict[str, Any]
     events: int
     findings: tuple[FindingView, ...]
-    stats: dict[str, int]
+    stats: dict[str, Any]  # run statistics and what acted (not part of the JSON contract)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,7 +87,7 @@ class Report:
         return next((f for f in self.findings if f.id == finding_id), None)
 
 
-def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Clock, stats: dict[str, int]) -> Report:
+def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Clock, stats: dict[str, Any]) -> Report:
     order = {p.id: i for i, p in enumerate(pack.paragraphs)}
 
     def view(f: Finding) -> FindingView:

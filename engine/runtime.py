@@ -60,6 +60,7 @@ class Replay:
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
         self.peak_live_facts = 0
         self.evidence: Evidence | None = None  # the match being applied
+        self.exercised: set[str] = set()  # ids of rules, obligations, authorizations and windows that acted
 
     @property
     def pack(self) -> RulePack:
@@ -119,6 +120,7 @@ class Replay:
             conditions=tuple((alias, events[alias].id or "", event_type, condition)
                              for (alias, event_type), condition in zip(rule.aliases, rule.conditions, strict=True)),
         )
+        self.exercised.add(rule.rule_id)
         for effect in rule.effects:
             subject = resolve(effect.subject, events)
             if subject is None:
@@ -186,6 +188,7 @@ class Replay:
         first, last = self.pack.window_days(authorization.window)
         now = self.clock.moment(self.now_tick())
         if not start_of(first) <= now < end_of(last):
+            self.exercised.add(authorization.window)
             return  # outside the window nothing is granted; an act relying on it is reported as not covered
         finding_id = f"{effect.target}:{subject}:{incident}"
         existing = self.ledger.get(finding_id)
@@ -202,6 +205,7 @@ class Replay:
                         f"\"{' '.join(authorization.says.split())}\".",
         )
         self.touch(finding)
+        self.exercised.add(effect.target)
         self.env.process(window_end(self.env, self, finding, self.clock.day_limit(last)))
 
     def do_exercise(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
@@ -225,6 +229,8 @@ class Replay:
                 self.do_open_obligation(authorization.reported_by, self.pack.actor(
                     self.pack.obligations[authorization.reported_by][0].subject), events, rule)
             return
+        if not in_force:
+            self.exercised.add(authorization.window)
         if effect.otherwise == "breach":
             self.do_uncovered_breach(rule, effect, subject, events, incident, in_force, last)
             return
@@ -312,10 +318,11 @@ class Replay:
             subject=subject, tick=self.now_tick(), events=self.event_ids(events), due=due,
             incident=incident_of(events),
             explanation=f'Paragraph {paragraph.id}: "{" ".join(obligation.says.split())}". Engaged because '
-                        f"{fill(rule.explain, events, self.pack)[:-1].strip()}; due {long_date(due)}.",
+                        f"{_clause(fill(rule.explain, events, self.pack))}; due {long_date(due)}.",
         )
         finding.ends_with_ground = ends_with_ground
         self.touch(finding)
+        self.exercised.add(obligation_id)
         self.env.process(deadline(self.env, self, finding, self.clock.day_limit(due)))
 
     def next_reporting_period(self, obligation_id: str, now: datetime) -> Period | None:
@@ -376,6 +383,7 @@ class Replay:
             note="arose by schedule",
         )
         finding.provenance.append(Evidence(rule=f"{obligation.id}/schedule", tick=finding.opened, conditions=()))
+        self.exercised.add(obligation.id)
         return finding
 
 
@@ -429,6 +437,8 @@ def window_end(env: simpy.Environment, replay: Replay, finding: Finding, limit_t
     if at > env.now:
         yield env.timeout(at - env.now)
     if finding.status is Status.GRANTED:
+        window = replay.pack.authorizations[finding.rule][0].window
+        replay.exercised.add(window)
         finding.move(Status.LAPSED, limit_tick, note="window ended")
         finding.explanation += " Lapsed unexercised when the mandate ended."
 
@@ -482,6 +492,15 @@ def incident_of(events: dict[str, Event]) -> str | None:
     return None
 
 
+def _clause(sentence: str) -> str:
+    """A sentence made a clause: without its final stop, and with a leading article in lower case."""
+    sentence = sentence.rstrip(". ")
+    for article in ("An ", "A ", "The "):
+        if sentence.startswith(article):
+            return article.lower() + sentence[len(article):]
+    return sentence
+
+
 def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
     """A rule's ``explain`` sentence with its ``{alias.field}`` placeholders filled in."""
     out = []
@@ -511,7 +530,7 @@ class ReplayError(EngineError):
     """The replay could not be completed."""
 
 
-def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[Ledger, Clock, dict[str, int]]:
+def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[Ledger, Clock, dict[str, Any]]:
     """Replay ``scenario`` against ``compiled``; return the ledger, the clock and run statistics."""
     clock = Clock(start_of(compiled.pack.adopted))
     first, limit = scenario.window
@@ -526,8 +545,8 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[L
             del obligation_id
         env.process(feed(env, replay))
         env.run(until=Clock.sim_time(end_tick, PHASE_SETTLE) + 1)
-        stats = {"events": len(scenario.events), "peak_live_facts": replay.peak_live_facts,
-                 "live_facts_at_end": session.live_facts}
+        stats: dict[str, Any] = {"events": len(scenario.events), "peak_live_facts": replay.peak_live_facts,
+                                 "live_facts_at_end": session.live_facts, "exercised": sorted(replay.exercised)}
     return ledger, clock, stats
 
 

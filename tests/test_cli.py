@@ -46,6 +46,7 @@ def test_run_json_follows_the_contract(cli: Callable[..., object]) -> None:
         "eligibility": {"eligible"},
         "breach": {"breach"},
         "not_covered": {"not_covered"},
+        "engagement": {"engaged"},
     }
     for finding in document["findings"]:
         assert required <= set(finding)
