@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date
 from string import Formatter
 from typing import Any
@@ -82,19 +83,19 @@ class RulePack:
                 return paragraph
         raise KeyError(paragraph_id)
 
-    @property
+    @cached_property
     def rules(self) -> list[tuple[Rule, Paragraph]]:
         return [(rule, p) for p in self.paragraphs for rule in p.rules]
 
-    @property
+    @cached_property
     def windows(self) -> dict[str, tuple[Window, Paragraph]]:
         return {w.id: (w, p) for p in self.paragraphs for w in p.windows}
 
-    @property
+    @cached_property
     def obligations(self) -> dict[str, tuple[Obligation, Paragraph]]:
         return {o.id: (o, p) for p in self.paragraphs for o in p.obligations}
 
-    @property
+    @cached_property
     def authorizations(self) -> dict[str, tuple[Authorization, Paragraph]]:
         return {a.id: (a, p) for p in self.paragraphs for a in p.authorizations}
 
