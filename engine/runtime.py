@@ -272,13 +272,18 @@ class Replay:
         authorization. Recorded per rule, addressee and event."""
         paragraph = self.pack.paragraph(rule.paragraph)
         act = self.trigger(events)
-        verb = paragraph.verb[0].lower() + paragraph.verb[1:]
+        name = self.pack.actors.name_of(subject)
+        consequence = {
+            "exhorting": f"This engages the Council's call on {name}, which binds no one.",
+            "binding": f"This engages a duty of {name} under the mandate.",
+            "empowering": f"This engages what {name} is authorized to do.",
+            "declaratory": f"This engages what the Council declares concerning {name}.",
+        }[str(paragraph.force)]
         self.touch(self.ledger.open(
             id=f"{rule.rule_id}:{subject}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
             kind=FindingKind.ENGAGEMENT, subject=subject, tick=self.now_tick(), events=self.event_ids(events),
             incident=incident_of(events),
-            explanation=f"{self.explain(rule, events)} Engages what the Council {verb} of "
-                        f"{self.pack.actors.name_of(subject)} ({paragraph.force}).",
+            explanation=f"{self.explain(rule, events)} {consequence}",
         ))
 
     def do_open(self, rule: CompiledRule, effect: CompiledEffect, subject: str, events: dict[str, Event]) -> None:
@@ -514,7 +519,8 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
         if value is None:
             out.append("(not given)" if name != "by" else "an unidentified actor")
         elif name in event.actor_fields:
-            out.append(pack.actors.name_of(value))
+            known = value not in pack.actors.members("unattributed")
+            out.append(pack.actors.name_of(value) if known else "an unidentified actor")
         elif isinstance(value, datetime):
             moment = value.astimezone(UTC)
             out.append(long_date(moment.date()) + ("" if moment.hour == moment.minute == 0 else
@@ -523,7 +529,8 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
             out.append(f"{value:,}")
         else:
             out.append(str(value))
-    return " ".join("".join(out).split())
+    text = " ".join("".join(out).split())
+    return text[:1].upper() + text[1:]
 
 
 class ReplayError(EngineError):
