@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the JSON document instead of a table")
     run.add_argument("--assume", action="append", type=_assumption, default=[], metavar="NAME=VALUE",
                      help='override an assumption, e.g. --assume \'quarterly_interval={"days": 90}\'')
+    run.add_argument("--plot", metavar="FILE", help="also draw the findings on a time axis (FILE.png or FILE.svg)")
     check = sub.add_parser("check", help="validate scenario files without replaying them")
     check.add_argument("scenarios", nargs="+")
     verify = sub.add_parser("verify", help="replay scenarios and compare with the findings they expect")
@@ -69,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="JSON Schema of scenario files, for editors")
     sub.add_parser("actors", help="list the actors scenarios may name")
     sub.add_parser("assumptions", help="list the assumptions and their defaults")
+    from .cli_whatif import add_commands
+
+    add_commands(sub, _assumption)  # explain (why, why not) and diff
     return parser
 
 
@@ -82,7 +86,15 @@ def dispatch(args: argparse.Namespace) -> int:
 
     engine = Engine(args.pack)
     if args.command == "run":
+        if args.plot:
+            from .plot import plot_format
+
+            plot_format(args.plot)  # a bad file name is bad input: say so before replaying
         report = engine.run(args.scenario, assume=dict(args.assume))
+        if args.plot:
+            from .plot import write_plot
+
+            write_plot(report, engine.load(args.scenario), args.plot)
         from .report import render_table
 
         _out(report.to_json() if args.json else render_table(report))
@@ -126,6 +138,10 @@ def dispatch(args: argparse.Namespace) -> int:
         from .schema import schema_json
 
         _out(schema_json(engine.pack.actors))
+    elif args.command in ("explain", "diff"):
+        from .cli_whatif import dispatch as whatif
+
+        return whatif(engine, args, _out)
     elif args.command == "actors":
         for actor_id in engine.pack.actors.ids():
             actor = engine.pack.actors.by_id[actor_id]

@@ -119,6 +119,12 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
     """Validate parsed scenario data."""
     if not isinstance(data, dict):
         raise ScenarioError("a scenario is a mapping with `name` and `events`", path=path, line=lines.line_of(()))
+    from .variants import VARIANT_KEYS, build_variant
+
+    if not VARIANT_KEYS.isdisjoint(data):  # `extends`, `remove`, `shift`: a variant of another scenario
+        variant: Scenario = build_variant(data, lines, path=path, actors=actors, default_start=default_start,
+                                          default_until=default_until)
+        return variant
     try:
         header = _Header.model_validate(data)
     except ValidationError as exc:

@@ -68,7 +68,7 @@ def scenario_schema(actors: ActorRegistry) -> dict[str, Any]:
     """JSON Schema of a scenario file, events discriminated by ``type``."""
     event_models = tuple(EVENT_TYPES.values())
     names = sorted({n for a in actors.by_id.values() for n in (a.id, a.name, *a.aliases)})
-    Events = Annotated[Union[event_models], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
+    Events = Annotated[Union[event_models], Field(discriminator="type")]  # type: ignore[valid-type,unused-ignore]  # noqa: UP007
     fields: dict[str, Any] = {
         "name": (str, Field(description="a sentence saying what the scenario shows")),
         "description": (str | None, None),
@@ -79,10 +79,10 @@ def scenario_schema(actors: ActorRegistry) -> dict[str, Any]:
         "remove": (list[str], Field(default_factory=list, description="ids of the base's events to drop")),
         "shift": (dict[str, dict[str, int]], Field(default_factory=dict,
                                                    description="move base events: {id: {days: 7}}")),
-        "events": (list[Events], Field(default_factory=list)),  # type: ignore[valid-type]
+        "events": (list[Events], Field(default_factory=list)),  # type: ignore[valid-type,unused-ignore]
         "expect": (dict[str, Any] | None, None),
     }
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload,unused-ignore]
         "Scenario", __config__=ConfigDict(extra="forbid"), **fields
     )
     schema = model.model_json_schema()

@@ -1,0 +1,70 @@
+"""The what-if commands of ``obligations``: ``explain`` (why, why not) and ``diff``, and ``run --plot``.
+
+    obligations explain SCENARIO FINDING_ID [--json] [--assume NAME=VALUE ...]
+    obligations explain SCENARIO --why-not PARAGRAPH [--subject ACTOR] [--incident ID] [--json]
+    obligations diff BASE VARIANT [--json] [--assume NAME=VALUE ...]
+    obligations run SCENARIO --plot FILE.png|FILE.svg
+
+:mod:`engine.cli` adds these to its parser with :func:`add_commands` and hands them to :func:`dispatch`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from .errors import InputError
+
+COMMANDS = ("explain", "diff")
+
+
+def add_commands(sub: Any, assumption: Callable[[str], tuple[str, Any]]) -> None:
+    """Add ``explain`` and ``diff`` to the sub-parsers of ``obligations``."""
+    explain = sub.add_parser("explain", help="why a finding arose, or (--why-not) why a paragraph gave none")
+    explain.add_argument("scenario")
+    explain.add_argument("finding", nargs="?", help="the id of a finding (see `obligations run`)")
+    explain.add_argument("--why-not", metavar="PARAGRAPH", help="a paragraph (e.g. 37) or rule (e.g. 4(d)) that "
+                         "gave no finding: its unmet conditions and the events that almost met them")
+    explain.add_argument("--subject", metavar="ACTOR", help="with --why-not: only findings about this actor")
+    explain.add_argument("--incident", metavar="ID", help="with --why-not: only findings about this incident")
+    explain.add_argument("--json", action="store_true", help="print JSON instead of text")
+    explain.add_argument("--assume", action="append", type=assumption, default=[], metavar="NAME=VALUE",
+                         help="override an assumption, as for `run`")
+    diff = sub.add_parser("diff", help="the findings that appear, disappear or change from BASE to VARIANT")
+    diff.add_argument("base")
+    diff.add_argument("variant")
+    diff.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    diff.add_argument("--assume", action="append", type=assumption, default=[], metavar="NAME=VALUE",
+                      help="override an assumption in both replays")
+
+
+def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    """Run ``explain`` or ``diff``; return the exit status."""
+    assume = dict(args.assume) or None
+    if args.command == "explain":
+        from .explain import explain, replay
+
+        if (args.finding is None) == (args.why_not is None):
+            raise InputError("give either a FINDING_ID or --why-not PARAGRAPH", path="obligations explain")
+        if args.why_not is None and (args.subject or args.incident):
+            raise InputError("--subject and --incident go with --why-not", path="obligations explain")
+        replayed = replay(engine, args.scenario, assume=assume)
+        if args.finding is not None:
+            explanation = explain(replayed, args.finding)
+            out(explanation.to_json() if args.json else explanation.render())
+        else:
+            from .whynot import why_not
+
+            answer = why_not(replayed, args.why_not, subject=args.subject, incident=args.incident)
+            out(answer.to_json() if args.json else answer.render())
+        return 0
+    if args.command == "diff":
+        from .diff import diff_reports, render_diff
+
+        base = engine.run(args.base, assume=assume)
+        variant = engine.run(args.variant, assume=assume)
+        result = diff_reports(base, variant, base_path=args.base, variant_path=args.variant)
+        out(result.to_json() if args.json else render_diff(result))
+        return 0
+    raise AssertionError(f"not a what-if command: {args.command}")

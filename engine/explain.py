@@ -1,0 +1,337 @@
+"""Why a finding arose: the chain from the paragraph's words to the events that engaged it.
+
+``obligations explain SCENARIO FINDING_ID`` shows, for one finding: the paragraph (its verb, force and full
+text) and the words the rule quotes; each match that engaged or changed it (the finding's ``provenance``): the
+rule, when, each of its conditions and the event that met it, with the event's time and fields, and how far
+apart joined events were against the rule's ``within``; the status history; and the assumptions in force for
+the rules involved, with their values and whether they were overridden. ``--json`` prints the same chain.
+
+The helpers here (:func:`replay`, :func:`describe_event`, :func:`parameters_of`) are shared with
+:mod:`engine.whynot`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .calendar import long_date
+from .errors import InputError
+from .pack import RulePack
+from .report import FindingView, Report
+from .rulebook import Duration, ParamRef, Rule
+from .scenario import Scenario
+from .schedules import add
+from .vocabulary import Event
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A scenario, its replay and the rule pack with the assumptions that replay used."""
+
+    scenario: Scenario
+    report: Report
+    pack: RulePack
+
+    @property
+    def events(self) -> dict[str, Event]:
+        return {e.id: e for e in self.scenario.events if e.id is not None}
+
+
+def replay(engine: Any, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None) -> Replayed:
+    """Replay ``scenario`` with ``engine`` (an :class:`engine.Engine`) and keep the pack it used."""
+    loaded: Scenario = scenario if isinstance(scenario, Scenario) else engine.load(scenario)
+    report = engine.run(loaded, assume=assume)
+    merged = {**loaded.assumptions, **(assume or {})}
+    compiled, _ = engine.compiled(merged, path=loaded.path if not assume else "--assume",
+                                  lines=dict(loaded.assumption_lines))
+    pack: RulePack = compiled.pack
+    return Replayed(scenario=loaded, report=report, pack=pack)
+
+
+# ---- words -----------------------------------------------------------------------------------------------------
+
+
+def when(moment: datetime) -> str:
+    """'14 April 2018 at 14:30 UTC' (the date alone at midnight)."""
+    moment = moment.astimezone(UTC)
+    day = long_date(moment.date())
+    return day if moment.hour == moment.minute == 0 else f"{day} at {moment.strftime('%H:%M')} UTC"
+
+
+def gap(delta: timedelta) -> str:
+    """A length of time in words: '4 days', '3 days and 2 hours', '20 minutes'."""
+    seconds = abs(int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+
+    def unit(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    parts = [unit(n, w) for n, w in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n]
+    if not parts:
+        return "no time"
+    return " and ".join(parts[:2])
+
+
+def show_value(pack: RulePack, event: Event, name: str, value: Any) -> str:
+    if value is None:
+        return "not given"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(show_value(pack, event, name, item) for item in value) or "none"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if name in event.actor_fields:
+        return pack.actors.name_of(str(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def describe_event(pack: RulePack, event: Event) -> dict[str, Any]:
+    """An event as data: id, type, ISO instant, the time in words and its fields (actors by name)."""
+    names = [name for name, value in event if name not in ("type", "at", "id") and value is not None]
+    names.sort(key=lambda name: (name not in event.actor_fields, name in ("incident", "location", "note")))
+    fields = {name: show_value(pack, event, name, getattr(event, name)) for name in names}
+    return {"id": event.id, "type": event.type, "at": event.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "when": when(event.at), "fields": fields}
+
+
+def event_line(info: dict[str, Any]) -> str:
+    """'tbk-threat: threat on 14 April 2018 at 14:30 UTC (against MINUSMA, level imminent_and_serious, ...)'."""
+    fields = ", ".join(f"{k} {v}" for k, v in info["fields"].items() if k != "note")
+    return f"{info['id']}: {info['type']} on {info['when']}" + (f" ({fields})" if fields else "")
+
+
+# ---- rules and their parameters --------------------------------------------------------------------------------
+
+
+def _refs(value: Any, out: set[str]) -> None:
+    if isinstance(value, ParamRef):
+        out.add(value.param)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _refs(getattr(value, name), out)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refs(item, out)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refs(item, out)
+
+
+def find_rule(pack: RulePack, rule_id: str) -> Rule | None:
+    return next((rule for rule, _ in pack.rules if rule.id == rule_id), None)
+
+
+def parameters_of(pack: RulePack, ids: list[str]) -> list[str]:
+    """The parameters that the rules, obligations and authorizations named by ``ids`` depend on (provenance
+    rule ids such as ``47/schedule`` and ``37/report/fulfilled`` count for their obligation)."""
+    out: set[str] = set()
+    seen: set[str] = set()
+    todo = list(ids)
+    while todo:
+        item = todo.pop()
+        if item in seen:
+            continue
+        seen.add(item)
+        for suffix in ("/schedule", "/fulfilled"):
+            if item.endswith(suffix):
+                todo.append(item[: -len(suffix)])
+        rule = find_rule(pack, item)
+        if rule is not None:
+            _refs(rule, out)
+            for effect in rule.then:
+                for key in ("authorization", "obligation"):
+                    target = getattr(effect.body, key, None)
+                    if target:
+                        todo.append(target)
+        if item in pack.obligations:
+            obligation = pack.obligations[item][0]
+            _refs(obligation, out)
+            if obligation.due is not None:
+                if obligation.due.aligned_with:
+                    todo.append(obligation.due.aligned_with)
+                if obligation.due.window:
+                    todo.append(obligation.due.window)
+        if item in pack.authorizations:
+            authorization = pack.authorizations[item][0]
+            todo.append(authorization.window)
+        if item in pack.windows:
+            _refs(pack.windows[item][0], out)
+    return sorted(name for name in out if name in pack.parameters)
+
+
+def within_of(pack: RulePack, rule: Rule) -> tuple[Duration | None, str | None]:
+    """A rule's ``within`` as a duration, and the parameter that sets it (if any)."""
+    if rule.within is None:
+        return None, None
+    name = rule.within.param if isinstance(rule.within, ParamRef) else None
+    return pack.duration_of(rule.within), name
+
+
+def joined_in_time(moments: list[datetime], within: Duration) -> bool:
+    """Whether joined events fall within ``within`` of the earliest (the runtime's own test)."""
+    earliest, latest = min(moments), max(moments)
+    limit = datetime.combine(add(earliest.date(), within), earliest.timetz())
+    return latest <= limit
+
+
+def assumption_words(pack: RulePack, report: Report, name: str) -> dict[str, Any]:
+    info = report.assumptions.get(name) or {}
+    param = pack.parameters[name]
+    value = info.get("value", param.value.model_dump(exclude_none=True) if isinstance(param.value, BaseModel)
+                     else str(param.value))
+    return {"name": name, "value": value, "overridden": bool(info.get("overridden", False)),
+            "paragraph": pack.parameter_paragraph[name], "says": param.says,
+            "reason": " ".join(param.assumption.reason.split()) if param.assumption else None}
+
+
+# ---- explain ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Explanation:
+    """The chain behind one finding."""
+
+    finding: FindingView
+    paragraph: dict[str, Any]
+    matches: list[dict[str, Any]] = field(default_factory=list)
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
+    scenario: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "finding": self.finding.as_dict(), "paragraph": self.paragraph,
+                "matches": self.matches, "history": [dict(h) for h in self.finding.history],
+                "assumptions": self.assumptions}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def render(self) -> str:
+        f = self.finding
+        kind = f.kind.replace("_", " ") + (f" ({f.criterion})" if f.criterion else "")
+        out = [f"{f.id}: {kind} concerning {self.paragraph['subject']}" + (f", {f.status}" if f.status != f.kind
+                                                                             else "")]
+        facts = [f"opened {_instant(f.opened)}"]
+        if f.due:
+            facts.append(f"due {long_date(datetime.fromisoformat(f.due).date())}")
+        if f.closed:
+            facts.append(f"closed {_instant(f.closed)}")
+        if f.incident:
+            facts.append(f"incident {f.incident}")
+        out.append("  " + "; ".join(facts))
+        out.append("")
+        p = self.paragraph
+        out.append(f"Paragraph {p['id']} ({p['verb']}: {p['force']}, {p['kind']}), quoted by the rule:")
+        out.append(f"  \"{p['quoted']}\"")
+        out.append("The paragraph in full:")
+        out.append(f"  \"{p['text']}\"")
+        out.append("")
+        out.append("Why:")
+        for number, match in enumerate(self.matches, 1):
+            out.append(f"  {number}. {match['summary']}")
+            for condition in match["conditions"]:
+                out.append(f"     - {condition['as']}: {condition['condition']}")
+                if condition.get("event"):
+                    out.append(f"       met by {event_line(condition['event'])}")
+                else:
+                    out.append(f"       met by event {condition['event_id']}")
+            if match.get("within"):
+                out.append(f"     - {match['within']['words']}")
+        out.append("")
+        out.append("Status history:")
+        width = max((len(_instant(step["at"])) for step in f.history), default=0)
+        events = max((len(step.get("event") or "-") for step in f.history), default=0)
+        for step in f.history:
+            event = step.get("event") or "-"
+            out.append(f"  {_instant(step['at']):<{width}}  {step['status']:<11} {event:<{events}}  {step['note']}")
+        out.append("")
+        if self.assumptions:
+            out.append("Assumptions in force for these rules:")
+            for a in self.assumptions:
+                state = "overridden" if a["overridden"] else "default"
+                out.append(f"  {a['name']} = {json.dumps(a['value'])} ({state}; paragraph {a['paragraph']}: "
+                           f"\"{a['says']}\")")
+        else:
+            out.append("No assumption is involved: every value these rules use is fixed by the text.")
+        out.append("")
+        out.append(f"Explanation: {f.explanation}")
+        return "\n".join(out) + "\n"
+
+
+def _instant(iso: str) -> str:
+    return when(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+
+
+def nearest_ids(report: Report, wanted: str, n: int = 3) -> list[str]:
+    ids = [f.id for f in report.findings]
+    close = difflib.get_close_matches(wanted, ids, n=n, cutoff=0.3)
+    prefix = [i for i in ids if i.startswith(wanted) and i not in close]
+    return (close + prefix)[:n]
+
+
+def explain(replayed: Replayed, finding_id: str) -> Explanation:
+    """The chain behind finding ``finding_id`` (an :class:`InputError` naming the nearest ids if none has it)."""
+    report, pack, scenario = replayed.report, replayed.pack, replayed.scenario
+    finding = report.by_id(finding_id)
+    if finding is None:
+        near = nearest_ids(report, finding_id)
+        hint = f"; nearest: {', '.join(near)}" if near else "; this replay has no findings"
+        raise InputError(f"no finding {finding_id!r} in this replay{hint}", path=scenario.path)
+    paragraph = pack.paragraph(finding.paragraph)
+    events = replayed.events
+    matches = []
+    for entry in finding.provenance:
+        rule_id = entry["rule"]
+        rule = find_rule(pack, rule_id)
+        conditions = []
+        bound: list[Event] = []
+        for condition in entry["conditions"]:
+            event = events.get(condition["event"])
+            if event is not None:
+                bound.append(event)
+            conditions.append({"as": condition["as"], "condition": condition["condition"],
+                               "event_id": condition["event"],
+                               "event": describe_event(pack, event) if event is not None else None})
+        match: dict[str, Any] = {"rule": rule_id, "at": entry["at"], "conditions": conditions}
+        if rule is not None:
+            match["says"] = " ".join(rule.says.split())
+            match["summary"] = f"Rule {rule_id}: \"{match['says']}\", matched on {_instant(entry['at'])}:"
+            duration, param = within_of(pack, rule)
+            if duration is not None and len(bound) > 1:
+                moments = [e.at for e in bound]
+                apart = gap(max(moments) - min(moments))
+                source = f" (assumption {param})" if param and pack.parameters[param].assumption else (
+                    f" (parameter {param})" if param else "")
+                match["within"] = {"limit": duration.describe(), "parameter": param, "apart": apart,
+                                   "words": f"within {duration.describe()}{source}: {apart} apart"}
+        elif rule_id.endswith("/schedule"):
+            match["says"] = " ".join(pack.obligations[rule_id[: -len("/schedule")]][0].says.split())
+            match["summary"] = f"The schedule of {rule_id[: -len('/schedule')]} opened it on {_instant(entry['at'])}."
+        elif rule_id.endswith("/fulfilled"):
+            obligation = pack.obligations[rule_id[: -len("/fulfilled")]][0]
+            match["says"] = " ".join(obligation.says.split())
+            match["summary"] = f"An act answering {obligation.id} came on {_instant(entry['at'])}:"
+        else:
+            match["says"] = ""
+            match["summary"] = f"Rule {rule_id} on {_instant(entry['at'])}:"
+        matches.append(match)
+    names = parameters_of(pack, [finding.rule, *(entry["rule"] for entry in finding.provenance)])
+    assumptions = [assumption_words(pack, report, name) for name in names if pack.parameters[name].assumption]
+    quoted = next((m["says"] for m in matches if m.get("says")), " ".join(paragraph.text.split()))
+    return Explanation(
+        finding=finding, scenario=scenario.name,
+        paragraph={"id": paragraph.id, "verb": paragraph.verb, "force": str(paragraph.force),
+                   "kind": str(paragraph.kind), "quoted": quoted, "text": " ".join(paragraph.text.split()),
+                   "subject": pack.actors.name_of(finding.subject)},
+        matches=matches, assumptions=assumptions,
+    )

@@ -1,0 +1,206 @@
+"""Variant scenarios: a scenario that ``extends`` another and changes it, like a reform applied to a baseline.
+
+A variant names its base (a path relative to the variant's own file) and says what to change::
+
+    name: If the Secretary-General had not asked the French forces to intervene at Timbuktu, ...
+    extends: timbuktu-2018.yaml        # chains work: the base may itself extend another scenario
+    remove: [tbk-request]              # events of the base, by id
+    shift:                             # move events of the base in time (weeks, days, hours, minutes;
+      q2: {days: 7}                    # negative values move them earlier)
+    assumptions:                       # on top of the base's own overrides
+      quarterly_interval: {days: 90}
+    events: [...]                      # events added to the base's
+    expect: ...                        # the variant's own expectations (never inherited)
+
+``start`` and ``until`` default to the base's. Every mistake is reported as ``path:line`` of the file that
+makes it: an unknown or removed id, a shift out of the window, an event id the base already uses, a base that
+does not exist, or a chain of ``extends`` that comes back to a file already in it.
+
+:func:`build_variant` is called by :func:`engine.scenario.build` for any scenario that uses one of
+:data:`VARIANT_KEYS`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import difflib
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .actors import ActorRegistry
+from .calendar import end_of, start_of
+from .errors import ScenarioError
+from .sources import LineMap, first_error
+from .vocabulary import Event
+
+VARIANT_KEYS = frozenset({"extends", "remove", "shift"})
+MAX_CHAIN = 32  # extends within extends; deeper is a mistake, not a study
+
+#: the files being loaded through `extends`, outermost first (to detect cycles)
+_CHAIN: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar("variant_chain", default=())
+
+
+class Shift(BaseModel):
+    """How far to move one event: any of weeks, days, hours and minutes (negative: earlier)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weeks: int = Field(default=0, ge=-5_200, le=5_200)
+    days: int = Field(default=0, ge=-36_500, le=36_500)
+    hours: int = Field(default=0, ge=-876_000, le=876_000)
+    minutes: int = Field(default=0, ge=-52_560_000, le=52_560_000)
+
+    @model_validator(mode="after")
+    def _moves(self) -> Shift:
+        if not self.delta:
+            raise ValueError("a shift needs at least one of `weeks`, `days`, `hours`, `minutes`, not zero")
+        return self
+
+    @property
+    def delta(self) -> timedelta:
+        return timedelta(weeks=self.weeks, days=self.days, hours=self.hours, minutes=self.minutes)
+
+    def describe(self) -> str:
+        parts = [f"{value:+d} {unit}{'s' if abs(value) != 1 else ''}"
+                 for unit, value in (("week", self.weeks), ("day", self.days), ("hour", self.hours),
+                                     ("minute", self.minutes)) if value]
+        return " ".join(parts)
+
+
+def _error(message: str, path: str, lines: LineMap, loc: tuple[Any, ...]) -> ScenarioError:
+    return ScenarioError(message, path=path, line=lines.line_of(loc))
+
+
+def _nearest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.4)
+    if close:
+        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return ""
+
+
+def _ids(data: Any, key: str, path: str, lines: LineMap) -> list[tuple[str, int]]:
+    """``remove: [id, ...]`` as (id, index), each a string, none twice."""
+    if not isinstance(data, list):
+        raise _error(f"`{key}` is a list of event ids of the base scenario", path, lines, (key,))
+    seen: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(data):
+        if not isinstance(item, str) or not item:
+            raise _error(f"{key}: expected an event id, got {item!r}", path, lines, (key, i))
+        if item in seen:
+            raise _error(f"{key}: {item!r} is listed twice", path, lines, (key, i))
+        seen[item] = i
+        out.append((item, i))
+    return out
+
+
+def _shifts(data: Any, path: str, lines: LineMap) -> dict[str, Shift]:
+    if not isinstance(data, dict):
+        raise _error("`shift` maps event ids to how far to move them, e.g. `q2: {days: 7}`", path, lines,
+                     ("shift",))
+    out = {}
+    for event_id, raw in data.items():
+        try:
+            out[str(event_id)] = Shift.model_validate(raw)
+        except ValidationError as exc:
+            raise first_error(exc, path=path, lines=lines, prefix=("shift", event_id),
+                              error_type=ScenarioError) from None
+    return out
+
+
+def build_variant(data: dict[str, Any], lines: LineMap, *, path: str, actors: ActorRegistry, default_start: date,
+                  default_until: date) -> Any:
+    """A scenario that extends a base scenario (returns an :class:`engine.scenario.Scenario`)."""
+    from .scenario import Scenario, build, load_scenario, sort_key
+
+    if "extends" not in data:
+        key = "remove" if "remove" in data else "shift"
+        raise _error(f"`{key}` changes a base scenario: say which with `extends: BASE.yaml`", path, lines, (key,))
+    extends = data["extends"]
+    if not isinstance(extends, str) or not extends.strip():
+        raise _error("`extends` is the path of the base scenario, relative to this file", path, lines, ("extends",))
+    here = Path(path).resolve()
+    base_path = (Path(path).parent / extends.strip())
+    chain = _CHAIN.get()
+    if len(chain) >= MAX_CHAIN:
+        raise _error(f"more than {MAX_CHAIN} scenarios extend one another", path, lines, ("extends",))
+    resolved = base_path.resolve()
+    if resolved == here or resolved in chain:
+        walk = [*chain, here]
+        loop = [*walk[walk.index(resolved):], resolved]
+        shown = " → ".join(p.name for p in loop)
+        raise _error(f"extends: a cycle of scenarios ({shown})", path, lines, ("extends",))
+    if not resolved.is_file():
+        raise _error(f"extends: no such scenario file {extends!r} (looked for {base_path})", path, lines,
+                     ("extends",))
+    removals = _ids(data["remove"], "remove", path, lines) if "remove" in data else []
+    shifts = _shifts(data["shift"], path, lines) if "shift" in data else {}
+
+    token = _CHAIN.set((*chain, here))
+    try:
+        base = load_scenario(base_path, actors=actors, default_start=default_start, default_until=default_until)
+    finally:
+        _CHAIN.reset(token)
+
+    own_data = {key: value for key, value in data.items() if key not in VARIANT_KEYS}
+    own = build(own_data, lines, path=path, actors=actors, default_start=base.start, default_until=base.until)
+    first, limit = start_of(own.start), end_of(own.until)
+
+    by_id = {event.id: event for event in base.events if event.id is not None}
+    known = sorted(by_id)
+    removed: set[str] = set()
+    for event_id, index in removals:
+        if event_id not in by_id:
+            raise _error(f"remove: the base scenario {base_path.name} has no event {event_id!r}"
+                         + _nearest(event_id, known), path, lines, ("remove", index))
+        removed.add(event_id)
+    events: list[Event] = []
+    for event in base.events:
+        assert event.id is not None
+        if event.id in removed:
+            continue
+        shift = shifts.get(event.id)
+        if shift is not None:
+            moved: datetime = event.at + shift.delta
+            if not first <= moved < limit:
+                raise _error(f"shift: {event.id} moved {shift.describe()} falls on {moved.isoformat()}, outside the "
+                             f"scenario's window {own.start} to {own.until}", path, lines, ("shift", event.id))
+            event = event.model_copy(update={"at": moved})
+        elif not first <= event.at < limit:
+            key = "start" if event.at < first else "until"
+            raise _error(f"the base's event {event.id} at {event.at.isoformat()} is outside this scenario's window "
+                         f"{own.start} to {own.until}", path, lines, (key,))
+        events.append(event)
+    for event_id in shifts:
+        if event_id in removed:
+            raise _error(f"shift: {event_id!r} is removed by `remove`; it cannot also be moved", path, lines,
+                         ("shift", event_id))
+        if event_id not in by_id:
+            raise _error(f"shift: the base scenario {base_path.name} has no event {event_id!r}"
+                         + _nearest(event_id, known), path, lines, ("shift", event_id))
+    kept = {event.id for event in events}
+    for index, event in enumerate(own.events):
+        if event.id in kept:
+            raise _error(f"event id {event.id!r} is already used by the base scenario {base_path.name} (remove it "
+                         "there first to replace it)", path, lines, ("events", _position(data, event.id, index), "id"))
+        events.append(event)
+    events.sort(key=sort_key)
+
+    assumptions = {**base.assumptions, **own.assumptions}
+    assumption_lines: dict[str, int | None] = {name: None for name in base.assumptions}
+    assumption_lines.update(own.assumption_lines)
+    return Scenario(path=path, name=own.name, description=own.description, start=own.start, until=own.until,
+                    events=events, assumptions=assumptions, assumption_lines=assumption_lines, expect=own.expect)
+
+
+def _position(data: dict[str, Any], event_id: str | None, fallback: int) -> int:
+    """The index in the file of the event with ``event_id`` (events come back sorted, not in file order)."""
+    raw = data.get("events")
+    if isinstance(raw, list):
+        for i, item in enumerate(raw):
+            if isinstance(item, dict) and item.get("id") == event_id:
+                return i
+    return fallback
