@@ -11,7 +11,7 @@ from engine.expectations import check
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
-BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
+BUNDLED = sorted([*SCENARIOS.glob("*.yaml"), *SCENARIOS.glob("*.json")])
 
 
 def test_there_are_at_least_eight_bundled_scenarios() -> None:

@@ -48,7 +48,10 @@ def _as_json_types(data: object) -> object:
     return json.loads(json.dumps(data, default=str))
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+BUNDLED = sorted([*(ROOT / "scenarios").glob("*.yaml"), *(ROOT / "scenarios").glob("*.json")])
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
 def test_every_bundled_scenario_validates_against_the_exported_schema(engine: Engine, path: Path) -> None:
     schema = scenario_schema(engine.pack.actors)
     data = _as_json_types(yaml.safe_load(path.read_text(encoding="utf-8")))
