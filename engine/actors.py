@@ -52,6 +52,7 @@ class ActorRegistry:
     def __init__(self, actors: Iterable[Actor]) -> None:
         self.by_id: dict[str, Actor] = {}
         self._names: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}
         for actor in actors:
             if actor.id in self.by_id:
                 raise ValueError(f"actor id {actor.id!r} is defined twice")
@@ -108,8 +109,12 @@ class ActorRegistry:
     def members(self, group: str) -> list[str]:
         """Actors in ``group``: the actor of that id and those tagged with it, and every actor part of one of
         them (GATIA, part of the Plateforme, is in the Plateforme and in every group the Plateforme is in)."""
-        heads = {a.id for a in self.by_id.values() if a.id == group or group in a.tags}
-        return sorted(a.id for a in self.by_id.values() if a.id in heads or self.ancestors(a.id) & heads)
+        found = self._members.get(group)
+        if found is None:
+            heads = {a.id for a in self.by_id.values() if a.id == group or group in a.tags}
+            found = sorted(a.id for a in self.by_id.values() if a.id in heads or self.ancestors(a.id) & heads)
+            self._members[group] = found
+        return list(found)
 
     def is_group(self, name: str) -> bool:
         return name in self.by_id or any(name in actor.tags for actor in self.by_id.values())

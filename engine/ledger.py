@@ -111,9 +111,11 @@ class Finding:
     provenance: list[Evidence] = field(default_factory=list)
     answered: bool = False  # an obligation some act has answered (in time or late)
     ends_with_ground: bool = False  # at its due date it expires (its ground ended) instead of being violated
+    _event_set: set[str] = field(default_factory=set, repr=False)  # `events` as a set, for O(1) membership
 
     def add_event(self, event_id: str | None) -> None:
-        if event_id is not None and event_id not in self.events:
+        if event_id is not None and event_id not in self._event_set:
+            self._event_set.add(event_id)
             self.events.append(event_id)
 
     def move(self, status: Status, tick: int, *, event: str | None = None, note: str) -> None:

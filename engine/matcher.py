@@ -19,6 +19,7 @@ Going to the C core also removes most of the ~17 µs of Python binding per messa
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ import durable_rules_engine as _dre
 from .compiler import OPEN_TYPE
 from .errors import MatcherError
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # flat messages: no cycles
 _NOT_HANDLED = 1
 _OBSERVED = 2
 _ruleset_names = itertools.count(1)
@@ -63,6 +65,14 @@ class Matcher:
         self._handle = _call("create_ruleset", _dre.create_ruleset, self.name, text)
         self._live: Session | None = None
 
+    def __del__(self) -> None:
+        """Free the ruleset in durable-rules with the matcher (the API's cache drops the matchers of assumptions
+        no longer used; kept, each would hold about 1 MB of C memory for the life of the process)."""
+        handle = getattr(self, "_handle", None)
+        if handle is not None and getattr(self, "_live", None) is None:
+            with contextlib.suppress(Exception):  # nothing useful to do about it while being collected
+                _dre.delete_ruleset(handle)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """The one live session of this matcher; deleted when the block ends, whatever happens in it."""
@@ -86,40 +96,54 @@ class Session:
         self.sid = sid
         self._ids = itertools.count(1)
         self._hashes: set[int] = {fnv1a_32(f"sid-{sid}")}
+        self._stored: dict[str, tuple[str, int]] = {}  # live fact id -> (its JSON text, its id's hash)
         self._opened = False
-        self.live_facts = 0
 
-    def _new_id(self) -> str:
+    @property
+    def live_facts(self) -> int:
+        return len(self._stored)
+
+    def _new_id(self) -> tuple[str, int]:
         while True:
             candidate = str(next(self._ids))
             digest = fnv1a_32(candidate)
             if digest not in self._hashes:
                 self._hashes.add(digest)
-                return candidate
+                return candidate, digest
 
     def open(self) -> None:
         matches = self.assert_fact({"type": OPEN_TYPE})
-        if not any(name == "open" for name, _ in matches):
+        if not matches or not any(name == "open" for name, _ in matches):
             raise MatcherError("durable-rules did not fire the session's opening rule")
         self._opened = True
 
-    def assert_fact(self, message: dict[str, Any]) -> list[Match]:
-        """Assert ``message`` (the engine sets its ``sid`` and ``id``); return every match it completes."""
+    def assert_fact(self, message: dict[str, Any]) -> list[Match] | None:
+        """Assert ``message`` (the engine sets its ``sid`` and ``id``) and return every match it completes, or
+        None when it meets no condition of any rule: durable-rules then does not store it, so there is nothing
+        to keep or retract."""
         message["sid"] = self.sid
-        message["id"] = self._new_id()
-        result = _call("assert_fact", _dre.assert_fact, self._handle, json.dumps(message, ensure_ascii=False))
-        self.live_facts += 1
+        message["id"], digest = self._new_id()
+        text = _ENCODE(message)
+        try:  # inlined `_call`: this is the hot path
+            result = _dre.assert_fact(self._handle, text)
+        except Exception as exc:
+            raise MatcherError(f"durable-rules failed in assert_fact: {exc}") from exc
         if result[0] == _NOT_HANDLED:
-            return []
+            self._hashes.discard(digest)
+            return None
         if result[0] == _OBSERVED:
             raise MatcherError(f"durable-rules already holds a fact with id {message['id']!r}")
+        self._stored[message["id"]] = (text, digest)
         return self._drain(result[1])
 
     def retract_fact(self, message: dict[str, Any]) -> None:
-        """Retract a fact asserted before; its id's hash becomes free again."""
-        result = _call("retract_fact", _dre.retract_fact, self._handle, json.dumps(message, ensure_ascii=False))
-        self.live_facts -= 1
-        self._hashes.discard(fnv1a_32(message["id"]))
+        """Retract a fact asserted (and stored) before; its id's hash becomes free again."""
+        stored = self._stored.pop(message["id"], None)
+        if stored is None:
+            raise MatcherError(f"fact {message['id']!r} is not live in this session")
+        text, digest = stored
+        result = _call("retract_fact", _dre.retract_fact, self._handle, text)
+        self._hashes.discard(digest)
         if result[0] not in (0, _NOT_HANDLED):
             raise MatcherError(f"durable-rules could not retract fact {message['id']!r} (code {result[0]})")
         if result[0] == 0:

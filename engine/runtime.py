@@ -60,7 +60,9 @@ class Replay:
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
         self.peak_live_facts = 0
         self.evidence: Evidence | None = None  # the match being applied
+        self.recorded: set[tuple[str, Evidence]] = set()  # (finding id, evidence) already in its provenance
         self.exercised: set[str] = set()  # ids of rules, obligations, authorizations and windows that acted
+        self._periods: dict[str, list[Period]] = {}  # scheduled duties' periods, computed once per replay
 
     @property
     def pack(self) -> RulePack:
@@ -70,12 +72,14 @@ class Replay:
         return Clock.tick_of(self.env.now)
 
     # ---- events ----------------------------------------------------------------------------------------------
-    def observe(self, event: Event) -> None:
+    def observe(self, event: Event, tick: int | None = None) -> None:
         """One scenario event: assert it, act on every match, then keep or retract the fact."""
         if event.type not in self.compiled.types:
             return
-        message = message_of(event, self.clock)
+        message = message_of(event, self.clock, tick)
         matches = self.session.assert_fact(message)
+        if matches is None:
+            return  # it met no condition of any rule: durable-rules did not store it
         self.live[message["id"]] = (event, message)
         self.peak_live_facts = max(self.peak_live_facts, len(self.live))
         bound_matches = []
@@ -130,7 +134,10 @@ class Replay:
 
     def touch(self, finding: Finding) -> Finding:
         """Record the match being applied as evidence for ``finding``."""
-        if self.evidence is not None and self.evidence not in finding.provenance:
+        # a set, not `in finding.provenance`: that scan made n matches on one finding cost n² (minutes for a
+        # few hundred supports of one attack)
+        if self.evidence is not None and (finding.id, self.evidence) not in self.recorded:
+            self.recorded.add((finding.id, self.evidence))
             finding.provenance.append(self.evidence)
         return finding
 
@@ -308,6 +315,8 @@ class Replay:
                 # after the last period of the aligned duty: the duty's ground ends with the window, and the
                 # next report falls to the next resolution's cycle, so it expires rather than being violated
                 due = self.pack.window_days(due_rule.window)[1]
+                if end_of(due) <= now:
+                    return  # the window ended before the act: the duty's ground is gone, nothing is engaged
                 ends_with_ground = True
             else:
                 return
@@ -334,8 +343,10 @@ class Replay:
         """The period of a scheduled duty whose report will next come: the first whose due date has not
         passed and whose report has not been made yet (a duty engaged after this quarter's report was filed
         is met by the next one)."""
-        obligation = self.pack.obligations[obligation_id][0]
-        for period in periods(self.pack, obligation):
+        cached = self._periods.get(obligation_id)
+        if cached is None:
+            cached = self._periods[obligation_id] = periods(self.pack, self.pack.obligations[obligation_id][0])
+        for period in cached:
             if end_of(period.due) <= now:
                 continue
             finding = self.ledger.get(f"{obligation_id}:{period.due.isoformat()}")
@@ -398,10 +409,11 @@ class Replay:
 def feed(env: simpy.Environment, replay: Replay) -> Process:
     """Deliver the scenario's events at their instants (phase 1), in processing order."""
     for event in replay.scenario.events:
-        at = Clock.sim_time(replay.clock.tick(event.at), PHASE_EVENTS)
+        tick = replay.clock.tick(event.at)
+        at = Clock.sim_time(tick, PHASE_EVENTS)
         if at > env.now:
             yield env.timeout(at - env.now)
-        replay.observe(event)
+        replay.observe(event, tick)
 
 
 def scheduled_obligation(env: simpy.Environment, replay: Replay, obligation: Obligation, paragraph_id: str) -> Process:
@@ -468,13 +480,16 @@ def forget(env: simpy.Environment, replay: Replay, event_type: str) -> Process:
 # ---- helpers ---------------------------------------------------------------------------------------------------
 
 
-def message_of(event: Event, clock: Clock) -> dict[str, Any]:
+_NOT_MATCHED = frozenset({"at", "note", "id"})
+
+
+def message_of(event: Event, clock: Clock, tick: int | None = None) -> dict[str, Any]:
     """The flat message durable-rules sees: the event's fields (strings and integers only) and its tick."""
-    message: dict[str, Any] = {"type": event.type, "t": clock.tick(event.at)}
-    for name, value in event:
-        if value is None or name in ("type", "at", "note", "id"):
+    message: dict[str, Any] = {"t": clock.tick(event.at) if tick is None else tick}
+    for name, value in event.__dict__.items():  # the validated fields, without pydantic's iteration cost
+        if value is None or name in _NOT_MATCHED:
             continue
-        if isinstance(value, tuple):
+        if value.__class__ is tuple:
             for item in value:
                 message[list_key(name, str(item))] = 1
         else:

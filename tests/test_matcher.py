@@ -41,16 +41,26 @@ def test_message_ids_alive_in_a_session_never_share_a_hash() -> None:
     with Matcher(RULES).session() as session:
         ids = set()
         for _ in range(5000):
-            message = {"type": "noise"}
+            message = {"type": "threat", "inc": "kept"}  # stored: it meets the join's first condition
             session.assert_fact(message)
             ids.add(message["id"])
+        assert session.live_facts == 5001
         assert len({fnv1a_32(i) for i in ids}) == len(ids)
+
+
+def test_a_fact_that_meets_no_condition_is_not_stored_and_frees_its_id() -> None:
+    with Matcher(RULES).session() as session:
+        message = {"type": "noise"}
+        assert session.assert_fact(message) is None
+        assert session.live_facts == 1  # the opening fact only
+        with pytest.raises(MatcherError, match="not live"):
+            session.retract_fact(message)
 
 
 def test_an_id_whose_hash_is_taken_is_skipped() -> None:
     with Matcher(RULES).session() as session:
         session._hashes.add(fnv1a_32("2"))  # pretend "2" collides with a live id
-        message = {"type": "noise"}
+        message = {"type": "threat", "inc": "x"}
         session.assert_fact(message)
         assert message["id"] == "3"
 
@@ -66,7 +76,8 @@ def test_a_session_is_deleted_even_when_the_block_fails() -> None:
     with pytest.raises(RuntimeError), matcher.session():
         raise RuntimeError("boom")
     with matcher.session() as session:  # a new session can start: the first was closed
-        assert session.assert_fact({"type": "attack", "n": 1})
+        assert session.assert_fact({"type": "attack", "n": 1}) == [("first", {"m": {
+            "type": "attack", "n": 1, "sid": session.sid, "id": "2"}})]
 
 
 def test_a_durable_rules_failure_becomes_a_matcher_error() -> None:

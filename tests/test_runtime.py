@@ -114,9 +114,19 @@ def test_facts_kept_for_joins_are_retracted_so_memory_follows_open_matters(repla
 
 def test_a_fact_no_join_needs_is_retracted_at_once(replay: Replay) -> None:
     report = replay("""
-        name: Only deployments within the ceilings.
+        name: A deployment above the ceiling matches a rule that joins nothing.
+        events:
+          - {at: 2017-07-01, type: deployment, military: 20000}
+    """)
+    assert report.stats["peak_live_facts"] == 1  # stored, matched, retracted at once
+    assert report.stats["live_facts_at_end"] == 1  # the session's opening fact
+
+
+def test_an_event_that_meets_no_condition_is_not_kept(replay: Replay) -> None:
+    report = replay("""
+        name: A deployment within the ceilings meets no condition of any rule.
         events:
           - {at: 2017-07-01, type: deployment, military: 1000}
     """)
-    assert report.stats["peak_live_facts"] == 1  # posted, matched nothing, retracted at once
-    assert report.stats["live_facts_at_end"] == 1  # the session's opening fact
+    assert report.stats["peak_live_facts"] == 0
+    assert report.stats["live_facts_at_end"] == 1
