@@ -49,6 +49,15 @@ def fnv1a_32(text: str) -> int:
     return value
 
 
+_ID_HASHES: list[int] = []  # fnv1a_32(str(n)) for n = 0, 1, 2, …: every session numbers its facts from 1
+
+
+def _id_hash(number: int) -> int:
+    while len(_ID_HASHES) <= number:
+        _ID_HASHES.append(fnv1a_32(str(len(_ID_HASHES))))
+    return _ID_HASHES[number]
+
+
 def _call(what: str, function: Any, *args: Any) -> Any:
     try:
         return function(*args)
@@ -105,8 +114,9 @@ class Session:
 
     def _new_id(self) -> tuple[str, int]:
         while True:
-            candidate = str(next(self._ids))
-            digest = fnv1a_32(candidate)
+            number = next(self._ids)
+            candidate = str(number)
+            digest = _id_hash(number)
             if digest not in self._hashes:
                 self._hashes.add(digest)
                 return candidate, digest
