@@ -137,6 +137,9 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
     if until < start:
         raise ScenarioError(f"`until` ({until}) is before `start` ({start})", path=path,
                             line=lines.line_of(("until",)))
+    if until >= date.max:  # the replay ends at 00:00 the day after `until`, which would not exist
+        raise ScenarioError(f"`until` ({until}) is the last day a date can name; give an earlier one", path=path,
+                            line=lines.line_of(("until",)))
     first, limit = start_of(start), end_of(until)
     events: list[Event] = []
     ids: dict[str, int] = {}

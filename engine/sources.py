@@ -20,7 +20,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError
 
-MAX_FILE_BYTES = 8 * 1024 * 1024  # a year of dense events is well under 1 MiB
+MAX_FILE_BYTES = 1024 * 1024  # a year of dense events is well under 1 MiB; pure-Python YAML reads ~0.5 MiB/s
+MAX_NODES = 100_000  # values (keys included) in one file, about 8,000 events: bounds reading time and memory
 MAX_DEPTH = 32  # nesting levels; real files use fewer than 8
 
 Path_ = tuple[str | int, ...]
@@ -46,8 +47,16 @@ class LineMap:
             key = key[:-1]
 
 
+class _TooManyNodes(yaml.YAMLError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
-    """A safe loader with no aliases and no implicit timestamps."""
+    """A safe loader with no aliases, no implicit timestamps and at most :data:`MAX_NODES` values."""
+
+    nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
@@ -55,6 +64,9 @@ class _Loader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "YAML aliases (*name) are not allowed in these files", event.start_mark
             )
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooManyNodes(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
         return super().compose_node(parent, index)
 
 
@@ -103,7 +115,7 @@ def parse(text: str, *, path: str) -> tuple[Any, LineMap]:
     """Parse YAML or JSON text (by the file's suffix) into data and its line map."""
     if path.endswith(".json"):
         try:
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise _error(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
         except ValueError as exc:
@@ -129,11 +141,18 @@ def parse(text: str, *, path: str) -> tuple[Any, LineMap]:
             data = _walk(node, (), lines, path, 0, construct=True, loader=loader)
         finally:
             loader.dispose()
+    except _TooManyNodes as exc:
+        raise _error(path, exc.line, f"the file holds more than {MAX_NODES:,} values; a scenario is far smaller") \
+            from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise _error(path, line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, only a position
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise _error(path, line, f"invalid YAML: the character U+{code:04X} is not allowed") from None
     except yaml.YAMLError as exc:
         raise _error(path, None, f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -148,6 +167,16 @@ def load(path: Path, *, what: str = "file") -> tuple[Any, LineMap]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number these files accept")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (as YAML files do; json.loads would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one mapping")
+        out[key] = value
+    return out
 
 
 def _check_depth(data: Any, path: str, lines: LineMap) -> None:
@@ -186,7 +215,11 @@ def _walk(node: Node, where: Path_, lines: LineMap, path: str, depth: int, *, co
             for i, item in enumerate(node.value)
         ]
     if construct and loader is not None:
-        return loader.construct_object(node, deep=True)
+        try:
+            return loader.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            reason = str(exc).split(";")[0]
+            raise _error(path, node.start_mark.line + 1, f"this value cannot be read: {reason}") from None
     return None
 
 

@@ -49,7 +49,7 @@ def parse_instant(value: Any) -> datetime:
         if _DATETIME.match(text):
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: an offset moves it past year 1 or 9999
         raise ValueError(f"{text!r} is not a real date or time ({exc})") from None
     raise ValueError(f"expected an ISO date or date-time such as 2018-04-14 or 2018-04-14T08:30Z, got {text!r}")
 

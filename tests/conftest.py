@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from engine import Engine, Report
 from engine.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (default "ci"): "ci" is derandomized, so every run tries the
+# same examples and a failure prints the blob that reproduces it; "long" hunts with thousands of fresh examples.
+# Tests that need more or fewer examples scale from the profile's max_examples (e.g. the fuzz test: 6x).
+settings.register_profile("ci", derandomize=True, max_examples=40, deadline=None, print_blob=True,
+                          stateful_step_count=8, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", derandomize=False, max_examples=2000, deadline=None, print_blob=True,
+                          stateful_step_count=40, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

@@ -188,7 +188,7 @@ def test_why_not_p16_shows_the_nearest_figure_at_or_below_the_ceiling(replay_tex
           - {id: at-ceiling, at: 2017-08-01, type: deployment, military: 13289, police: 1900}
           - {id: lower, at: 2017-09-01, type: deployment, military: 12000, police: 1920}
         """), "16").render()
-    assert "✗ strength: no deployment with military above 13,289" in text
+    assert "✗ strength: no deployment by MINUSMA with military above 13,289" in text
     assert "nearest: at-ceiling (1 August 2017): military 13,289 is at or below 13,289 (military_ceiling)" in text
     assert "nearest: lower (1 September 2017): police 1,920 is at or below 1,920 (police_ceiling)" in text
 
