@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from .report import FindingView, Report, _short
+from .report import FindingView, Report, _short, aligned_table
 
 COMPARED = ("status", "due", "opened", "closed", "events")
 
@@ -214,11 +214,7 @@ def render_diff(diff: ReportDiff) -> str:
         return "\n".join(lines) + "\n"
     header = ("change", "id", "¶", "kind", "subject", "what")
     rows = [(d.change, d.id, d.finding.paragraph, d.finding.kind, d.finding.subject, _what(d)) for d in diff.findings]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    widths[-1] = len(header[-1])
-    lines.append("  ".join(h.upper().ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-    for row in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    lines.extend(aligned_table(header, rows))
     lines.append("")
     lines.append("Why:")
     for d in diff.findings:

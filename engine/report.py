@@ -14,6 +14,7 @@ resolution, then by id. Output is byte-identical for identical inputs.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,16 +154,21 @@ def render_table(report: Report) -> str:
         kind = f.kind + (f" ({f.criterion})" if f.criterion else "")
         rows.append((f.id, f.paragraph, kind, f.subject, f.status, _short(f.opened), f.due or "-",
                      _short(f.closed) if f.closed else "-", ",".join(f.events) or "-"))
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(COLUMNS)]
-    widths[-1] = len(COLUMNS[-1])
-    lines.append("  ".join(h.upper().ljust(w) for h, w in zip(COLUMNS, widths, strict=True)).rstrip())
-    for row in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    lines.extend(aligned_table(COLUMNS, rows))
     lines.append("")
     lines.append("Why:")
     for f in report.findings:
         lines.append(f"  {f.id}: {f.explanation}")
     return "\n".join(lines) + "\n"
+
+
+def aligned_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    """Rows under an upper-case header, columns padded to their widest cell (the last column is not padded)."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    widths[-1] = len(header[-1])
+    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return lines
 
 
 def _short(instant: str) -> str:
