@@ -14,9 +14,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from .calendar import end_of
 from .compiler import CompiledPack, compile_pack
-from .errors import InputError
 from .loader import DEFAULT_PACK, load_pack
 from .matcher import Matcher
 from .pack import RulePack
@@ -74,8 +72,5 @@ class Engine:
         lines = dict(scenario.assumption_lines)
         path = scenario.path if not assume else "--assume"
         compiled, matcher = self.compiled(merged, path=path, lines=lines)
-        first, limit = scenario.window
-        if limit > end_of(scenario.until) or first >= limit:
-            raise InputError("empty replay window", path=scenario.path)
         ledger, clock, stats = run(compiled, matcher, scenario)
         return build_report(compiled.pack, scenario, ledger, clock, stats)

@@ -20,7 +20,7 @@ then the matched events' ids).
 from __future__ import annotations
 
 import collections
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from string import Formatter
@@ -30,12 +30,11 @@ import simpy
 
 from .calendar import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
 from .compiler import CompiledEffect, CompiledPack, CompiledRule, FieldRef, Value, list_key
-from .errors import EngineError
 from .ledger import Evidence, Finding, FindingKind, Ledger, Status, Step
 from .matcher import Matcher, Session
 from .pack import RulePack
 from .rulebook import Authorization, Obligation
-from .scenario import Scenario
+from .scenario import Scenario, sort_key
 from .schedules import Period, add, periods
 from .vocabulary import Event
 
@@ -146,13 +145,9 @@ class Replay:
 
     def trigger(self, events: dict[str, Event]) -> Event:
         """The event that completed the match (the latest in processing order)."""
-        from .scenario import sort_key
-
         return max(events.values(), key=sort_key)
 
     def event_ids(self, events: dict[str, Event]) -> list[str]:
-        from .scenario import sort_key
-
         return [e.id for e in sorted(events.values(), key=sort_key) if e.id is not None]
 
     def do_eligibility(self, rule: CompiledRule, effect: CompiledEffect, subject: str,
@@ -548,9 +543,6 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
     return text[:1].upper() + text[1:]
 
 
-class ReplayError(EngineError):
-    """The replay could not be completed."""
-
 
 def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[Ledger, Clock, dict[str, Any]]:
     """Replay ``scenario`` against ``compiled``; return the ledger, the clock and run statistics."""
@@ -571,6 +563,3 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[L
                                  "live_facts_at_end": session.live_facts, "exercised": sorted(replay.exercised)}
     return ledger, clock, stats
 
-
-def iter_findings(ledger: Ledger) -> Iterator[Finding]:
-    yield from ledger.findings.values()

@@ -68,10 +68,3 @@ def _nth(first: date, every: Duration, n: int) -> date:
     assert step is not None
     return first + timedelta(days=step * n)
 
-
-def period_containing(pack: RulePack, obligation: Obligation, moment: datetime) -> Period | None:
-    """The period of a scheduled obligation whose span holds ``moment`` (due date inclusive)."""
-    for period in periods(pack, obligation):
-        if period.opens <= moment < end_of(period.due):
-            return period
-    return None
