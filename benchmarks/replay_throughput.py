@@ -4,7 +4,7 @@ What it measures, on a synthetic, seeded stream of N events (default 100,000; 20
 adoption, 29 June 2017, so the stream spans N/20 days) of every event type of the vocabulary:
 
 * load: building the stream's plain dict (like a parsed YAML file) and validating it into a Scenario with
-  ``engine.scenario.build`` -- timed apart from the replay;
+  ``engine.inputs.scenario.build`` -- timed apart from the replay;
 * engine: events per second of ``Engine().run(scenario)`` on the already validated scenario (the compiled
   pack is warmed first), best of ``--repeat`` runs;
 * raw durable-rules: events per second of ``Host.post(ruleset, message)``, one message at a time, through
@@ -57,18 +57,19 @@ from typing import Any
 
 from durable import engine as dr
 
-# Submodules, not `from engine import ...`: they import the same way whatever the working directory.
-from engine.actors import ActorRegistry
 from engine.api import Engine
-from engine.calendar import Clock, add_months, start_of
-from engine.compiler import compile_pack
-from engine.loader import load_pack
-from engine.matcher import fnv1a_32
-from engine.pack import RulePack
-from engine.runtime import message_of
-from engine.scenario import MAX_EVENTS, Scenario, build
-from engine.sources import LineMap
-from engine.vocabulary import EVENT_TYPES
+from engine.dates import Clock, add_months, start_of
+
+# Submodules, not `from engine import ...`: they import the same way whatever the working directory.
+from engine.inputs.actors import ActorRegistry
+from engine.inputs.scenario import MAX_EVENTS, Scenario, build
+from engine.inputs.sources import LineMap
+from engine.inputs.vocabulary import EVENT_TYPES
+from engine.replay.matcher import fnv1a_32
+from engine.replay.runtime import message_of
+from engine.rulepack.compiler import compile_pack
+from engine.rulepack.loader import load_pack
+from engine.rulepack.pack import RulePack
 
 ROOT = Path(__file__).resolve().parent.parent
 ADOPTED = date(2017, 6, 29)

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from engine import Engine
-from engine.matcher import Matcher, Session
+from engine.replay.matcher import Matcher, Session
 from engine.testing import scenarios
 
 SESSIONS: Counter[str] = Counter()

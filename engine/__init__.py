@@ -8,8 +8,8 @@ users' own property tests live in :mod:`engine.testing`.
 
 from .api import Engine
 from .errors import EngineError, InputError, MatcherError, RuleError, ScenarioError
-from .loader import bundled_packs, load_pack, load_pack_from
-from .report import FindingView, Report
+from .outputs.report import FindingView, Report
+from .rulepack.loader import bundled_packs, load_pack, load_pack_from
 
 __all__ = [
     "Engine",

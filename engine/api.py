@@ -14,13 +14,13 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from .compiler import CompiledPack, compile_pack
-from .loader import DEFAULT_PACK, load_pack
-from .matcher import Matcher
-from .pack import RulePack
-from .report import Report, build_report
-from .runtime import run
-from .scenario import Scenario, load_scenario, scenario_from_text
+from .inputs.scenario import Scenario, load_scenario, scenario_from_text
+from .outputs.report import Report, build_report
+from .replay.matcher import Matcher
+from .replay.runtime import run
+from .rulepack.compiler import CompiledPack, compile_pack
+from .rulepack.loader import DEFAULT_PACK, load_pack
+from .rulepack.pack import RulePack
 
 
 @functools.lru_cache(maxsize=32)

@@ -62,12 +62,12 @@ from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
 from .api import Engine
-from .calendar import end_of, start_of
-from .ledger import INITIAL, TRANSITIONS, FindingKind, Status
-from .report import FindingView, Report
-from .scenario import Scenario
-from .schedules import periods
-from .vocabulary import EVENT_TYPES, parse_instant
+from .dates import end_of, start_of
+from .inputs.scenario import Scenario
+from .inputs.vocabulary import EVENT_TYPES, parse_instant
+from .outputs.report import FindingView, Report
+from .replay.ledger import INITIAL, TRANSITIONS, FindingKind, Status
+from .replay.schedules import periods
 
 __all__ = [
     "ADOPTION",
@@ -408,7 +408,7 @@ def _durations() -> st.SearchStrategy[dict[str, int]]:
 
 def _assumptions() -> st.SearchStrategy[dict[str, Any]]:
     """Overrides of the pack's duration assumptions (the only kind it has)."""
-    from .rulebook import Duration
+    from .rulepack.rulebook import Duration
 
     names = sorted(n for n, p in _engine().pack.assumptions().items() if isinstance(p.value, Duration))
     return st.dictionaries(st.sampled_from(names), _durations(), max_size=len(names)) if names else st.just({})

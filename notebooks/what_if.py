@@ -36,11 +36,11 @@ from IPython.display import Image, display
 
 import engine
 from engine import Engine
-from engine.diff import diff_reports, render_diff
-from engine.explain import explain, replay
-from engine.plot import render
-from engine.report import render_table
-from engine.whynot import why_not
+from engine.explain.diff import diff_reports, render_diff
+from engine.explain.why import explain, replay
+from engine.outputs.plot import render
+from engine.outputs.report import render_table
+from engine.explain.whynot import why_not
 
 SCENARIOS = Path(engine.__file__).resolve().parents[1] / "scenarios"
 obligations = Engine()

@@ -35,8 +35,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import InputError, RuleError, load_pack_from
-from engine.cli import main
-from engine.sources import MAX_FILE_BYTES, MAX_NODES, parse
+from engine.cli.main import main
+from engine.inputs.sources import MAX_FILE_BYTES, MAX_NODES, parse
 from engine.testing import mutants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ def _limit_memory() -> None:  # runs in the child, before it starts Python
 FORK_SERVER = r"""
 import json, os, resource, signal, sys, time
 from engine.api import Engine
-from engine.cli import main
+from engine.cli.main import main
 
 engine = Engine()
 engine.run(engine.parse("name: Warming up.\nevents: []\n"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from engine import Engine
-from engine.compiler import MAX_EXPRESSIONS, compile_constraint, compile_pack
-from engine.rulebook import Constraint
+from engine.rulepack.compiler import MAX_EXPRESSIONS, compile_constraint, compile_pack
+from engine.rulepack.rulebook import Constraint
 
 
 def test_group_tests_expand_to_the_group_s_actors(engine: Engine) -> None:

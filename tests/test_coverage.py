@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from engine import Engine
-from engine.coverage import coverage, rule_ids
-from engine.pack import normalise_text
+from engine.explain.coverage import coverage, rule_ids
+from engine.rulepack.pack import normalise_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

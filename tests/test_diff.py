@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from engine import Engine
-from engine.diff import diff_reports
+from engine.explain.diff import diff_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = str(ROOT / "scenarios" / "timbuktu-2018.yaml")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from engine import Engine
-from engine.explain import Replayed, replay
-from engine.whynot import why_not
+from engine.explain.why import Replayed, replay
+from engine.explain.whynot import why_not
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

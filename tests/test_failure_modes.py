@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from engine import Engine, MatcherError
-from engine.matcher import Matcher
+from engine.replay.matcher import Matcher
 from engine.testing import scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_a_failure_to_load_the_rules_into_durable_rules_exits_3(monkeypatch: pyt
 
 def test_an_exception_while_acting_on_a_match_exits_3_and_closes_the_session(monkeypatch: pytest.MonkeyPatch,
                                                                             cli: Callable[..., Any]) -> None:
-    from engine.runtime import Replay
+    from engine.replay.runtime import Replay
 
     def broken(*args: Any) -> None:
         raise RuntimeError("the effect of a rule failed")

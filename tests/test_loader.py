@@ -43,7 +43,7 @@ def test_a_copy_of_the_bundled_pack_loads_from_a_folder(tmp_path: Path) -> None:
 
 
 def test_each_paragraph_quotes_the_resolution_verbatim(engine: Engine) -> None:
-    from engine.pack import normalise_text
+    from engine.rulepack.pack import normalise_text
 
     text = normalise_text(engine.pack.resolution_text)
     for paragraph in engine.pack.paragraphs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import MatcherError
-from engine.matcher import Matcher, fnv1a_32
+from engine.replay.matcher import Matcher, fnv1a_32
 
 RULES = {
     "open": {"all": [{"m": {"type": "__open__"}}]},

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine import Engine
-from engine.plot import figure, render
+from engine.outputs.plot import figure, render
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADLINE = str(ROOT / "scenarios" / "timbuktu-2018.yaml")

@@ -32,11 +32,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Engine, Report
-from engine.rulebook import Duration
-from engine.scenario import Scenario
-from engine.schedules import add
+from engine.inputs.scenario import Scenario
+from engine.inputs.vocabulary import Event
+from engine.replay.schedules import add
+from engine.rulepack.rulebook import Duration
 from engine.testing import MANDATE_LIMIT, check_report, event_streams, events, findings, instant, run, scenarios
-from engine.vocabulary import Event
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = Engine()

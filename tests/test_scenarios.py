@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine import Engine
-from engine.expectations import check
+from engine.explain.expectations import check
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

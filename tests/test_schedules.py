@@ -6,7 +6,7 @@ import itertools
 from datetime import date
 
 from engine import Engine
-from engine.schedules import periods
+from engine.replay.schedules import periods
 
 
 def test_paragraph_47_falls_due_four_times_every_three_months_after_adoption(engine: Engine) -> None:

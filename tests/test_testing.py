@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant
 
 from engine import Engine, Report, ScenarioError
-from engine.scenario import Scenario
+from engine.inputs.scenario import Scenario
+from engine.inputs.vocabulary import EVENT_TYPES
 from engine.testing import (
     ADOPTION,
     MANDATE_END,
@@ -36,7 +37,6 @@ from engine.testing import (
     scenario_texts,
     scenarios,
 )
-from engine.vocabulary import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = Engine()

@@ -18,7 +18,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_FILE_BYTES = 1024 * 1024  # a year of dense events is well under 1 MiB; pure-Python YAML reads ~0.5 MiB/s
 MAX_NODES = 100_000  # values (keys included) in one file, about 8,000 events: bounds reading time and memory

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..dates import end_of, start_of
+from ..errors import InputError, ScenarioError
 from .actors import ActorRegistry
-from .calendar import end_of, start_of
-from .errors import InputError, ScenarioError
 from .sources import LineMap, describe_validation_error, first_error, load, parse
 from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event, has_offset, parse_instant
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .actors import ActorRegistry
-from .report import FindingView, Report
-from .scenario import Expectations, ExpectedFinding
+from ..inputs.actors import ActorRegistry
+from ..inputs.scenario import Expectations, ExpectedFinding
+from ..outputs.report import FindingView, Report
 
 
 def _field_matches(name: str, want: Any, finding: FindingView, actors: ActorRegistry) -> bool:

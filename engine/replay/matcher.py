@@ -28,8 +28,8 @@ from typing import Any
 
 import durable_rules_engine as _dre
 
-from .compiler import OPEN_TYPE
-from .errors import MatcherError
+from ..errors import MatcherError
+from ..rulepack.compiler import OPEN_TYPE
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # flat messages: no cycles
 _NOT_HANDLED = 1

@@ -23,9 +23,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
+from ..inputs.scenario import Scenario
 from .report import Report
-from .scenario import Scenario
 
 FORMATS = {".png": "png", ".svg": "svg"}
 HASHSALT = "unsc-obligations"

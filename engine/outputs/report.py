@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .calendar import Clock, human_instant, iso_instant
-from .ledger import Finding, Ledger
-from .pack import RulePack
-from .scenario import Scenario
+from ..dates import Clock, human_instant, iso_instant
+from ..inputs.scenario import Scenario
+from ..replay.ledger import Finding, Ledger
+from ..rulepack.pack import RulePack
 
 SCHEMA_VERSION = 1
 

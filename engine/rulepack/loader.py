@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .actors import Actor, ActorRegistry
-from .errors import InputError, RuleError
+from ..errors import InputError, RuleError
+from ..inputs.actors import Actor, ActorRegistry
+from ..inputs.sources import first_error, parse
 from .pack import Origin, RulePack, check
 from .rulebook import Manifest, RuleFile
-from .sources import first_error, parse
 
 DEFAULT_PACK = "res2364"
 

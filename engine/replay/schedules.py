@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .calendar import add_months, end_of, start_of
-from .pack import RulePack
-from .rulebook import Duration, Obligation
+from ..dates import add_months, end_of, start_of
+from ..rulepack.pack import RulePack
+from ..rulepack.rulebook import Duration, Obligation
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .api import Engine
-from .rulebook import Paragraph
+from ..api import Engine
+from ..rulepack.rulebook import Paragraph
 
 
 @dataclass
@@ -55,7 +55,7 @@ def coverage(engine: Engine, scenario_files: list[Path]) -> list[ParagraphCovera
 
 def default_scenarios() -> Path | None:
     """The bundled scenarios: ``./scenarios`` if it exists, else the one beside the source package."""
-    for candidate in (Path("scenarios"), Path(__file__).resolve().parent.parent / "scenarios"):
+    for candidate in (Path("scenarios"), Path(__file__).resolve().parents[2] / "scenarios"):
         if candidate.is_dir() and any(candidate.glob("*.yaml")):
             return candidate
     return None

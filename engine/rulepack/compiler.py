@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .calendar import SECONDS_PER_DAY
-from .errors import RuleError
+from ..dates import SECONDS_PER_DAY
+from ..errors import RuleError
 from .pack import RulePack
 from .rulebook import ALIAS_REF, Constraint, Duration, Paragraph
 
@@ -169,7 +169,7 @@ def describe_pattern(event: str, where: dict[str, Constraint]) -> str:
 
 
 def _condition(event: str, where: dict[str, Constraint], pack: RulePack) -> tuple[Any, int]:
-    from .vocabulary import EVENT_TYPES
+    from ..inputs.vocabulary import EVENT_TYPES
 
     model = EVENT_TYPES[event]
     exprs: list[Any] = [{"type": event}]

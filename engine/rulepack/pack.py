@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from .actors import ActorRegistry
-from .errors import RuleError
+from ..errors import RuleError
+from ..inputs.actors import ActorRegistry
+from ..inputs.vocabulary import EVENT_TYPES, fields_of, value_kind
 from .rulebook import (
     ALIAS_REF,
     Authorization,
@@ -36,7 +37,6 @@ from .rulebook import (
     Rule,
     Window,
 )
-from .vocabulary import EVENT_TYPES, fields_of, value_kind
 
 
 def normalise_text(text: str) -> str:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from .report import FindingView, Report, _short, aligned_table
+from ..outputs.report import FindingView, Report, _short, aligned_table
 
 COMPARED = ("status", "due", "opened", "closed", "events")
 

@@ -28,15 +28,15 @@ from typing import Any
 
 import simpy
 
-from .calendar import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
-from .compiler import CompiledEffect, CompiledPack, CompiledRule, FieldRef, Value, list_key
+from ..dates import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
+from ..inputs.scenario import Scenario, sort_key
+from ..inputs.vocabulary import Event
+from ..rulepack.compiler import CompiledEffect, CompiledPack, CompiledRule, FieldRef, Value, list_key
+from ..rulepack.pack import RulePack
+from ..rulepack.rulebook import Authorization, Obligation
 from .ledger import Evidence, Finding, FindingKind, Ledger, Status, Step
 from .matcher import Matcher, Session
-from .pack import RulePack
-from .rulebook import Authorization, Obligation
-from .scenario import Scenario, sort_key
 from .schedules import Period, add, periods
-from .vocabulary import Event
 
 Process = Generator[simpy.Event, Any, None]
 

@@ -30,9 +30,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..dates import end_of, start_of
+from ..errors import ScenarioError
 from .actors import ActorRegistry
-from .calendar import end_of, start_of
-from .errors import ScenarioError
 from .sources import LineMap, first_error
 from .vocabulary import Event
 

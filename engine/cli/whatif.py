@@ -14,7 +14,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 
 COMMANDS = ("explain", "diff")
 
@@ -43,7 +43,7 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
     """Run ``explain`` or ``diff``; return the exit status."""
     assume = dict(args.assume) or None
     if args.command == "explain":
-        from .explain import explain, replay
+        from ..explain.why import explain, replay
 
         if (args.finding is None) == (args.why_not is None):
             raise InputError("give either a FINDING_ID or --why-not PARAGRAPH", path="obligations explain")
@@ -54,13 +54,13 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
             explanation = explain(replayed, args.finding)
             out(explanation.to_json() if args.json else explanation.render())
         else:
-            from .whynot import why_not
+            from ..explain.whynot import why_not
 
             answer = why_not(replayed, args.why_not, subject=args.subject, incident=args.incident)
             out(answer.to_json() if args.json else answer.render())
         return 0
     if args.command == "diff":
-        from .diff import diff_reports, render_diff
+        from ..explain.diff import diff_reports, render_diff
 
         base = engine.run(args.base, assume=assume)
         variant = engine.run(args.variant, assume=assume)

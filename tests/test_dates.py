@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from engine.calendar import Clock, add_months, end_of, human_instant, iso_instant, long_date
+from engine.dates import Clock, add_months, end_of, human_instant, iso_instant, long_date
 
 
 def test_adding_three_months_to_29_june_gives_29_september() -> None:

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import EngineError, InputError
+from ..errors import EngineError, InputError
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # `verify`: a scenario's findings differ from what it expects
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="JSON Schema of scenario files, for editors")
     sub.add_parser("actors", help="list the actors scenarios may name")
     sub.add_parser("assumptions", help="list the assumptions and their defaults")
-    from .cli_whatif import add_commands
+    from .whatif import add_commands
 
     add_commands(sub, _assumption)  # explain (why, why not) and diff
     return parser
@@ -82,20 +82,20 @@ def _out(text: str) -> None:
 
 
 def dispatch(args: argparse.Namespace) -> int:
-    from .api import Engine
+    from ..api import Engine
 
     engine = Engine(args.pack)
     if args.command == "run":
         if args.plot:
-            from .plot import plot_format
+            from ..outputs.plot import plot_format
 
             plot_format(args.plot)  # a bad file name is bad input: say so before replaying
         report = engine.run(args.scenario, assume=dict(args.assume))
         if args.plot:
-            from .plot import write_plot
+            from ..outputs.plot import write_plot
 
             write_plot(report, engine.load(args.scenario), args.plot)
-        from .report import render_table
+        from ..outputs.report import render_table
 
         _out(report.to_json() if args.json else render_table(report))
     elif args.command == "check":
@@ -103,7 +103,7 @@ def dispatch(args: argparse.Namespace) -> int:
             scenario = engine.load(path)
             _out(f"{path}: ok ({len(scenario.events)} events, {scenario.start} to {scenario.until})\n")
     elif args.command == "verify":
-        from .expectations import check as check_expectations
+        from ..explain.expectations import check as check_expectations
 
         failed = 0
         for path in args.scenarios:
@@ -117,7 +117,7 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "coverage":
         from pathlib import Path
 
-        from .coverage import coverage, default_scenarios, render
+        from ..explain.coverage import coverage, default_scenarios, render
 
         folder = Path(args.scenarios) if args.scenarios else default_scenarios()
         if folder is None or not folder.is_dir():
@@ -131,15 +131,15 @@ def dispatch(args: argparse.Namespace) -> int:
         else:
             _out(render(rows, engine.pack.manifest.resolution))
     elif args.command == "events":
-        from .schema import vocabulary_markdown
+        from ..inputs.schema import vocabulary_markdown
 
         _out(vocabulary_markdown())
     elif args.command == "schema":
-        from .schema import schema_json
+        from ..inputs.schema import schema_json
 
         _out(schema_json(engine.pack.actors))
     elif args.command in ("explain", "diff"):
-        from .cli_whatif import dispatch as whatif
+        from .whatif import dispatch as whatif
 
         return whatif(engine, args, _out)
     elif args.command == "actors":

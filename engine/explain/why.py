@@ -22,14 +22,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .calendar import long_date
-from .errors import InputError
-from .pack import RulePack
-from .report import FindingView, Report
-from .rulebook import Duration, ParamRef, Rule
-from .scenario import Scenario
-from .schedules import add
-from .vocabulary import Event
+from ..dates import long_date
+from ..errors import InputError
+from ..inputs.scenario import Scenario
+from ..inputs.vocabulary import Event
+from ..outputs.report import FindingView, Report
+from ..replay.schedules import add
+from ..rulepack.pack import RulePack
+from ..rulepack.rulebook import Duration, ParamRef, Rule
 
 
 @dataclass(frozen=True)

@@ -29,15 +29,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .calendar import end_of, long_date, start_of
-from .compiler import describe_pattern
-from .errors import InputError
-from .explain import Replayed, describe_event, event_line, gap, joined_in_time, when, within_of
-from .pack import RulePack
-from .report import FindingView
-from .rulebook import ALIAS_REF, Constraint, Obligation, ParamRef, Rule
-from .scenario import sort_key
-from .vocabulary import Event
+from ..dates import end_of, long_date, start_of
+from ..errors import InputError
+from ..inputs.scenario import sort_key
+from ..inputs.vocabulary import Event
+from ..outputs.report import FindingView
+from ..rulepack.compiler import describe_pattern
+from ..rulepack.pack import RulePack
+from ..rulepack.rulebook import ALIAS_REF, Constraint, Obligation, ParamRef, Rule
+from .why import Replayed, describe_event, event_line, gap, joined_in_time, when, within_of
 
 BEAM = 50  # combinations of events kept while searching for the nearest one
 NEAR = 3  # near misses shown per condition
@@ -231,7 +231,7 @@ def headline(pack: RulePack, pattern: Pattern, binding: dict[str, Event | None],
              others: list[Pattern] | None = None) -> str:
     """What the pattern asks for, in words, as missing: 'no request from the Secretary-General to ...'. Joins
     from ``others`` that point at this pattern add what their bound events fix ('an attack by JNIM')."""
-    from .vocabulary import EVENT_TYPES
+    from ..inputs.vocabulary import EVENT_TYPES
 
     actor_fields = EVENT_TYPES[pattern.event].actor_fields
     adjectives: list[str] = []
@@ -638,8 +638,8 @@ class _Question:
 
     def effect_reasons(self, rule: Rule, binding: dict[str, Event]) -> list[str] | None:
         """Why a complete match engaged no finding (None when its effects took place)."""
-        from .compiler import FieldRef
-        from .runtime import resolve  # the same reading of alias.field as the replay's
+        from ..replay.runtime import resolve  # the same reading of alias.field as the replay's
+        from ..rulepack.compiler import FieldRef
 
         def value(raw: str | None) -> Any:
             if raw is None:
@@ -790,7 +790,7 @@ class _Question:
 
 def _could_be(pack: RulePack, pattern: Pattern, name: str, actor: str) -> bool:
     """Whether an event whose ``name`` is ``actor`` could pass the pattern's test on that field."""
-    from .vocabulary import EVENT_TYPES
+    from ..inputs.vocabulary import EVENT_TYPES
 
     model = EVENT_TYPES[pattern.event]
     constraint = pattern.where[name]
