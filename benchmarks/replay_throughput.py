@@ -501,7 +501,7 @@ def noop(c: Any) -> None:
 
 
 class QuietHost(dr.Host):
-    """A Host without its two background timer threads (DESIGN.md §2.2); every action is a no-op."""
+    """A Host without its two background timer threads (they rearm themselves, read the wall clock); no-op actions."""
 
     def _run(self) -> None:
         pass
@@ -512,7 +512,7 @@ class QuietHost(dr.Host):
 
 def raw_messages(scenario: Scenario) -> list[dict[str, Any]]:
     """The scenario's events as the flat messages the engine builds (fields and an integer tick ``t``), with
-    ids whose 32-bit FNV-1a hashes are distinct (durable-rules compares ids by that hash, DESIGN.md §2.3)."""
+    ids whose 32-bit FNV-1a hashes are distinct (durable-rules compares ids by that hash)."""
     clock = Clock(start_of(ADOPTED))
     hashes: set[int] = set()
     serial = 0

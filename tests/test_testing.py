@@ -1,6 +1,7 @@
-"""The property-testing kit (engine.testing): the README's three examples, and the kit's own promises — valid
-events of every type, names in any case, windows kept, scenarios that parse, strategies that reach every kind of
-finding the properties talk about, helpers that accept every kind of input, and a stateful machine that runs."""
+"""The property-testing kit (engine.testing): the three documented examples (docs/testing.md), and the kit's own
+promises — valid events of every type, names in any case, windows kept, scenarios that parse, strategies that
+reach every kind of finding the properties talk about, helpers that accept every kind of input, and a stateful
+machine that runs."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ from engine.testing import (
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = Engine()
 
-# ---- the three examples of README "Writing your own property tests" (keep them identical) ------------------
+# ---- the three examples of docs/testing.md "Writing your own property tests" (keep them identical) ------------------
 
 
 @given(scenarios(window="outside", types=("threat", "intervention_request", "intervention")))
@@ -66,9 +67,9 @@ def test_nobody_unidentified_is_ever_eligible_for_sanctions(scenario: dict[str, 
     assert findings(run(scenario), kind="eligibility", subject="unidentified") == []
 
 
-def test_the_readme_shows_the_three_examples_as_they_are_tested() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Writing your own property tests", 1)[1].split("\n## ", 1)[0]
+def test_the_testing_page_shows_the_three_examples_as_they_are_tested() -> None:
+    page = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    section = page.split("## Writing your own property tests", 1)[1].split("\n## ", 1)[0]
     for example in ("test_no_french_intervention_is_ever_authorized_after_the_mandate_ends",
                     "test_every_minusma_deployment_above_a_ceiling_is_a_breach",
                     "test_nobody_unidentified_is_ever_eligible_for_sanctions"):

@@ -1,6 +1,6 @@
 """The event vocabulary as documentation and as JSON Schema, both generated from the models.
 
-``obligations events`` prints the vocabulary as a Markdown table (the README's table is this output, and a
+``obligations events`` prints the vocabulary as a Markdown table (the table in docs/scenarios.md is this output, and a
 test keeps them equal); ``obligations schema`` prints a JSON Schema for scenario files, so that an editor can
 check a scenario as it is typed.
 """
@@ -35,14 +35,22 @@ def _type_name(annotation: Any) -> str:
     return getattr(annotation, "__name__", str(annotation))
 
 
+def _as_written(value: Any) -> str:
+    """A default as a user writes it in a scenario: ``minusma``, ``[i, ii, iii]``."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_as_written(v) for v in value) + "]"
+    return str(value)
+
+
 def _field_text(model: type[Event], name: str) -> str:
     info = model.model_fields[name]
     kind = "actor" if name in model.actor_fields else _type_name(info.annotation)
     required = info.is_required()
     text = f"`{name}`" + ("" if required else "?") + f" ({kind})"
     if not required and info.default not in (None, ()):
-        default = info.default.value if isinstance(info.default, Enum) else info.default
-        text += f", default {default}"
+        text += f", default {_as_written(info.default)}"
     if info.description and info.description != "an actor's name, alias or id":
         text += f": {info.description}"
     return text

@@ -2,7 +2,7 @@
 
 A finding is what a replay reports: an obligation, an authorization, an eligibility, a breach, or an act not
 covered by an authorization. Each has an id that is stable across runs, a status that moves only along the
-transitions below (DESIGN.md §4), the ids of the events that caused it, and a sentence that quotes the
+transitions below, the ids of the events that caused it, and a sentence that quotes the
 paragraph.
 
 =============  ============================================================

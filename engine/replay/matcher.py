@@ -1,7 +1,7 @@
 """The durable-rules wrapper: pattern matching, and nothing else.
 
 This module talks to durable-rules' C core (``durable_rules_engine``) directly, without ``durable.engine.Host``,
-because the Host is where every trap in DESIGN.md §2 lives:
+because the Host is where durable-rules' traps live (docs/architecture.md lists them):
 
 * no Host means no background timer threads and no wall clock: nothing runs except inside our calls;
 * "actions" are not Python callbacks: a match is returned to the caller as data, so an error while acting on
@@ -14,7 +14,8 @@ because the Host is where every trap in DESIGN.md §2 lives:
   that deleting it is safe, and it is always deleted at the end;
 * numbers are integers only (the C JSON parser rejects exponents).
 
-Going to the C core also removes most of the ~17 µs of Python binding per message (DESIGN.md §2.10).
+Going to the C core also removes most of the ~17 µs of Python binding per message
+(the C core alone takes about 1.2 µs).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ SimPy owns all time. Processes (each takes ``env`` first):
 * :func:`deadline` — at an obligation's limit, an obligation still active is violated;
 * :func:`window_end` — at the end of its window (paragraph 15's mandate), an authorization still only granted
   lapses;
-* :func:`forget` — retracts, once no join can still use them, the facts kept for joins (DESIGN.md §2.9: memory
-  follows open matters, not the length of the scenario).
+* :func:`forget` — retracts, once no join can still use them, the facts kept for joins (durable-rules keeps about
+  8 KB per stored fact, so memory follows open matters, not the length of the scenario).
 
 Time is integer ticks (seconds since the adoption) in half-steps (see :mod:`engine.calendar`): at each instant,
 deadlines and window ends settle before that instant's events are seen. durable-rules only matches; what a

@@ -6,7 +6,8 @@ side, in :class:`CompiledRule`, keyed by the durable-rules rule name: durable-ru
 
 Group tests (``member_of``) are expanded to the actors of the group, parameters to their values, actor names
 to ids, so the ruleset holds literals only. The result is checked against durable-rules' hard limits
-(DESIGN.md §2.8) before it is ever loaded.
+(4,096 rules, 16 conditions per rule, 32 expressions per condition, 511 tests under one parent: beyond them
+it breaks or hangs) before it is ever loaded.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..errors import RuleError
 from .pack import RulePack
 from .rulebook import ALIAS_REF, Constraint, Duration, Paragraph
 
-OPEN_TYPE = "__open__"  # the no-op fact every session fires first (DESIGN.md §2.1)
+OPEN_TYPE = "__open__"  # the no-op fact every session fires first: deleting a session where nothing fired crashes
 MAX_RULES = 4096
 MAX_CONDITIONS = 16
 MAX_EXPRESSIONS = 32

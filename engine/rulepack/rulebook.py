@@ -35,7 +35,7 @@ class _Model(BaseModel):
 
 
 class Force(StrEnum):
-    """What the operative verb does to its addressees (DESIGN.md §4)."""
+    """What the operative verb does to its addressees: bind, empower, make eligible, limit or exhort."""
 
     BINDING = "binding"  # Decides, Demands; Requests addressed to the Secretary-General or the mission
     EMPOWERING = "empowering"  # Authorizes
