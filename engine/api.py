@@ -11,11 +11,14 @@ Compiled rulesets are cached per process and per set of assumptions, and loaded 
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
 from .inputs.scenario import Scenario, load_scenario, scenario_from_text
 from .outputs.report import Report, build_report
+from .replay.asof import as_of_instant
 from .replay.matcher import Matcher
 from .replay.runtime import run
 from .rulepack.compiler import CompiledPack, compile_pack
@@ -63,8 +66,13 @@ class Engine:
         key = tuple(sorted((k, json.dumps(v, sort_keys=True, default=str)) for k, v in assumptions.items()))
         return _compiled(self.pack_name, key)
 
-    def run(self, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None) -> Report:
-        """Replay a scenario; ``assume`` overrides assumptions on top of the scenario's own."""
+    def run(self, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None,
+            as_of: Any = None) -> Report:
+        """Replay a scenario; ``assume`` overrides assumptions on top of the scenario's own.
+
+        ``as_of`` (a date, a date-time or their ISO text) replays only the events up to that instant and reports
+        the state as known then (see :mod:`engine.replay.asof`); a bad value raises
+        :class:`~engine.errors.InputError`."""
         if not isinstance(scenario, Scenario):
             scenario = self.load(scenario)
         merged = dict(scenario.assumptions)
@@ -72,5 +80,15 @@ class Engine:
         lines = dict(scenario.assumption_lines)
         path = scenario.path if not assume else "--assume"
         compiled, matcher = self.compiled(merged, path=path, lines=lines)
-        ledger, clock, stats = run(compiled, matcher, scenario)
-        return build_report(compiled.pack, scenario, ledger, clock, stats)
+        instant = _as_of(as_of) if as_of is not None else None
+        ledger, clock, stats = run(compiled, matcher, scenario, instant)
+        return build_report(compiled.pack, scenario, ledger, clock, stats, as_of=instant)
+
+
+def _as_of(value: Any) -> datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None and value.microsecond == 0:
+        return value  # already an instant (e.g. an exercise move's end)
+    try:
+        return as_of_instant(value)
+    except ValueError as exc:
+        raise InputError(f"--as-of: {exc}", path="--as-of") from None

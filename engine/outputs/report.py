@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..dates import Clock, human_instant, iso_instant
@@ -68,6 +69,7 @@ class Report:
     events: int
     findings: tuple[FindingView, ...]
     stats: dict[str, Any]  # run statistics and what acted (not part of the JSON contract)
+    as_of: str | None = None  # an as-of replay: the last instant seen (ISO); in the JSON only when set
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,7 +81,7 @@ class Report:
             "assumptions": self.assumptions,
             "event_count": self.events,
             "findings": [f.as_dict() for f in self.findings],
-        }
+        } | ({"as_of": self.as_of} if self.as_of is not None else {})
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -88,7 +90,8 @@ class Report:
         return next((f for f in self.findings if f.id == finding_id), None)
 
 
-def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Clock, stats: dict[str, Any]) -> Report:
+def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Clock, stats: dict[str, Any],
+                 as_of: datetime | None = None) -> Report:
     order = {p.id: i for i, p in enumerate(pack.paragraphs)}
 
     def view(f: Finding) -> FindingView:
@@ -120,7 +123,8 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
     }
     return Report(scenario=scenario.name, resolution=pack.manifest.resolution, start=scenario.start.isoformat(),
                   until=scenario.until.isoformat(), assumptions=assumptions, events=len(scenario.events),
-                  findings=tuple(view(f) for f in findings), stats=stats)
+                  findings=tuple(view(f) for f in findings), stats=stats,
+                  as_of=iso_instant(as_of) if as_of is not None else None)
 
 
 def _plain(value: Any) -> Any:
@@ -172,6 +176,4 @@ def aligned_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> l
 
 
 def _short(instant: str) -> str:
-    from datetime import datetime
-
     return human_instant(datetime.fromisoformat(instant.replace("Z", "+00:00")))

@@ -544,8 +544,12 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
 
 
 
-def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[Ledger, Clock, dict[str, Any]]:
-    """Replay ``scenario`` against ``compiled``; return the ledger, the clock and run statistics."""
+def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario,
+        as_of: datetime | None = None) -> tuple[Ledger, Clock, dict[str, Any]]:
+    """Replay ``scenario`` against ``compiled``; return the ledger, the clock and run statistics.
+
+    With ``as_of`` (an inclusive instant, see :mod:`engine.replay.asof`) the clock stops after that instant's
+    events: nothing later is seen or settled."""
     clock = Clock(start_of(compiled.pack.adopted))
     first, limit = scenario.window
     start_tick, end_tick = clock.tick(first), clock.tick(limit)
@@ -558,7 +562,12 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario) -> tuple[L
                 env.process(scheduled_obligation(env, replay, obligation, paragraph.id))
             del obligation_id
         env.process(feed(env, replay))
-        env.run(until=Clock.sim_time(end_tick, PHASE_SETTLE) + 1)
+        stop = Clock.sim_time(end_tick, PHASE_SETTLE) + 1
+        if as_of is not None:
+            # through the as-of second's events, and what falls due as it ends (a date's deadline at midnight)
+            stop = min(stop, Clock.sim_time(clock.tick(as_of) + 1, PHASE_SETTLE) + 1)
+        if stop > env.now:  # an as-of instant before the scenario's start sees nothing
+            env.run(until=stop)
         stats: dict[str, Any] = {"events": len(scenario.events), "peak_live_facts": replay.peak_live_facts,
                                  "live_facts_at_end": session.live_facts, "exercised": sorted(replay.exercised)}
     return ledger, clock, stats

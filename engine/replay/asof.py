@@ -1,0 +1,46 @@
+"""As-of replays: the state of a scenario as it was known at an instant, without hindsight.
+
+``obligations run SCENARIO --as-of INSTANT`` replays only the events up to INSTANT and stops the clock there: a
+duty due later is still ``active``, an authorization whose window has not ended is still ``granted``, and
+nothing that opens after INSTANT appears. A date alone means the whole of that day (like a scenario's
+``until``: as it ends, a duty due that day that is still unmet is violated); a date-time means up to and
+including that second. An instant after the scenario's window is the window's end; the scenario's later events
+are never refused, only not yet seen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..dates import end_of
+from ..inputs.scenario import Scenario
+from ..inputs.vocabulary import _DATE, parse_instant
+
+ONE_SECOND = timedelta(seconds=1)  # the clock's resolution: a tick is one second
+
+
+def as_of_instant(value: Any) -> datetime:
+    """The last instant (inclusive, whole seconds, UTC) an as-of value covers; ``ValueError`` if it is none.
+
+    A date (``2018-06-30``) covers its whole day; a date-time (``2018-04-14T16:10Z``) that second.
+    """
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return end_of(value) - ONE_SECOND
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return end_of(date.fromisoformat(value.strip())) - ONE_SECOND
+        except ValueError:
+            raise ValueError(f"{value.strip()!r} is not a real date") from None
+    return parse_instant(value).replace(microsecond=0)
+
+
+def known_by(event_at: datetime, as_of: datetime) -> bool:
+    """Whether an event at ``event_at`` has happened by ``as_of`` (compared to the second, as the clock does)."""
+    return event_at.replace(microsecond=0) <= as_of
+
+
+def truncated(scenario: Scenario, as_of: datetime) -> Scenario:
+    """The scenario with only the events known by ``as_of`` (for explanations that read the events)."""
+    return dataclasses.replace(scenario, events=[e for e in scenario.events if known_by(e.at, as_of)])

@@ -1,0 +1,54 @@
+"""As-of replays: the state as known at an instant, without hindsight."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine import Engine, InputError
+from engine.replay.asof import as_of_instant
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMBUKTU = ROOT / "scenarios" / "timbuktu-2018.yaml"
+
+
+def _statuses(engine: Engine, as_of: str | None) -> dict[str, str]:
+    return {f.id: f.status for f in engine.run(TIMBUKTU, as_of=as_of).findings}
+
+
+def test_a_duty_due_later_is_still_active_and_an_open_window_still_granted(engine: Engine) -> None:
+    after_the_attack = _statuses(engine, "2018-04-14T16:10:00Z")
+    assert after_the_attack["37/report:france:2018-06-29"] == "active"
+    assert after_the_attack["20(d):minusma:tbk-2018-04-14"] == "granted"
+    full = _statuses(engine, None)
+    assert (full["37/report:france:2018-06-29"], full["20(d):minusma:tbk-2018-04-14"]) == ("fulfilled", "lapsed")
+
+
+def test_nothing_opened_after_the_instant_appears(engine: Engine) -> None:
+    before = engine.run(TIMBUKTU, as_of="2018-04-14T14:49:59Z")
+    assert "37:french-forces:tbk-2018-04-14" not in {f.id for f in before.findings}
+    assert all(f.opened <= "2018-04-14T14:49:59Z" for f in before.findings)
+    at = _statuses(engine, "2018-04-14T14:50:00Z")
+    assert at["37:french-forces:tbk-2018-04-14"] == "granted"
+
+
+def test_a_date_covers_its_whole_day_and_settles_what_falls_due_as_it_ends(engine: Engine) -> None:
+    assert _statuses(engine, "2017-12-29")["47:2017-12-29"] == "violated"
+    assert _statuses(engine, "2017-12-29T23:59:00Z")["47:2017-12-29"] == "active"
+    assert as_of_instant("2018-06-30").isoformat() == "2018-06-30T23:59:59+00:00"
+
+
+def test_as_of_the_last_day_of_the_scenario_is_the_full_replay(engine: Engine) -> None:
+    assert engine.run(TIMBUKTU, as_of="2018-06-30").findings == engine.run(TIMBUKTU).findings
+
+
+def test_an_instant_before_the_scenario_sees_nothing_and_a_bad_one_is_bad_input(engine: Engine) -> None:
+    assert engine.run(TIMBUKTU, as_of="2016-01-01").findings == ()
+    with pytest.raises(InputError, match="--as-of"):
+        engine.run(TIMBUKTU, as_of="yesterday")
+
+
+def test_the_json_says_the_instant_only_for_an_as_of_replay(engine: Engine) -> None:
+    assert engine.run(TIMBUKTU, as_of="2018-04-14T16:10Z").as_dict()["as_of"] == "2018-04-14T16:10:00Z"
+    assert "as_of" not in engine.run(TIMBUKTU).as_dict()
