@@ -66,7 +66,7 @@ from engine.inputs.scenario import MAX_EVENTS, Scenario, build
 from engine.inputs.sources import LineMap
 from engine.inputs.vocabulary import EVENT_TYPES
 from engine.replay.matcher import fnv1a_32
-from engine.replay.runtime import message_of
+from engine.replay.messages import message_of
 from engine.rulepack.compiler import compile_pack
 from engine.rulepack.loader import load_pack
 from engine.rulepack.pack import RulePack

@@ -122,12 +122,12 @@ def test_a_failure_to_load_the_rules_into_durable_rules_exits_3(monkeypatch: pyt
 
 def test_an_exception_while_acting_on_a_match_exits_3_and_closes_the_session(monkeypatch: pytest.MonkeyPatch,
                                                                             cli: Callable[..., Any]) -> None:
-    from engine.replay.runtime import Replay
+    from engine.replay.effects import HANDLERS
 
     def broken(*args: Any) -> None:
         raise RuntimeError("the effect of a rule failed")
 
-    monkeypatch.setattr(Replay, "do_eligibility", broken)
+    monkeypatch.setitem(HANDLERS, "eligibility", broken)
     assert_internal_error(cli("run", HEADLINE), "the effect of a rule failed")
     assert live_sessions() == []
 

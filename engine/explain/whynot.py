@@ -638,7 +638,7 @@ class _Question:
 
     def effect_reasons(self, rule: Rule, binding: dict[str, Event]) -> list[str] | None:
         """Why a complete match engaged no finding (None when its effects took place)."""
-        from ..replay.runtime import resolve  # the same reading of alias.field as the replay's
+        from ..replay.messages import resolve  # the same reading of alias.field as the replay's
         from ..rulepack.compiler import FieldRef
 
         def value(raw: str | None) -> Any:

@@ -1,5 +1,7 @@
 """Stage 3 of the data flow: the replay of a scenario against a compiled pack.
 
-SimPy owns all time (:mod:`.runtime`); durable-rules only matches patterns (:mod:`.matcher`); scheduled duties
-come from :mod:`.schedules`; every finding and its lifecycle is kept in the :mod:`.ledger`.
+SimPy owns all time (:mod:`.runtime` feeds events and runs the clock; :mod:`.processes` keeps deadlines, window
+ends and the forgetting of facts kept for joins); durable-rules only matches patterns (:mod:`.matcher`); what a
+match does is in :mod:`.effects`, over the replay's :mod:`.state`, in the words of :mod:`.messages`; scheduled
+duties come from :mod:`.schedules`; every finding and its lifecycle is kept in the :mod:`.ledger`.
 """

@@ -1,0 +1,296 @@
+"""What a match does: the effects a rule names (``eligibility``, ``breach``, ``grant``, ``exercise``,
+``engage``, ``open``, ``fulfil``), applied to the ledger of one replay.
+
+Each handler takes the replay's state, the matched rule, the effect, its subject and the matched events by alias;
+:data:`HANDLERS` maps an effect's name to its handler (:meth:`engine.replay.runtime.Replay.apply` dispatches
+through it). Handlers open or move findings and start the processes that keep their deadlines and windows
+(:mod:`.processes`). :func:`open_period` opens a period of a scheduled duty (paragraphs 47 and 48).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from ..dates import end_of, long_date, start_of
+from ..inputs.vocabulary import Event
+from ..rulepack.compiler import CompiledEffect, CompiledRule
+from ..rulepack.rulebook import Obligation
+from .ledger import Evidence, Finding, FindingKind, Status, Step
+from .messages import clause, fill, incident_of, resolve
+from .processes import deadline, window_end
+from .schedules import Period, add
+from .state import ReplayState
+
+Handler = Callable[[ReplayState, CompiledRule, CompiledEffect, str, dict[str, Event]], None]
+
+
+def eligibility(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
+                events: dict[str, Event]) -> None:
+    finding_id = f"{rule.paragraph}({effect.criterion}):{subject}"
+    existing = replay.ledger.get(finding_id)
+    if existing is not None:
+        for event_id in replay.event_ids(events):
+            existing.add_event(event_id)
+        replay.touch(existing)
+        return
+    replay.touch(replay.ledger.open(
+        id=finding_id, paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.ELIGIBILITY,
+        subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), criterion=effect.criterion,
+        incident=incident_of(events),
+        explanation=f"{replay.explain(rule, events)} {replay.pack.actors.name_of(subject)} is eligible for "
+                    f"consideration of targeted sanctions under criterion ({effect.criterion}).",
+    ))
+
+
+def breach(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
+           events: dict[str, Event]) -> None:
+    trigger = replay.trigger(events)
+    figure = resolve(effect.figure, events) if effect.figure else None
+    detail = ""
+    if figure is not None and effect.ceiling is not None:
+        detail = f" {int(figure):,} is above the {effect.limit} of {effect.ceiling:,}."
+    replay.touch(replay.ledger.open(
+        id=f"{rule.rule_id}:{trigger.id}", paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.BREACH,
+        subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), incident=incident_of(events),
+        explanation=replay.explain(rule, events) + detail,
+    ))
+
+
+def grant(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
+          events: dict[str, Event]) -> None:
+    assert effect.target is not None
+    authorization = replay.authorization(effect.target)
+    incident = resolve(effect.incident, events) if effect.incident else None
+    first, last = replay.pack.window_days(authorization.window)
+    now = replay.clock.moment(replay.now_tick())
+    if not start_of(first) <= now < end_of(last):
+        replay.exercised.add(authorization.window)
+        return  # outside the window nothing is granted; an act relying on it is reported as not covered
+    finding_id = f"{effect.target}:{subject}:{incident}"
+    existing = replay.ledger.get(finding_id)
+    if existing is not None:
+        for event_id in replay.event_ids(events):
+            existing.add_event(event_id)
+        replay.touch(existing)
+        return
+    finding = replay.ledger.open(
+        id=finding_id, paragraph=rule.paragraph, rule=effect.target, kind=FindingKind.AUTHORIZATION,
+        subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), due=last, incident=incident,
+        explanation=f"{replay.explain(rule, events)} For incident {incident}, until {long_date(last)} "
+                    f"(paragraph 15), this authorizes {replay.pack.actors.name_of(subject)} "
+                    f"\"{' '.join(authorization.says.split())}\".",
+    )
+    replay.touch(finding)
+    replay.exercised.add(effect.target)
+    replay.env.process(window_end(replay.env, replay, finding, replay.clock.day_limit(last)))
+
+
+def exercise(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
+             events: dict[str, Event]) -> None:
+    assert effect.target is not None
+    authorization = replay.authorization(effect.target)
+    incident = resolve(effect.incident, events) if effect.incident else None
+    act = replay.trigger(events)
+    granted = replay.ledger.get(f"{effect.target}:{subject}:{incident}") if incident else None
+    _, last = replay.pack.window_days(authorization.window)
+    now = replay.clock.moment(replay.now_tick())
+    in_force = now < end_of(last)
+    if granted is not None and in_force and granted.status in (Status.GRANTED, Status.EXERCISED):
+        if granted.status is Status.GRANTED:
+            granted.move(Status.EXERCISED, replay.now_tick(), event=act.id, note=f"exercised by {act.id}")
+        else:
+            granted.add_event(act.id)
+        replay.touch(granted)
+        if authorization.reported_by is not None:
+            open_obligation(replay, authorization.reported_by, replay.pack.actor(
+                replay.pack.obligations[authorization.reported_by][0].subject), events, rule)
+        return
+    if not in_force:
+        replay.exercised.add(authorization.window)
+    if effect.otherwise == "breach":
+        uncovered_breach(replay, rule, subject, events, incident, in_force, last)
+        return
+    if not in_force:
+        why = f"it took place after the mandate ended on {long_date(last)} (paragraph 15)"
+    elif incident is None:
+        why = "it names no incident, so no threat and request can be linked to it"
+    elif granted is not None:
+        why = f"the authorization for incident {incident} had already lapsed"
+    else:
+        why = (f"for incident {incident} there was no imminent and serious threat to MINUSMA together with a "
+               f"request of the Secretary-General")
+    replay.touch(replay.ledger.open(
+        id=f"{effect.target}:not-covered:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
+        kind=FindingKind.NOT_COVERED, subject=subject, tick=replay.now_tick(), events=replay.event_ids(events),
+        incident=incident,
+        explanation=f"{replay.explain(rule, events)} Not covered by paragraph {rule.paragraph}: {why}.",
+    ))
+
+
+def uncovered_breach(replay: ReplayState, rule: CompiledRule, subject: str, events: dict[str, Event],
+                     incident: str | None, in_force: bool, last: date) -> None:
+    """An act outside the limit a paragraph sets (paragraphs 20(c)(ii) and 20(d): direct operations only
+    pursuant to serious and credible threats)."""
+    act = replay.trigger(events)
+    if not in_force:
+        why = f"it took place after the mandate ended on {long_date(last)}"
+    elif incident is None:
+        why = "it names no incident, so no serious and credible threat can be linked to it"
+    else:
+        why = f"no serious and credible threat was reported for incident {incident}"
+    replay.touch(replay.ledger.open(
+        id=f"{rule.rule_id}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.BREACH,
+        subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), incident=incident,
+        explanation=f"{replay.explain(rule, events)} Outside the limit of paragraph {rule.paragraph}: {why}.",
+    ))
+
+
+def engage(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
+           events: dict[str, Event]) -> None:
+    """An event engaged a paragraph that sets no deadline: an exhortation, a mandate task, a standing
+    authorization. Recorded per rule, addressee and event."""
+    paragraph = replay.pack.paragraph(rule.paragraph)
+    act = replay.trigger(events)
+    name = replay.pack.actors.name_of(subject)
+    consequence = {
+        "exhorting": f"This engages the Council's call on {name}, which binds no one.",
+        "binding": f"This engages a duty of {name} under the mandate.",
+        "empowering": f"This engages what {name} is authorized to do.",
+        "declaratory": f"This engages what the Council declares concerning {name}.",
+    }[str(paragraph.force)]
+    replay.touch(replay.ledger.open(
+        id=f"{rule.rule_id}:{subject}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
+        kind=FindingKind.ENGAGEMENT, subject=subject, tick=replay.now_tick(), events=replay.event_ids(events),
+        incident=incident_of(events),
+        explanation=f"{replay.explain(rule, events)} {consequence}",
+    ))
+
+
+def open_(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
+          events: dict[str, Event]) -> None:
+    """The ``open`` effect: engage the obligation the effect names."""
+    assert effect.target is not None
+    open_obligation(replay, effect.target, subject, events, rule)
+
+
+def open_obligation(replay: ReplayState, obligation_id: str, subject: str, events: dict[str, Event],
+                    rule: CompiledRule) -> None:
+    """Engage an obligation with a deadline (its own ``within``, or the next period of the duty it is aligned
+    with) and start that deadline."""
+    obligation, paragraph = replay.pack.obligations[obligation_id]
+    assert obligation.due is not None
+    now = replay.clock.moment(replay.now_tick())
+    due_rule = obligation.due
+    ends_with_ground = False
+    if due_rule.within is not None:
+        due = add(now.date(), replay.pack.duration_of(due_rule.within))
+    else:
+        assert due_rule.aligned_with is not None
+        period = next_reporting_period(replay, due_rule.aligned_with, now)
+        if period is not None:
+            due = period.due
+        elif due_rule.window is not None:
+            # after the last period of the aligned duty: the duty's ground ends with the window, and the
+            # next report falls to the next resolution's cycle, so it expires rather than being violated
+            due = replay.pack.window_days(due_rule.window)[1]
+            if end_of(due) <= now:
+                return  # the window ended before the act: the duty's ground is gone, nothing is engaged
+            ends_with_ground = True
+        else:
+            return
+    finding_id = f"{obligation_id}:{subject}:{due.isoformat()}"
+    if obligation.once_per == "period" and finding_id in replay.ledger:
+        replay.ledger.findings[finding_id].add_event(replay.trigger(events).id)
+        replay.touch(replay.ledger.findings[finding_id])
+        return
+    if finding_id in replay.ledger:
+        finding_id = f"{finding_id}:{replay.trigger(events).id}"
+    finding = replay.ledger.open(
+        id=finding_id, paragraph=paragraph.id, rule=obligation_id, kind=FindingKind.OBLIGATION,
+        subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), due=due,
+        incident=incident_of(events),
+        explanation=f'Paragraph {paragraph.id}: "{" ".join(obligation.says.split())}". Engaged because '
+                    f"{clause(fill(rule.explain, events, replay.pack))}; due {long_date(due)}.",
+    )
+    finding.ends_with_ground = ends_with_ground
+    replay.touch(finding)
+    replay.exercised.add(obligation_id)
+    replay.env.process(deadline(replay.env, replay, finding, replay.clock.day_limit(due)))
+
+
+def next_reporting_period(replay: ReplayState, obligation_id: str, now: datetime) -> Period | None:
+    """The period of a scheduled duty whose report will next come: the first whose due date has not
+    passed and whose report has not been made yet (a duty engaged after this quarter's report was filed
+    is met by the next one)."""
+    for period in replay.periods_of(obligation_id):
+        if end_of(period.due) <= now:
+            continue
+        finding = replay.ledger.get(f"{obligation_id}:{period.due.isoformat()}")
+        if finding is not None and finding.answered:
+            continue
+        return period
+    return None
+
+
+def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
+           events: dict[str, Event]) -> None:
+    """Acts answer a duty's periods in sequence: an act answers the oldest period not yet answered. In
+    time, it fulfils it; after its due date, it is recorded on the violated period as a late answer (so
+    a late report does not silently count for the next period)."""
+    assert effect.target is not None
+    act = replay.trigger(events)
+    while True:
+        finding = replay.ledger.unanswered(effect.target, subject, replay.now_tick())
+        if finding is None:
+            return
+        answer(replay, finding, act)
+        if effect.answers != "all":
+            return
+
+
+def answer(replay: ReplayState, finding: Finding, act: Event) -> None:
+    """``act`` answers ``finding``: it fulfils it while active, and is recorded as late after its due date."""
+    finding.answered = True
+    replay.touch(finding)
+    day = long_date(act.at.date())
+    if finding.status is Status.ACTIVE:
+        finding.move(Status.FULFILLED, replay.now_tick(), event=act.id, note=f"fulfilled by {act.type} {act.id}")
+        finding.explanation += f" Fulfilled by {act.type} {act.id} on {day}."
+    else:
+        assert finding.due is not None
+        late = (act.at.date() - finding.due).days
+        finding.add_event(act.id)
+        finding.history.append(Step(replay.now_tick(), finding.status, act.id, f"late {act.type}"))
+        finding.explanation += f" The {act.type} {act.id} came on {day}, {late} day{'s' if late != 1 else ''} late."
+
+
+def open_period(replay: ReplayState, obligation: Obligation, paragraph_id: str, period: Period) -> Finding:
+    """Open one period of a scheduled duty (it arose by schedule, not by an event)."""
+    subject = replay.pack.actor(obligation.subject)
+    schedule = obligation.schedule
+    assert schedule is not None
+    ordinal = f"period {period.number} " if schedule.every is not None else ""
+    finding = replay.ledger.open(
+        id=f"{obligation.id}:{period.due.isoformat()}", paragraph=paragraph_id, rule=obligation.id,
+        kind=FindingKind.OBLIGATION, subject=subject,
+        tick=max(replay.clock.tick(period.opens), replay.now_tick()), events=[], due=period.due,
+        explanation=f'Paragraph {paragraph_id}: "{" ".join(obligation.says.split())}". '
+                    f"{replay.pack.actors.name_of(subject)}'s {ordinal}duty, due {long_date(period.due)}.",
+        note="arose by schedule",
+    )
+    finding.provenance.append(Evidence(rule=f"{obligation.id}/schedule", tick=finding.opened, conditions=()))
+    replay.exercised.add(obligation.id)
+    return finding
+
+
+HANDLERS: dict[str, Handler] = {
+    "eligibility": eligibility,
+    "breach": breach,
+    "grant": grant,
+    "exercise": exercise,
+    "engage": engage,
+    "open": open_,
+    "fulfil": fulfil,
+}
+"""Each effect's handler by the effect's name (the names :mod:`engine.rulepack.rulebook` allows)."""

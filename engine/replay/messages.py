@@ -1,0 +1,83 @@
+"""What the replay reads from events and says about them: the flat message durable-rules sees for an event, a
+rule's ``alias.field`` values, an event's incident, and the sentences of findings (a rule's ``explain``
+template filled in)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from string import Formatter
+from typing import Any
+
+from ..dates import Clock, long_date
+from ..inputs.vocabulary import Event
+from ..rulepack.compiler import FieldRef, Value, list_key
+from ..rulepack.pack import RulePack
+
+_NOT_MATCHED = frozenset({"at", "note", "id"})
+
+
+def message_of(event: Event, clock: Clock, tick: int | None = None) -> dict[str, Any]:
+    """The flat message durable-rules sees: the event's fields (strings and integers only) and its tick."""
+    message: dict[str, Any] = {"t": clock.tick(event.at) if tick is None else tick}
+    for name, value in event.__dict__.items():  # the validated fields, without pydantic's iteration cost
+        if value is None or name in _NOT_MATCHED:
+            continue
+        if value.__class__ is tuple:
+            for item in value:
+                message[list_key(name, str(item))] = 1
+        else:
+            message[name] = value
+    return message
+
+
+def resolve(value: Value | None, events: dict[str, Event]) -> Any:
+    """A rule's value: a literal as it is, an ``alias.field`` reference read from the matched event."""
+    if value is None:
+        return None
+    if isinstance(value, FieldRef):
+        return getattr(events[value.alias], value.field, None)
+    return value
+
+
+def incident_of(events: dict[str, Event]) -> str | None:
+    """The incident the first matched event that names one names."""
+    for event in events.values():
+        if event.incident is not None:
+            return event.incident
+    return None
+
+
+def clause(sentence: str) -> str:
+    """A sentence made a clause: without its final stop, and with a leading article in lower case."""
+    sentence = sentence.rstrip(". ")
+    for article in ("An ", "A ", "The "):
+        if sentence.startswith(article):
+            return article.lower() + sentence[len(article):]
+    return sentence
+
+
+def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
+    """A rule's ``explain`` sentence with its ``{alias.field}`` placeholders filled in."""
+    out = []
+    for literal, placeholder, _, _ in Formatter().parse(template):
+        out.append(literal)
+        if placeholder is None:
+            continue
+        alias, name = placeholder.split(".", 1)
+        event = events[alias]
+        value = getattr(event, name, None)
+        if value is None:
+            out.append("(not given)" if name != "by" else "an unidentified actor")
+        elif name in event.actor_fields:
+            known = value not in pack.actors.members("unattributed")
+            out.append(pack.actors.name_of(value) if known else "an unidentified actor")
+        elif isinstance(value, datetime):
+            moment = value.astimezone(UTC)
+            out.append(long_date(moment.date()) + ("" if moment.hour == moment.minute == 0 else
+                                                    f" at {moment.strftime('%H:%M')} UTC"))
+        elif isinstance(value, int):
+            out.append(f"{value:,}")
+        else:
+            out.append(str(value))
+    text = " ".join("".join(out).split())
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,69 @@
+"""The SimPy processes that keep time for what a match started (each takes ``env`` first).
+
+* :func:`deadline` — at an obligation's limit, an obligation still active is violated (or expires, when its
+  ground ended first);
+* :func:`window_end` — at the end of its window (paragraph 15's mandate), an authorization still only granted
+  lapses;
+* :func:`forget` — retracts, once no join can still use them, the facts kept for joins (durable-rules keeps about
+  8 KB per stored fact, so memory follows open matters, not the length of the scenario).
+
+They run in the settling phase of an instant, before that instant's events are seen (see :mod:`engine.dates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from ..dates import PHASE_SETTLE, Clock, long_date
+from .ledger import Finding, Status
+from .state import ReplayState
+
+Process = Generator[simpy.Event, Any, None]
+
+
+def deadline(env: simpy.Environment, replay: ReplayState, finding: Finding, limit_tick: int) -> Process:
+    """At the limit of its due date, an obligation still active is violated."""
+    at = Clock.sim_time(limit_tick, PHASE_SETTLE)
+    if at > env.now:
+        yield env.timeout(at - env.now)
+    if finding.status is Status.ACTIVE:
+        assert finding.due is not None
+        if finding.ends_with_ground:
+            finding.move(Status.EXPIRED, limit_tick, note="its ground ended")
+            finding.explanation += (f" Expired unmet: its ground ended with the mandate on {long_date(finding.due)}, "
+                                    "after the last reporting date of paragraph 47.")
+        else:
+            finding.move(Status.VIOLATED, limit_tick, note="due date passed")
+            finding.explanation += f" Violated: nothing fulfilled it by {long_date(finding.due)}."
+
+
+def window_end(env: simpy.Environment, replay: ReplayState, finding: Finding, limit_tick: int) -> Process:
+    """At the end of its window, an authorization never exercised lapses."""
+    at = Clock.sim_time(limit_tick, PHASE_SETTLE)
+    if at > env.now:
+        yield env.timeout(at - env.now)
+    if finding.status is Status.GRANTED:
+        window = replay.pack.authorizations[finding.rule][0].window
+        replay.exercised.add(window)
+        finding.move(Status.LAPSED, limit_tick, note="window ended")
+        finding.explanation += " Lapsed unexercised when the mandate ended."
+
+
+def forget(env: simpy.Environment, replay: ReplayState, event_type: str) -> Process:
+    """Retract the facts of one type kept for joins, oldest first, when their retention ends."""
+    queue = replay.pending[event_type]
+    while True:
+        if not queue:
+            waiter = simpy.Event(env)
+            replay.waiting[event_type] = waiter
+            yield waiter
+            continue
+        expires, message = queue[0]
+        at = Clock.sim_time(expires, PHASE_SETTLE)
+        if at > env.now:
+            yield env.timeout(at - env.now)
+        queue.popleft()
+        replay.retract(message)

@@ -1,0 +1,90 @@
+"""The state of one replay, shared by its matching (:mod:`.runtime`), effects (:mod:`.effects`) and processes
+(:mod:`.processes`).
+
+It holds the compiled pack, the scenario, the clock, the SimPy environment, the durable-rules session and the
+ledger, the facts kept for joins, the match being applied (so every finding it touches records it as evidence)
+and which rules, duties and windows acted. It owns no behaviour beyond small lookups on that state.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from ..dates import Clock
+from ..inputs.scenario import Scenario, sort_key
+from ..inputs.vocabulary import Event
+from ..rulepack.compiler import CompiledPack, CompiledRule
+from ..rulepack.pack import RulePack
+from ..rulepack.rulebook import Authorization
+from .ledger import Evidence, Finding, Ledger
+from .matcher import Session
+from .messages import fill
+from .schedules import Period, periods
+
+
+@dataclass
+class ReplayState:
+    """The state of one replay."""
+
+    compiled: CompiledPack
+    scenario: Scenario
+    clock: Clock
+    env: simpy.Environment
+    session: Session
+    ledger: Ledger
+    end_tick: int
+
+    def __post_init__(self) -> None:
+        self.live: dict[str, tuple[Event, dict[str, Any]]] = {}
+        self.pending: dict[str, collections.deque[tuple[int, dict[str, Any]]]] = {}
+        self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
+        self.peak_live_facts = 0
+        self.evidence: Evidence | None = None  # the match being applied
+        self.recorded: set[tuple[str, Evidence]] = set()  # (finding id, evidence) already in its provenance
+        self.exercised: set[str] = set()  # ids of rules, obligations, authorizations and windows that acted
+        self._periods: dict[str, list[Period]] = {}  # scheduled duties' periods, computed once per replay
+
+    @property
+    def pack(self) -> RulePack:
+        return self.compiled.pack
+
+    def now_tick(self) -> int:
+        return Clock.tick_of(self.env.now)
+
+    def retract(self, message: dict[str, Any]) -> None:
+        """Retract a fact kept for joins from durable-rules and forget its event."""
+        self.session.retract_fact(message)
+        del self.live[message["id"]]
+
+    def touch(self, finding: Finding) -> Finding:
+        """Record the match being applied as evidence for ``finding``."""
+        # a set, not `in finding.provenance`: that scan made n matches on one finding cost n² (minutes for a
+        # few hundred supports of one attack)
+        if self.evidence is not None and (finding.id, self.evidence) not in self.recorded:
+            self.recorded.add((finding.id, self.evidence))
+            finding.provenance.append(self.evidence)
+        return finding
+
+    def explain(self, rule: CompiledRule, events: dict[str, Event]) -> str:
+        return f'Paragraph {rule.paragraph}: "{rule.says}". {fill(rule.explain, events, self.pack)}'
+
+    def trigger(self, events: dict[str, Event]) -> Event:
+        """The event that completed the match (the latest in processing order)."""
+        return max(events.values(), key=sort_key)
+
+    def event_ids(self, events: dict[str, Event]) -> list[str]:
+        return [e.id for e in sorted(events.values(), key=sort_key) if e.id is not None]
+
+    def authorization(self, authorization_id: str) -> Authorization:
+        return self.pack.authorizations[authorization_id][0]
+
+    def periods_of(self, obligation_id: str) -> list[Period]:
+        """The periods of a scheduled duty, computed once per replay."""
+        cached = self._periods.get(obligation_id)
+        if cached is None:
+            cached = self._periods[obligation_id] = periods(self.pack, self.pack.obligations[obligation_id][0])
+        return cached
