@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--assume", action="append", type=_assumption, default=[], metavar="NAME=VALUE",
                      help='override an assumption, e.g. --assume \'quarterly_interval={"days": 90}\'')
     run.add_argument("--plot", metavar="FILE", help="also draw the findings on a time axis (FILE.png or FILE.svg)")
+    from .filters import add_filter_options
+
+    add_filter_options(run)
     check = sub.add_parser("check", help="validate scenario files without replaying them")
     check.add_argument("scenarios", nargs="+")
     verify = sub.add_parser("verify", help="replay scenarios and compare with the findings they expect")
@@ -90,14 +93,19 @@ def dispatch(args: argparse.Namespace) -> int:
             from ..outputs.plot import plot_format
 
             plot_format(args.plot)  # a bad file name is bad input: say so before replaying
-        report = engine.run(args.scenario, assume=dict(args.assume))
+        from .filters import selection
+
+        chosen = selection(args, engine)  # bad filter values are bad input: say so before replaying
+        full = engine.run(args.scenario, assume=dict(args.assume))
+        report = chosen.report(full)
         if args.plot:
             from ..outputs.plot import write_plot
 
             write_plot(report, engine.load(args.scenario), args.plot)
         from ..outputs.report import render_table
 
-        _out(report.to_json() if args.json else render_table(report))
+        _out(report.to_json() if args.json
+             else render_table(report, total=len(full.findings), selection=chosen.describe()))
     elif args.command == "check":
         for path in args.scenarios:
             scenario = engine.load(path)

@@ -1,8 +1,11 @@
 """The what-if commands of ``obligations``: ``explain`` (why, why not) and ``diff``, and ``run --plot``.
 
     obligations explain SCENARIO FINDING_ID [--json] [--assume NAME=VALUE ...]
-    obligations explain SCENARIO --why-not PARAGRAPH [--subject ACTOR] [--incident ID] [--json]
-    obligations diff BASE VARIANT [--json] [--assume NAME=VALUE ...]
+    obligations explain SCENARIO --why-not PARAGRAPH [--subject ACTOR] [--incident ID] [FILTERS] [--json]
+    obligations diff BASE VARIANT [FILTERS] [--json] [--assume NAME=VALUE ...]
+
+FILTERS are ``--paragraph P``, ``--kind KIND``, ``--status STATUS`` and (diff) ``--subject ACTOR``
+(:mod:`engine.cli.filters`).
     obligations run SCENARIO --plot FILE.png|FILE.svg
 
 :mod:`engine.cli` adds these to its parser with :func:`add_commands` and hands them to :func:`dispatch`.
@@ -31,12 +34,16 @@ def add_commands(sub: Any, assumption: Callable[[str], tuple[str, Any]]) -> None
     explain.add_argument("--json", action="store_true", help="print JSON instead of text")
     explain.add_argument("--assume", action="append", type=assumption, default=[], metavar="NAME=VALUE",
                          help="override an assumption, as for `run`")
+    from .filters import add_filter_options
+
+    add_filter_options(explain, subject=False)  # its own --subject is one more test on the rules
     diff = sub.add_parser("diff", help="the findings that appear, disappear or change from BASE to VARIANT")
     diff.add_argument("base")
     diff.add_argument("variant")
     diff.add_argument("--json", action="store_true", help="print JSON instead of a table")
     diff.add_argument("--assume", action="append", type=assumption, default=[], metavar="NAME=VALUE",
                       help="override an assumption in both replays")
+    add_filter_options(diff)
 
 
 def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> int:
@@ -49,22 +56,32 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
             raise InputError("give either a FINDING_ID or --why-not PARAGRAPH", path="obligations explain")
         if args.why_not is None and (args.subject or args.incident):
             raise InputError("--subject and --incident go with --why-not", path="obligations explain")
+        from .filters import selection
+
+        chosen = selection(args, engine, subject=False)
+        if args.why_not is None and chosen:
+            raise InputError("--paragraph, --kind and --status go with --why-not", path="obligations explain")
         replayed = replay(engine, args.scenario, assume=assume)
         if args.finding is not None:
             explanation = explain(replayed, args.finding)
             out(explanation.to_json() if args.json else explanation.render())
         else:
             from ..explain.whynot import why_not
+            from ..outputs.filters import narrow_why_not
 
-            answer = why_not(replayed, args.why_not, subject=args.subject, incident=args.incident)
+            answer = narrow_why_not(why_not(replayed, args.why_not, subject=args.subject, incident=args.incident),
+                                    chosen, replayed.report)
             out(answer.to_json() if args.json else answer.render())
         return 0
     if args.command == "diff":
         from ..explain.diff import diff_reports, render_diff
+        from ..outputs.filters import narrow_diff
+        from .filters import selection
 
+        chosen = selection(args, engine)
         base = engine.run(args.base, assume=assume)
         variant = engine.run(args.variant, assume=assume)
-        result = diff_reports(base, variant, base_path=args.base, variant_path=args.variant)
+        result = narrow_diff(diff_reports(base, variant, base_path=args.base, variant_path=args.variant), chosen)
         out(result.to_json() if args.json else render_diff(result))
         return 0
     raise AssertionError(f"not a what-if command: {args.command}")

@@ -6,7 +6,8 @@ JSON contract (additive changes only): a top-level object with ``scenario``, ``r
 ``due`` (an ISO date, the last day in time, or null), ``events`` (ids of the events that caused or closed it),
 ``criterion`` (paragraph 4's letter, else null), ``incident`` (or null), ``explanation`` (a sentence that
 quotes the paragraph), ``provenance`` (each match that engaged it: the rule, when, and for each of the rule's
-conditions the event that met it) and ``history`` (each status change, when, and the event that caused it).
+conditions the event that met it), ``history`` (each status change, when, and the event that caused it) and
+``days_late`` (for a duty answered after its due date, by how many days; else null).
 Findings are ordered by opening instant, then by the paragraph's place in the
 resolution, then by id. Output is byte-identical for identical inputs.
 """
@@ -46,6 +47,7 @@ class FindingView:
     explanation: str
     provenance: tuple[dict[str, Any], ...] = ()
     history: tuple[dict[str, Any], ...] = ()
+    days_late: int | None = None  # an obligation answered after its due date: by how many days
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,6 +56,7 @@ class FindingView:
             "closed": self.closed, "events": list(self.events), "criterion": self.criterion,
             "incident": self.incident, "explanation": self.explanation,
             "provenance": [dict(p) for p in self.provenance], "history": [dict(h) for h in self.history],
+            "days_late": self.days_late,
         }
 
 
@@ -109,6 +112,7 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
                 {"at": iso_instant(clock.moment(h.tick)), "status": str(h.status), "event": h.event, "note": h.note}
                 for h in f.history
             ),
+            days_late=_days_late(f, clock),
         )
 
     findings = sorted(ledger.findings.values(), key=lambda f: (f.opened, order.get(f.paragraph, 10_000), f.id))
@@ -127,6 +131,16 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
                   as_of=iso_instant(as_of) if as_of is not None else None)
 
 
+def _days_late(finding: Finding, clock: Clock) -> int | None:
+    """Days between a duty's due date and the act that answered it late (the first such act), else None."""
+    if finding.due is None:
+        return None
+    late = next((h for h in finding.history if h.note.startswith("late ")), None)
+    if late is None:
+        return None
+    return (clock.moment(late.tick).date() - finding.due).days
+
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return value.model_dump(exclude_none=True)
@@ -138,20 +152,23 @@ def _plain(value: Any) -> Any:
 COLUMNS = ("id", "¶", "kind", "subject", "status", "opened", "due", "closed", "events")
 
 
-def render_table(report: Report) -> str:
-    """The findings as an aligned text table, followed by their explanations."""
+def render_table(report: Report, *, total: int | None = None, selection: str = "") -> str:
+    """The findings as an aligned text table, followed by their explanations. ``total`` and ``selection``: the
+    report was narrowed from ``total`` findings by the filters ``selection`` describes."""
+    count = len(report.findings) if total is None else total
     lines = [
         f"Scenario: {report.scenario}",
         f"Resolution {report.resolution}, replayed {report.start} to {report.until}: "
         f"{report.events} event{'s' if report.events != 1 else ''}, "
-        f"{len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}",
+        f"{count} finding{'s' if count != 1 else ''}"
+        + (f"; {len(report.findings)} shown ({selection})" if selection else ""),
     ]
     overridden = [f"{k}={json.dumps(v['value'])}" for k, v in report.assumptions.items() if v["overridden"]]
     if overridden:
         lines.append("Assumptions overridden: " + ", ".join(overridden))
     lines.append("")
     if not report.findings:
-        lines.append("No provision was engaged.")
+        lines.append("No finding passes the filters." if selection else "No provision was engaged.")
         return "\n".join(lines) + "\n"
     rows = []
     for f in report.findings:
