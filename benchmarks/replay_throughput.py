@@ -514,11 +514,12 @@ def raw_messages(scenario: Scenario) -> list[dict[str, Any]]:
     """The scenario's events as the flat messages the engine builds (fields and an integer tick ``t``), with
     ids whose 32-bit FNV-1a hashes are distinct (durable-rules compares ids by that hash)."""
     clock = Clock(start_of(ADOPTED))
+    membership = compile_pack(load_pack()).membership  # the group flags the compiled rules test
     hashes: set[int] = set()
     serial = 0
     out = []
     for event in scenario.events:
-        message = message_of(event, clock)
+        message = message_of(event, clock, None, membership)
         while fnv1a_32(f"m{serial}") in hashes:
             serial += 1
         hashes.add(fnv1a_32(f"m{serial}"))

@@ -9,9 +9,16 @@ from engine.rulepack.compiler import MAX_EXPRESSIONS, compile_constraint, compil
 from engine.rulepack.rulebook import Constraint
 
 
-def test_group_tests_expand_to_the_group_s_actors(engine: Engine) -> None:
-    expr = compile_constraint("target", Constraint(member_of="minusma"), actor_field=True, pack=engine.pack)
-    assert expr == [{"$or": [{"target": "minusma"}, {"target": "srsg-mali"}]}]
+def test_group_tests_compile_to_a_membership_flag_set_for_each_member(engine: Engine) -> None:
+    groups: set[str] = set()
+    expr = compile_constraint("target", Constraint(member_of="minusma"), actor_field=True, pack=engine.pack,
+                              groups=groups)
+    assert expr == [{"$ex": {"target__member_of__minusma": 1}}]
+    assert groups == {"minusma"}
+    membership = compile_pack(engine.pack).membership
+    for actor in ("minusma", "minusma-peacekeepers", "minusma-contingent", "srsg-mali"):
+        assert "minusma" in membership[actor]
+    assert "minusma" not in membership["french-forces"]
 
 
 def test_parameters_compile_to_their_values(engine: Engine) -> None:
@@ -22,7 +29,7 @@ def test_parameters_compile_to_their_values(engine: Engine) -> None:
 
 def test_not_member_of_requires_the_field_and_excludes_each_member(engine: Engine) -> None:
     expr = compile_constraint("by", Constraint(not_member_of="unattributed"), actor_field=True, pack=engine.pack)
-    assert expr == [{"$ex": {"by": 1}}, {"$neq": {"by": "unidentified"}}]
+    assert expr == [{"$ex": {"by": 1}}, {"$nex": {"by__member_of__unattributed": 1}}]
 
 
 def test_the_compiled_ruleset_is_plain_json_with_integers_only(engine: Engine) -> None:

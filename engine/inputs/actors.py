@@ -38,12 +38,15 @@ class Actor(BaseModel):
         return tags
 
 
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015'\u2018\u2019`.]+")
+
+
 def normalise(name: str) -> str:
-    """Case-, accent-, apostrophe- and spacing-insensitive form of a name."""
+    """Case-, accent-, hyphen-, apostrophe-, full-stop- and spacing-insensitive form of a name: "Al-Qaïda",
+    "al qaida" and "AL QAIDA" are one name; so are "FC-G5S" and "FC G5S", "Côte d'Ivoire" and "Cote d Ivoire"."""
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("\u2019", "'").replace("\u2010", "-").replace("\u2013", "-")
-    return re.sub(r"[\s_]+", " ", stripped).strip().casefold()
+    return _SEPARATORS.sub(" ", stripped).strip().casefold()
 
 
 class ActorRegistry:

@@ -10,15 +10,18 @@ from typing import Any
 
 from ..dates import Clock, long_date
 from ..inputs.vocabulary import Event
-from ..rulepack.compiler import FieldRef, Value, list_key
+from ..rulepack.compiler import FieldRef, Value, list_key, member_key
 from ..rulepack.pack import RulePack
 
 _NOT_MATCHED = frozenset({"at", "note", "id"})
 
 
-def message_of(event: Event, clock: Clock, tick: int | None = None) -> dict[str, Any]:
-    """The flat message durable-rules sees: the event's fields (strings and integers only) and its tick."""
+def message_of(event: Event, clock: Clock, tick: int | None = None,
+               membership: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+    """The flat message durable-rules sees: the event's fields (strings and integers only), its tick, and for
+    each actor field a flag per group the rules test that the actor belongs to (see ``member_key``)."""
     message: dict[str, Any] = {"t": clock.tick(event.at) if tick is None else tick}
+    actor_fields = event.actor_fields
     for name, value in event.__dict__.items():  # the validated fields, without pydantic's iteration cost
         if value is None or name in _NOT_MATCHED:
             continue
@@ -27,6 +30,9 @@ def message_of(event: Event, clock: Clock, tick: int | None = None) -> dict[str,
                 message[list_key(name, str(item))] = 1
         else:
             message[name] = value
+            if membership is not None and name in actor_fields:
+                for group in membership.get(value, ()):
+                    message[member_key(name, group)] = 1
     return message
 
 

@@ -42,7 +42,7 @@ class Replay(ReplayState):
         """One scenario event: assert it, act on every match, then keep or retract the fact."""
         if event.type not in self.compiled.types:
             return
-        message = message_of(event, self.clock, tick)
+        message = message_of(event, self.clock, tick, self.compiled.membership)
         matches = self.session.assert_fact(message)
         if matches is None:
             return  # it met no condition of any rule: durable-rules did not store it

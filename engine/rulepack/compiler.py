@@ -4,8 +4,10 @@ Every rule's ``when`` becomes one durable-rules rule whose conditions are the pa
 ``same_as``); every obligation's ``fulfilled_by`` becomes one more. What a match *does* stays on the Python
 side, in :class:`CompiledRule`, keyed by the durable-rules rule name: durable-rules only matches.
 
-Group tests (``member_of``) are expanded to the actors of the group, parameters to their values, actor names
-to ids, so the ruleset holds literals only. The result is checked against durable-rules' hard limits
+Group tests (``member_of``) become tests of a membership flag that the runtime sets on each fact
+(``by__member_of__armed-group: 1`` when the actor in ``by`` belongs to that group, see :func:`member_key`), so a
+test costs one expression however many actors a group holds; parameters become their values and actor names
+ids, so the ruleset holds literals only. The result is checked against durable-rules' hard limits
 (4,096 rules, 16 conditions per rule, 32 expressions per condition, 511 tests under one parent: beyond them
 it breaks or hangs) before it is ever loaded.
 """
@@ -75,6 +77,7 @@ class CompiledPack:
     rules: dict[str, CompiledRule]
     types: frozenset[str]  # event types some rule looks at; others are never posted
     retention: dict[str, int] = field(default_factory=dict)  # type -> seconds a joined fact must be kept
+    membership: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor id -> groups tested, it is in
 
 
 def _value(raw: str, pack: RulePack, aliases: dict[str, str]) -> Value:
@@ -88,8 +91,14 @@ def _literal(value: Any, actor_field: bool, pack: RulePack) -> Any:
     return pack.actor(str(value)) if actor_field else value
 
 
-def compile_constraint(name: str, constraint: Constraint, *, actor_field: bool, pack: RulePack) -> list[Any]:
-    """The durable-rules expressions (to be AND-ed) for one field test."""
+def member_key(name: str, group: str) -> str:
+    """The flag a message carries when the actor in field ``name`` belongs to ``group``."""
+    return f"{name}__member_of__{group}"
+
+
+def compile_constraint(name: str, constraint: Constraint, *, actor_field: bool, pack: RulePack,
+                       groups: set[str] | None = None) -> list[Any]:
+    """The durable-rules expressions (to be AND-ed) for one field test; the groups tested go into ``groups``."""
     out: list[Any] = []
 
     def one_of(values: list[Any]) -> None:
@@ -108,11 +117,16 @@ def compile_constraint(name: str, constraint: Constraint, *, actor_field: bool, 
     if constraint.in_ is not None:
         one_of([_literal(v, actor_field, pack) for v in constraint.in_])
     if constraint.member_of is not None:
-        one_of(pack.actors.members(constraint.member_of))
+        out.append({"$ex": {member_key(name, constraint.member_of): 1}})
+        if groups is not None:
+            groups.add(constraint.member_of)
     if constraint.not_in is not None:
         none_of([_literal(v, actor_field, pack) for v in constraint.not_in])
     if constraint.not_member_of is not None:
-        none_of(pack.actors.members(constraint.not_member_of))
+        out.append({"$ex": {name: 1}})
+        out.append({"$nex": {member_key(name, constraint.not_member_of): 1}})
+        if groups is not None:
+            groups.add(constraint.not_member_of)
     for key, op in (("gt", "$gt"), ("gte", "$gte"), ("lt", "$lt"), ("lte", "$lte")):
         bound = getattr(constraint, key)
         if bound is not None:
@@ -169,13 +183,14 @@ def describe_pattern(event: str, where: dict[str, Constraint]) -> str:
     return f"{article} {event}" + (f" where {'; '.join(tests)}" if tests else "")
 
 
-def _condition(event: str, where: dict[str, Constraint], pack: RulePack) -> tuple[Any, int]:
+def _condition(event: str, where: dict[str, Constraint], pack: RulePack, groups: set[str]) -> tuple[Any, int]:
     from ..inputs.vocabulary import EVENT_TYPES
 
     model = EVENT_TYPES[event]
     exprs: list[Any] = [{"type": event}]
     for name in sorted(where):
-        exprs.extend(compile_constraint(name, where[name], actor_field=name in model.actor_fields, pack=pack))
+        exprs.extend(compile_constraint(name, where[name], actor_field=name in model.actor_fields, pack=pack,
+                                        groups=groups))
     count = sum(len(e["$or"]) if "$or" in e else 1 for e in exprs)
     return ({"$and": exprs} if len(exprs) > 1 else exprs[0]), count
 
@@ -196,6 +211,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
     rules: dict[str, CompiledRule] = {}
     types: set[str] = set()
     retention: dict[str, int] = {}
+    groups: set[str] = set()
     order = 0
 
     def add(paragraph: Paragraph, rule_id: str, says: str, patterns: list[tuple[str, str, dict[str, Constraint]]],
@@ -204,7 +220,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         name = f"r{order}"
         conditions = []
         for alias, event, where in patterns:
-            condition, count = _condition(event, where, pack)
+            condition, count = _condition(event, where, pack, groups)
             if count > MAX_EXPRESSIONS:
                 raise RuleError(f"rule {rule_id}: pattern {alias!r} compiles to {count} tests; durable-rules allows "
                                 f"{MAX_EXPRESSIONS}", path=pack.origins[paragraph.id].path,
@@ -259,7 +275,12 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         raise RuleError(f"the pack compiles to {len(ruleset)} rules; durable-rules allows {MAX_RULES}",
                         path=f"rules/{pack.name}")
     _check_sibling_tests(ruleset, pack)
-    return CompiledPack(pack=pack, ruleset=ruleset, rules=rules, types=frozenset(types), retention=retention)
+    in_groups: dict[str, list[str]] = {}
+    for group in sorted(groups):
+        for actor in pack.actors.members(group):
+            in_groups.setdefault(actor, []).append(group)
+    return CompiledPack(pack=pack, ruleset=ruleset, rules=rules, types=frozenset(types), retention=retention,
+                        membership={actor: tuple(found) for actor, found in sorted(in_groups.items())})
 
 
 def _check_sibling_tests(ruleset: dict[str, Any], pack: RulePack) -> None:
