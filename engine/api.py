@@ -91,4 +91,4 @@ def _as_of(value: Any) -> datetime:
     try:
         return as_of_instant(value)
     except ValueError as exc:
-        raise InputError(f"--as-of: {exc}", path="--as-of") from None
+        raise InputError(str(exc), path="--as-of") from None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,3 +55,22 @@ def test_an_instant_before_the_scenario_sees_nothing_and_a_bad_one_is_bad_input(
 def test_the_json_says_the_instant_only_for_an_as_of_replay(engine: Engine) -> None:
     assert engine.run(TIMBUKTU, as_of="2018-04-14T16:10Z").as_dict()["as_of"] == "2018-04-14T16:10:00Z"
     assert "as_of" not in engine.run(TIMBUKTU).as_dict()
+
+
+def test_run_explain_and_diff_take_as_of_on_the_command_line(cli: Callable[..., Any]) -> None:
+    run = cli("run", str(TIMBUKTU), "--as-of", "2018-04-14T16:10Z", "--json")
+    document = json.loads(run.out)
+    assert run.code == 0 and document["as_of"] == "2018-04-14T16:10:00Z"
+    assert {f["id"]: f["status"] for f in document["findings"]}["37/report:france:2018-06-29"] == "active"
+    explain = cli("explain", str(TIMBUKTU), "37/report:france:2018-06-29", "--as-of", "2018-04-14T16:10Z", "--json")
+    assert explain.code == 0 and json.loads(explain.out)["finding"]["status"] == "active"
+    diff = cli("diff", str(TIMBUKTU), str(ROOT / "scenarios" / "timbuktu-2018-no-request.yaml"), "--as-of",
+               "2018-04-14T14:55Z", "--json")
+    assert diff.code == 0 and [d["id"] for d in json.loads(diff.out)["disappeared"]] == [
+        "37:french-forces:tbk-2018-04-14"]
+
+
+def test_a_bad_as_of_on_the_command_line_is_one_line_and_exit_2(cli: Callable[..., Any]) -> None:
+    result = cli("run", str(TIMBUKTU), "--as-of", "2018-04-xx")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("--as-of: expected an ISO date") and result.err.count("\n") == 1

@@ -1,6 +1,6 @@
 """The ``obligations`` command.
 
-    obligations run SCENARIO [--json] [--assume NAME=VALUE ...]   replay and print the findings
+    obligations run SCENARIO [--json] [--assume NAME=VALUE ...] [--as-of INSTANT]   replay and print the findings
     obligations check SCENARIO ...                                 validate only
     obligations verify SCENARIO ...                                replay and compare with `expect:`
     obligations coverage [--json]                                  paragraphs, rules and the scenarios exercising them
@@ -8,6 +8,7 @@
     obligations schema                                             JSON Schema of scenario files
     obligations actors                                             the actors scenarios may name
     obligations assumptions                                        the interpretations a scenario may override
+    obligations exercise key|score|debrief|play EXERCISE ...       training exercises (see engine.cli.exercise)
 
 Bad input of any kind prints one line ``path:line: what is wrong`` on standard error and exits with status 2;
 nothing is printed on standard output then. An internal failure exits with status 3 and one line (set
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     from .filters import add_filter_options
 
     add_filter_options(run)
+    run.add_argument("--as-of", metavar="INSTANT", help="replay only the events up to INSTANT (a date: the whole "
+                     "day) and report the state as known then")
     check = sub.add_parser("check", help="validate scenario files without replaying them")
     check.add_argument("scenarios", nargs="+")
     verify = sub.add_parser("verify", help="replay scenarios and compare with the findings they expect")
@@ -76,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .whatif import add_commands
 
     add_commands(sub, _assumption)  # explain (why, why not) and diff
+    from .exercise import add_commands as add_exercise
+
+    add_exercise(sub)  # exercise key, score, debrief, play
     return parser
 
 
@@ -96,12 +102,17 @@ def dispatch(args: argparse.Namespace) -> int:
         from .filters import selection
 
         chosen = selection(args, engine)  # bad filter values are bad input: say so before replaying
-        full = engine.run(args.scenario, assume=dict(args.assume))
+        full = engine.run(args.scenario, assume=dict(args.assume), as_of=args.as_of)
         report = chosen.report(full)
         if args.plot:
             from ..outputs.plot import write_plot
 
-            write_plot(report, engine.load(args.scenario), args.plot)
+            scenario = engine.load(args.scenario)
+            if report.as_of is not None:
+                from ..replay.asof import as_of_instant, truncated
+
+                scenario = truncated(scenario, as_of_instant(report.as_of))
+            write_plot(report, scenario, args.plot)
         from ..outputs.report import render_table
 
         _out(report.to_json() if args.json
@@ -146,6 +157,10 @@ def dispatch(args: argparse.Namespace) -> int:
         from ..inputs.schema import schema_json
 
         _out(schema_json(engine.pack.actors))
+    elif args.command == "exercise":
+        from .exercise import dispatch as exercise
+
+        return exercise(engine, args, _out)
     elif args.command in ("explain", "diff"):
         from .whatif import dispatch as whatif
 

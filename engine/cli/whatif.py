@@ -1,8 +1,9 @@
 """The what-if commands of ``obligations``: ``explain`` (why, why not) and ``diff``, and ``run --plot``.
 
-    obligations explain SCENARIO FINDING_ID [--json] [--assume NAME=VALUE ...]
+    obligations explain SCENARIO FINDING_ID [--json] [--assume NAME=VALUE ...] [--as-of INSTANT]
     obligations explain SCENARIO --why-not PARAGRAPH [--subject ACTOR] [--incident ID] [FILTERS] [--json]
-    obligations diff BASE VARIANT [FILTERS] [--json] [--assume NAME=VALUE ...]
+        [--as-of INSTANT]
+    obligations diff BASE VARIANT [FILTERS] [--json] [--assume NAME=VALUE ...] [--as-of INSTANT]
 
 FILTERS are ``--paragraph P``, ``--kind KIND``, ``--status STATUS`` and (diff) ``--subject ACTOR``
 (:mod:`engine.cli.filters`).
@@ -37,6 +38,7 @@ def add_commands(sub: Any, assumption: Callable[[str], tuple[str, Any]]) -> None
     from .filters import add_filter_options
 
     add_filter_options(explain, subject=False)  # its own --subject is one more test on the rules
+    explain.add_argument("--as-of", metavar="INSTANT", help="as known at INSTANT, as for `run`")
     diff = sub.add_parser("diff", help="the findings that appear, disappear or change from BASE to VARIANT")
     diff.add_argument("base")
     diff.add_argument("variant")
@@ -44,6 +46,7 @@ def add_commands(sub: Any, assumption: Callable[[str], tuple[str, Any]]) -> None
     diff.add_argument("--assume", action="append", type=assumption, default=[], metavar="NAME=VALUE",
                       help="override an assumption in both replays")
     add_filter_options(diff)
+    diff.add_argument("--as-of", metavar="INSTANT", help="compare both as known at INSTANT, as for `run`")
 
 
 def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> int:
@@ -61,7 +64,7 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
         chosen = selection(args, engine, subject=False)
         if args.why_not is None and chosen:
             raise InputError("--paragraph, --kind and --status go with --why-not", path="obligations explain")
-        replayed = replay(engine, args.scenario, assume=assume)
+        replayed = replay(engine, args.scenario, assume=assume, as_of=args.as_of)
         if args.finding is not None:
             explanation = explain(replayed, args.finding)
             out(explanation.to_json() if args.json else explanation.render())
@@ -79,8 +82,8 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
         from .filters import selection
 
         chosen = selection(args, engine)
-        base = engine.run(args.base, assume=assume)
-        variant = engine.run(args.variant, assume=assume)
+        base = engine.run(args.base, assume=assume, as_of=args.as_of)
+        variant = engine.run(args.variant, assume=assume, as_of=args.as_of)
         result = narrow_diff(diff_reports(base, variant, base_path=args.base, variant_path=args.variant), chosen)
         out(result.to_json() if args.json else render_diff(result))
         return 0

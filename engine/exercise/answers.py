@@ -109,6 +109,7 @@ def parse_answer(data: Any, engine: Any, exercise: Exercise | None = None, *, pa
 
 
 def _day(text: str) -> str:
+    """An ISO date as text; ``ValueError`` saying what is wrong otherwise."""
     try:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:

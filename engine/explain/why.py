@@ -45,10 +45,16 @@ class Replayed:
         return {e.id: e for e in self.scenario.events if e.id is not None}
 
 
-def replay(engine: Any, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None) -> Replayed:
-    """Replay ``scenario`` with ``engine`` (an :class:`engine.Engine`) and keep the pack it used."""
+def replay(engine: Any, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None,
+           as_of: Any = None) -> Replayed:
+    """Replay ``scenario`` with ``engine`` (an :class:`engine.Engine`) and keep the pack it used; with ``as_of``,
+    only the events known by then (see :mod:`engine.replay.asof`)."""
     loaded: Scenario = scenario if isinstance(scenario, Scenario) else engine.load(scenario)
-    report = engine.run(loaded, assume=assume)
+    report = engine.run(loaded, assume=assume, as_of=as_of)
+    if report.as_of is not None:
+        from ..replay.asof import as_of_instant, truncated
+
+        loaded = truncated(loaded, as_of_instant(report.as_of))
     merged = {**loaded.assumptions, **(assume or {})}
     compiled, _ = engine.compiled(merged, path=loaded.path if not assume else "--assume",
                                   lines=dict(loaded.assumption_lines))

@@ -163,6 +163,8 @@ def render_table(report: Report, *, total: int | None = None, selection: str = "
         f"{count} finding{'s' if count != 1 else ''}"
         + (f"; {len(report.findings)} shown ({selection})" if selection else ""),
     ]
+    if report.as_of is not None:
+        lines.append(f"As known at {report.as_of}: only the events up to then, nothing settled after")
     overridden = [f"{k}={json.dumps(v['value'])}" for k, v in report.assumptions.items() if v["overridden"]]
     if overridden:
         lines.append("Assumptions overridden: " + ", ".join(overridden))
