@@ -55,3 +55,10 @@ def test_joined_event_types_are_kept_for_their_longest_window(engine: Engine) ->
     assert compiled.retention["intervention_request"] == 3 * 86_400
     assert compiled.retention["support"] == 90 * 86_400
     assert "deployment" not in compiled.retention and "report" not in compiled.retention
+
+
+def test_a_not_part_of_test_is_kept_for_the_runtime_not_sent_to_durable_rules(engine: Engine) -> None:
+    compiled = compile_pack(engine.pack)
+    (rule,) = [r for r in compiled.rules.values() if r.rule_id == "4(d)/attack"]
+    assert rule.exclusions == (("help", "to", "act", "target"),)
+    assert "not_part_of" not in json.dumps(compiled.ruleset[rule.name])

@@ -170,13 +170,13 @@ def test_why_not_p4_points_at_a_target_that_is_not_an_international_presence(eng
 
 
 def test_why_not_p4_points_at_support_not_linked_to_such_an_attack(engine: Engine) -> None:
-    text = why_not(replay(engine, P4), "4(d)/attacker", subject="ISGS").render()
+    text = why_not(replay(engine, P4), "4(d)/attack/author", subject="ISGS").render()
     assert "✓ help: met by help-mdsf-attack" in text
     assert "✗ act: no attack by Jama'at Nusrat al-Islam wal-Muslimin on an international presence" in text
 
 
 def test_why_not_p4_points_at_support_that_came_too_late(engine: Engine) -> None:
-    answer = why_not(replay(engine, P4), "4(d)/ceasefire", subject="Plateforme")
+    answer = why_not(replay(engine, P4), "4(d)/ceasefire/unnamed-recipient", subject="Plateforme")
     assert answer.reasons == ["the support came 203 days after the ceasefire violation; the rule joins them only "
                               "within 90 days (assumption support_link_window)"]
 

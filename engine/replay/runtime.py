@@ -56,7 +56,7 @@ class Replay(ReplayState):
             events = {alias: self.live[msg["id"]][0] for alias, msg in bound.items()}
             bound_matches.append((rule.order, tuple(events[a].id or "" for a, _ in rule.aliases), rule, events))
         for _, _, rule, events in sorted(bound_matches, key=lambda item: (item[0], item[1])):
-            if self.within(rule, events):
+            if self.within(rule, events) and self.apart(rule, events):
                 self.apply(rule, events)
         keep = self.compiled.retention.get(event.type)
         if keep is None:
@@ -79,6 +79,16 @@ class Replay(ReplayState):
         earliest, latest = moments[0], moments[-1]
         limit = datetime.combine(add(earliest.date(), rule.within), earliest.timetz())
         return latest <= limit
+
+    def apart(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
+        """Whether the rule's ``not_part_of`` tests hold: each actor is neither the other nor part of it."""
+        for alias, name, other_alias, other_name in rule.exclusions:
+            mine = getattr(events[alias], name, None)
+            theirs = getattr(events[other_alias], other_name, None)
+            if mine is not None and theirs is not None and (
+                    mine == theirs or theirs in self.pack.actors.ancestors(mine)):
+                return False
+        return True
 
     def apply(self, rule: CompiledRule, events: dict[str, Event]) -> None:
         """Act on one match: record it as the evidence at hand and run each effect's handler."""

@@ -68,6 +68,9 @@ class CompiledRule:
     effects: tuple[CompiledEffect, ...]
     within: Duration | None
     explain: str
+    # (alias, field, other alias, other field): checked after durable-rules matched, since a join on membership
+    # needs the registry: the actor in alias.field is neither the one in other.field nor part of it
+    exclusions: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass
@@ -169,6 +172,8 @@ def describe_constraint(name: str, constraint: Constraint) -> str:
         parts.append(f"{name} is the same as {constraint.same_as}'s")
     if constraint.contains is not None:
         parts.append(f"{name} includes {constraint.contains}")
+    if constraint.not_part_of is not None:
+        parts.append(f"{name} is not {constraint.not_part_of} nor part of it")
     if constraint.exists is True and not (constraint.not_member_of or constraint.not_in):
         parts.append(f"{name} is given")
     elif constraint.exists is False:
@@ -233,12 +238,18 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             for _, event, _ in patterns:
                 retention[event] = max(retention.get(event, 0), keep)
         ruleset[name] = {"all": conditions}
+        exclusions = []
+        for alias, _, where in patterns:
+            for field_name, c in sorted(where.items()):
+                if c.not_part_of is not None:
+                    other_alias, other_field = c.not_part_of.split(".", 1)
+                    exclusions.append((alias, field_name, other_alias, other_field))
         rules[name] = CompiledRule(
             name=name, order=order, rule_id=rule_id, paragraph=paragraph.id, says=says,
             aliases=tuple((alias, event) for alias, event, _ in patterns),
             conditions=tuple(describe_pattern(event, where) for _, event, where in patterns),
             effects=effects, within=within,
-            explain=explain,
+            explain=explain, exclusions=tuple(exclusions),
         )
         order += 1
 

@@ -337,6 +337,17 @@ class _Checker:
             if (constraint.contains is not None) != (kind == "list") and (constraint.contains is not None or
                                                                           constraint.model_fields_set - {"exists"}):
                 raise self.fail(paragraph, cloc, "list fields are tested with `contains` (and only they are)")
+            if constraint.not_part_of is not None:
+                match = ALIAS_REF.match(constraint.not_part_of)
+                assert match is not None
+                if kind != "actor":
+                    raise self.fail(paragraph, cloc, "`not_part_of` applies to actor fields only")
+                if match.group(1) not in aliases:
+                    raise self.fail(paragraph, cloc,
+                                    f"`not_part_of` must name an earlier pattern; known: {sorted(aliases)}")
+                if value_kind(aliases[match.group(1)], match.group(2)) != "actor":
+                    raise self.fail(paragraph, cloc, f"`not_part_of` must name an actor field of "
+                                                     f"{match.group(1)!r}")
             if constraint.same_as is not None:
                 match = ALIAS_REF.match(constraint.same_as)
                 assert match is not None

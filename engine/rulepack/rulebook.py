@@ -112,6 +112,10 @@ class Constraint(_Model):
     lt: NumberValue | None = None
     lte: NumberValue | None = None
     same_as: str | None = Field(default=None, pattern=ALIAS_REF.pattern)
+    not_part_of: str | None = Field(
+        default=None, pattern=ALIAS_REF.pattern,
+        description="alias.field of an earlier pattern: the actor here is neither that actor nor part of it (a "
+                    "field not given passes); paragraph 4(d): support whose recipient is the act's target")
     exists: bool | None = None
     contains: str | None = Field(default=None, description="for list fields: the list holds this value")
 

@@ -129,6 +129,13 @@ def _test(pack: RulePack, pattern: Pattern, name: str, constraint: Constraint, e
             if want_value is None or have_plain != want_plain:
                 want = _value_words(pack, partner.type, other_field, want_value, actor_field)
                 return differs(f"{want} (the {noun(partner.type)}'s)"), 0.0
+    if constraint.not_part_of is not None and have is not None:
+        alias, other_field = constraint.not_part_of.split(".", 1)
+        partner = binding.get(alias)
+        theirs = getattr(partner, other_field, None) if partner is not None else None
+        if theirs is not None and (have_plain == theirs or theirs in pack.actors.ancestors(str(have_plain))):
+            return (f"{prep} {shown}, the {noun(partner.type)}'s own {other_field.replace('_', ' ')}"  # type: ignore[union-attr]
+                    ), 0.0
     if constraint.exists is True and have is None:
         if name == "incident":
             return "names no incident", 0.0
