@@ -1,102 +1,42 @@
-"""Property-based testing of a rule pack: Hypothesis strategies, a stateful replay machine and helpers.
-
-People who maintain or audit a rule pack state invariants and let Hypothesis hunt for counterexamples::
-
-    from hypothesis import given
-    from engine.testing import MANDATE_LIMIT, findings, instant, run, scenarios
-
-    @given(scenarios(window="outside", types=("threat", "intervention_request", "intervention")))
-    def test_no_french_intervention_is_ever_authorized_after_the_mandate_ends(scenario):
-        late = {e["id"] for e in scenario["events"]
-                if e["type"] == "intervention" and instant(e["at"]) >= MANDATE_LIMIT}
-        for finding in findings(run(scenario), paragraph="37", kind="authorization"):
-            assert not late & set(finding.events)
-
-Everything is generated for the bundled Resolution 2364 (2017) pack and built from its data and from the event
-models of :mod:`engine.vocabulary`, so event types, fields and actors added later are picked up by themselves.
-
-Strategies (each a Hypothesis ``SearchStrategy``):
-
-* :func:`actor_ids`, :func:`actor_names` — actors, by id or by any name or alias the registry accepts, any case;
-* :func:`instants` — aware UTC instants inside a window, biased towards due dates and the mandate's end;
-* :func:`events` — one event of any (or the given) type as a plain dict, valid for the models: actor fields
-  from the registry, incidents from a small pool (so that joins happen often), ``at`` inside the window;
-* :func:`event_streams` — lists of such events with unique ids, clustered in time so that joins happen;
-* :func:`scenarios` — whole valid scenarios as plain dicts, ready for YAML or JSON; :func:`scenario_texts`
-  renders them; :func:`scenario_objects` validates them into :class:`~engine.scenario.Scenario` objects;
-* :func:`mutants` — valid scenario texts broken by a few random edits, as bytes, for fuzzing.
-
-A *window* is ``"mandate"`` (the adoption, 29 June 2017, to the mandate's end, 30 June 2018), ``"outside"``
-(the adoption to 31 December 2018: events after the mandate too; the scenario sets ``until``) or a pair of dates.
-
-:class:`ReplayMachine` is a ``RuleBasedStateMachine``: each step adds a generated event, replays the scenario so
-far and checks :func:`check_report` after every step. Subclass it to add your own ``@invariant()`` methods and
-run it with ``TestMine = MyMachine.TestCase``.
-
-Helpers: :func:`run` replays events, a scenario dict, YAML/JSON text, a path or a Scenario and returns the
-:class:`~engine.report.Report`; :func:`findings` filters a report's findings; :func:`check_report` asserts the
-invariants every replay keeps; :func:`instant` reads an ISO date or date-time (``at`` values, ``opened``,
-``closed``) as an aware UTC datetime.
-
-Run property tests with ``deadline=None`` or a generous deadline: a replay takes milliseconds, but overriding an
-assumption compiles a new ruleset. The first strategy built loads the engine, so tests do not pay for it.
-"""
+"""The Hypothesis strategies of the kit (each returns a ``SearchStrategy``): instants, actors, events, event
+streams, whole scenarios as dicts, texts or objects, and mutants for fuzzing."""
 
 from __future__ import annotations
 
 import enum
 import functools
-import itertools
 import json
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any, ClassVar
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import yaml
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from .api import Engine
-from .dates import end_of, start_of
-from .inputs.scenario import Scenario
-from .inputs.vocabulary import EVENT_TYPES, parse_instant
-from .outputs.report import FindingView, Report
-from .replay.ledger import INITIAL, TRANSITIONS, FindingKind, Status
-from .replay.schedules import periods
+from ..dates import end_of, start_of
+from ..inputs.scenario import Scenario
+from ..inputs.vocabulary import EVENT_TYPES
+from ..replay.schedules import periods
+from ..rulepack.rulebook import Duration
+from .helpers import (
+    ADOPTION,
+    INCIDENTS,
+    MANDATE_END,
+    MANDATE_LIMIT,
+    EventData,
+    Window,
+    _engine,
+    _json_default,
+    _scenario_of,
+    _window_days,
+)
 
-__all__ = [
-    "ADOPTION",
-    "MANDATE_END",
-    "MANDATE_LIMIT",
-    "ReplayMachine",
-    "actor_ids",
-    "actor_names",
-    "check_report",
-    "event_streams",
-    "events",
-    "findings",
-    "instant",
-    "instants",
-    "mutants",
-    "run",
-    "scenario_objects",
-    "scenario_texts",
-    "scenarios",
-]
-
-ADOPTION = date(2017, 6, 29)  #: the resolution's adoption
-MANDATE_END = date(2018, 6, 30)  #: the last day of MINUSMA's mandate (paragraph 15)
-MANDATE_LIMIT = end_of(MANDATE_END)  #: 1 July 2018, 00:00 UTC: the first instant after the mandate
-OUTSIDE_UNTIL = date(2018, 12, 31)  # the end of the "outside" window
-
-INCIDENTS = ("inc-a", "inc-b", "inc-c")
-Window = str | tuple[date, date]
-EventData = dict[str, Any]
+__all__ = ["actor_ids", "actor_names", "event_streams", "events", "instants", "mutants", "scenario_objects",
+           "scenario_texts", "scenarios"]
 
 #: actors that the rules of the bundled pack care about; drawn more often than the rest of the registry
 _PROTAGONISTS = ("minusma", "srsg-mali", "un-personnel", "french-forces", "france", "secretary-general", "fc-g5s",
@@ -118,26 +58,7 @@ _PLACES = ("Timbuktu", "Kidal", "Gao", "Mopti", "Anefis", "Ménaka", "Tessalit",
 _CASES: tuple[Callable[[str], str], ...] = (str, str.lower, str.upper, str.title, str.swapcase)
 
 
-@functools.lru_cache(maxsize=1)
-def _engine() -> Engine:
-    """The bundled pack's engine, loaded, compiled and run once: building a strategy calls this, so the first
-    example of a test does not pay for it (and trip Hypothesis's deadline)."""
-    engine = Engine()
-    engine.run(engine.parse("name: Warming up.\nevents: []\n"))
-    return engine
-
-
 # ---- windows and instants ----------------------------------------------------------------------------------
-
-
-def _window_days(window: Window) -> tuple[date, date]:
-    if window == "mandate":
-        return ADOPTION, MANDATE_END
-    if window == "outside":
-        return ADOPTION, OUTSIDE_UNTIL
-    if isinstance(window, tuple) and len(window) == 2 and all(isinstance(d, date) for d in window):
-        return window
-    raise ValueError(f"a window is 'mandate', 'outside' or (start, until) dates, not {window!r}")
 
 
 def _bounds(window: Window) -> tuple[datetime, datetime]:
@@ -172,11 +93,6 @@ def instants(window: Window = "mandate") -> st.SearchStrategy[datetime]:
     near = st.builds(lambda mark, shift: mark + timedelta(minutes=shift), st.sampled_from(marks),
                      st.sampled_from((-1, 0)) | st.integers(-2 * 1440, 2 * 1440))
     return st.one_of(anywhere, midnight, near.filter(lambda moment: first <= moment < limit))
-
-
-def instant(value: str | date | datetime) -> datetime:
-    """An ISO date or date-time (an event's ``at``, a finding's ``opened``/``closed``) as an aware UTC datetime."""
-    return parse_instant(value)
 
 
 def _near(moments: Sequence[datetime], window: Window, days: int = 4) -> st.SearchStrategy[datetime]:
@@ -361,7 +277,7 @@ def events(types: str | Iterable[str] | None = None, *, window: Window = "mandat
            incidents: Sequence[str] = INCIDENTS) -> st.SearchStrategy[EventData]:
     """One valid event as a plain dict (``type``, ``at`` as ISO text, then its fields; no ``id``).
 
-    ``types``: one event type or several (default: every type of :data:`engine.vocabulary.EVENT_TYPES`);
+    ``types``: one event type or several (default: every type of :data:`engine.inputs.vocabulary.EVENT_TYPES`);
     ``at``: the instants to draw from (default: :func:`instants` of ``window``); ``incidents``: the pool of
     incident ids (small, so that events about the same incident meet)."""
     _engine()
@@ -408,8 +324,6 @@ def _durations() -> st.SearchStrategy[dict[str, int]]:
 
 def _assumptions() -> st.SearchStrategy[dict[str, Any]]:
     """Overrides of the pack's duration assumptions (the only kind it has)."""
-    from .rulepack.rulebook import Duration
-
     names = sorted(n for n, p in _engine().pack.assumptions().items() if isinstance(p.value, Duration))
     return st.dictionaries(st.sampled_from(names), _durations(), max_size=len(names)) if names else st.just({})
 
@@ -454,7 +368,7 @@ def scenario_texts(window: Window = "mandate", *, format: str = "yaml", **option
 
 
 def scenario_objects(window: Window = "mandate", **options: Any) -> st.SearchStrategy[Scenario]:
-    """:func:`scenarios` validated by the engine into :class:`~engine.scenario.Scenario` objects."""
+    """:func:`scenarios` validated by the engine into :class:`~engine.inputs.scenario.Scenario` objects."""
     return scenarios(window, **options).map(_scenario_of)
 
 
@@ -524,176 +438,3 @@ def mutants(format: str = "yaml", *, max_edits: int = 4) -> st.SearchStrategy[by
         raise ValueError(f"format is 'yaml' or 'json', not {format!r}")
     _engine()
     return _mutant(format, max_edits)
-
-
-# ---- running and looking at findings -----------------------------------------------------------------------
-
-Source = Scenario | Mapping[str, Any] | Sequence[Mapping[str, Any]] | str | Path
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def _scenario_of(source: Source) -> Scenario:
-    engine = _engine()
-    if isinstance(source, Scenario):
-        return source
-    if isinstance(source, Path):
-        return engine.load(source)
-    if isinstance(source, str):
-        json_like = source.lstrip().startswith("{")
-        return engine.parse(source, path="<scenario>.json" if json_like else "<scenario>.yaml")
-    if isinstance(source, Mapping):
-        data = dict(source)
-    else:
-        data = {"name": "Generated events.", "events": [dict(e) for e in source]}
-    return engine.parse(json.dumps(data, default=_json_default), path="<generated>.json")
-
-
-def run(source: Source, *, assume: Mapping[str, Any] | None = None) -> Report:
-    """Replay ``source`` against the bundled pack: a list of event dicts, a scenario dict, YAML or JSON text
-    (a ``str`` is always text), a :class:`~pathlib.Path` to a scenario file, or a Scenario. ``assume``
-    overrides assumptions. Bad input raises :class:`~engine.errors.ScenarioError`."""
-    return _engine().run(_scenario_of(source), assume=dict(assume) if assume else None)
-
-
-def findings(report: Report, paragraph: str | None = None, kind: str | None = None, status: str | None = None,
-             subject: str | None = None) -> list[FindingView]:
-    """The report's findings that match every filter given; ``subject`` may be any name of the actor."""
-    wanted = _engine().pack.actors.resolve(subject) if subject is not None else None
-    return [f for f in report.findings
-            if (paragraph is None or f.paragraph == paragraph) and (kind is None or f.kind == kind)
-            and (status is None or f.status == status) and (wanted is None or f.subject == wanted)]
-
-
-# ---- invariants every replay keeps ---------------------------------------------------------------------------
-
-
-def _statuses(kind: str) -> set[str]:
-    first = INITIAL[FindingKind(kind)]
-    return {first, *TRANSITIONS.get(first, frozenset())}
-
-
-def _known_rules() -> set[str]:
-    pack = _engine().pack
-    return {r.id for r, _ in pack.rules} | set(pack.obligations) | set(pack.authorizations)
-
-
-def _paragraph_problems(report: Report, scenario: Scenario) -> list[str]:
-    paragraphs = {p.id for p in _engine().pack.paragraphs}
-    rules = _known_rules()
-    return [f"{f.id}: paragraph {f.paragraph} / rule {f.rule} is not the pack's"
-            for f in report.findings if f.paragraph not in paragraphs or f.rule not in rules]
-
-
-def _identity_problems(report: Report, scenario: Scenario) -> list[str]:
-    ids = [f.id for f in report.findings]
-    known = {e.id for e in scenario.events}
-    problems = [f"finding id {i} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
-    problems += [f"{f.id}: cites unknown events {sorted(set(f.events) - known)}"
-                 for f in report.findings if not set(f.events) <= known]
-    return problems
-
-
-def _lifecycle_problems(report: Report, scenario: Scenario) -> list[str]:
-    """Each finding is in one legal state for its kind, reached along allowed transitions, closed when (and only
-    when) it left its initial state, and settled once its due date has passed within the run."""
-    problems = []
-    limit = end_of(scenario.until)
-    for f in report.findings:
-        first = INITIAL[FindingKind(f.kind)]
-        steps = [Status(h["status"]) for h in f.history]
-        if f.status not in _statuses(f.kind):
-            problems.append(f"{f.id}: status {f.status} is not one a {f.kind} can have")
-        if not steps or steps[0] is not first or steps[-1] != f.status:
-            problems.append(f"{f.id}: history {[str(s) for s in steps]} does not lead from {first} to {f.status}")
-        for before, after in itertools.pairwise(steps):
-            if after != before and after not in TRANSITIONS.get(before, frozenset()):
-                problems.append(f"{f.id}: {before} cannot become {after}")
-        if (f.closed is None) != (f.status == first):
-            problems.append(f"{f.id}: status {f.status} but closed={f.closed}")
-        if f.closed is not None and instant(f.closed) < instant(f.opened):
-            problems.append(f"{f.id}: closed {f.closed} before it opened {f.opened}")
-        settled_by = end_of(date.fromisoformat(f.due)) if f.due is not None else None
-        if f.status == first and first in TRANSITIONS and settled_by is not None and settled_by <= limit:
-            problems.append(f"{f.id}: still {f.status} although its due date {f.due} passed within the run")
-    return problems
-
-
-def _causality_problems(report: Report, scenario: Scenario) -> list[str]:
-    """A finding opens when the last event of the match that caused it happens: never before it, never later;
-    and inside the replay's window."""
-    problems = []
-    at = {e.id: e.at for e in scenario.events}
-    first, limit = scenario.window
-    for f in report.findings:
-        opened = instant(f.opened)
-        if not first <= opened < limit:
-            problems.append(f"{f.id}: opened {f.opened} outside the replay {scenario.start} to {scenario.until}")
-        cause = [c["event"] for c in f.provenance[0]["conditions"]] if f.provenance else []
-        if cause and opened != max(at[e] for e in cause if e in at):
-            problems.append(f"{f.id}: opened {f.opened}, not when its cause {cause} completed")
-    return problems
-
-
-_CHECKS = (_paragraph_problems, _identity_problems, _lifecycle_problems, _causality_problems)
-
-
-def check_report(report: Report, scenario: Scenario) -> None:
-    """Raise ``AssertionError`` listing every broken invariant of a replay: findings only about the pack's
-    paragraphs and rules; unique ids; only the scenario's events cited; statuses legal for their kind and reached
-    along allowed transitions; closed at or after opening, and settled once due; nothing opened before (or after)
-    the events that caused it, nor outside the replay."""
-    problems = [p for check in _CHECKS for p in check(report, scenario)]
-    assert not problems, "; ".join(problems)
-
-
-class ReplayMachine(RuleBasedStateMachine):
-    """Drives the engine event by event: each step adds a generated event (often close in time to one already
-    there), replays the scenario so far, and the invariants of :func:`check_report` must hold after every step.
-
-    Subclass it to add ``@invariant()`` methods of your own (``self.events``: the event dicts so far,
-    ``self.scenario``: the validated scenario, ``self.report``: its replay) or to change ``window``; run it with
-    ``TestMine = Mine.TestCase`` (steps per example: the ``stateful_step_count`` setting)."""
-
-    window: ClassVar[Window] = "mandate"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[EventData] = []
-        self.scenario, self.report = self.replay()
-
-    def replay(self) -> tuple[Scenario, Report]:
-        start, until = _window_days(self.window)
-        scenario = _scenario_of({"name": "A scenario built one event at a time.", "start": start.isoformat(),
-                                 "until": until.isoformat(), "events": self.events})
-        return scenario, _engine().run(scenario)
-
-    @rule(data=st.data())
-    def add_event(self, data: st.DataObject) -> None:
-        moments = instants(self.window)
-        if self.events:
-            moments = st.one_of(moments, _near([instant(e["at"]) for e in self.events], self.window))
-        event = data.draw(events(window=self.window, at=moments), label="event")
-        self.events.append({"id": f"e{len(self.events) + 1:03d}", **event})
-        self.scenario, self.report = self.replay()
-
-    @invariant()
-    def findings_are_about_the_packs_paragraphs(self) -> None:
-        assert not (problems := _paragraph_problems(self.report, self.scenario)), problems
-
-    @invariant()
-    def ids_are_unique_and_events_known(self) -> None:
-        assert not (problems := _identity_problems(self.report, self.scenario)), problems
-
-    @invariant()
-    def statuses_follow_the_lifecycle(self) -> None:
-        assert not (problems := _lifecycle_problems(self.report, self.scenario)), problems
-
-    @invariant()
-    def nothing_opens_before_its_cause(self) -> None:
-        assert not (problems := _causality_problems(self.report, self.scenario)), problems
-
