@@ -74,3 +74,9 @@ def test_a_bad_as_of_on_the_command_line_is_one_line_and_exit_2(cli: Callable[..
     result = cli("run", str(TIMBUKTU), "--as-of", "2018-04-xx")
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith("--as-of: expected an ISO date") and result.err.count("\n") == 1
+
+
+def test_a_period_that_opens_as_the_day_ends_is_not_known_yet(engine: Engine) -> None:
+    on_the_due_date = engine.run(TIMBUKTU, as_of="2017-09-29")
+    assert "47:2017-12-29" not in {f.id for f in on_the_due_date.findings}  # it opens at 00:00 on 30 September
+    assert "47:2017-12-29" in {f.id for f in engine.run(TIMBUKTU, as_of="2017-09-30").findings}

@@ -87,3 +87,13 @@ def test_objectives_cover_their_sub_items_and_only_them(engine: Engine) -> None:
     exercise = load_exercise(EXERCISES / "mandate-year-2017-2018.yaml", engine)
     assert exercise.assessed("47(ii)") and exercise.assessed("4") and exercise.assessed("48")
     assert not exercise.assessed("20(d)") and not exercise.assessed("3")
+
+
+def test_more_moves_than_the_limit_is_bad_input(engine: Engine, write: Callable[[str, str], Path]) -> None:
+    from engine.exercise.model import MAX_MOVES
+
+    moves = "".join(f"  - {{name: M{i}, until: '2017-07-01T00:{i // 60:02d}:{i % 60:02d}Z'}}\n"
+                    for i in range(MAX_MOVES + 1))
+    with pytest.raises(InputError) as caught:
+        load_exercise(_exercise(write, "moves:\n" + moves), engine)
+    assert caught.value.line == 5 and f"at most {MAX_MOVES} items" in caught.value.message

@@ -136,7 +136,7 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario,
     """Replay ``scenario`` against ``compiled``; return the ledger, the clock and run statistics.
 
     With ``as_of`` (an inclusive instant, see :mod:`engine.replay.asof`) the clock stops after that instant's
-    events: nothing later is seen or settled."""
+    events and what falls due as it ends (a date's deadlines): nothing later is seen, settled or opened."""
     clock = Clock(start_of(compiled.pack.adopted))
     first, limit = scenario.window
     start_tick, end_tick = clock.tick(first), clock.tick(limit)
@@ -155,6 +155,10 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario,
             stop = min(stop, Clock.sim_time(clock.tick(as_of) + 1, PHASE_SETTLE) + 1)
         if stop > env.now:  # an as-of instant before the scenario's start sees nothing
             env.run(until=stop)
+        if as_of is not None:  # a period that opens as the as-of second ends is not known yet
+            last = clock.tick(as_of)
+            for later in [f.id for f in ledger.findings.values() if f.opened > last]:
+                del ledger.findings[later]
         stats: dict[str, Any] = {"events": len(scenario.events), "peak_live_facts": replay.peak_live_facts,
                                  "live_facts_at_end": session.live_facts, "exercised": sorted(replay.exercised)}
     return ledger, clock, stats
