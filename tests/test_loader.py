@@ -82,6 +82,14 @@ def test_a_rule_quoting_words_its_paragraph_does_not_have_fails_the_load(tmp_pat
         ("11-reports.yaml", "kind: obligation\n  parameters:\n    quarterly_interval",
          "kind: obligations\n  parameters:\n    quarterly_interval", "kind: Input should be"),
         ("02-mandate.yaml", "value: 13289", "value: 13289\n      value2: 1", "unknown key 'value2'"),
+        ("02-mandate.yaml", "    clause: urges\n", "", "this paragraph has clauses; name the one it encodes"),
+        ("02-mandate.yaml", "    clause: urges\n", "    clause: urge\n", "no clause 'urge'"),
+        ("02-mandate.yaml", "    clause: urges\n", "    clause: requests\n",
+         "is not a quotation from clause 'requests'"),
+        ("03-capacities.yaml", "    verb: requests\n    force: binding\n    addressees: [secretary-general]\n"
+         "    says: \"requests the Secretary-General to take all",
+         "    verb: urges\n    force: binding\n    addressees: [secretary-general]\n"
+         "    says: \"requests the Secretary-General to take all", "must begin with its verb 'urges'"),
     ],
 )
 def test_a_broken_rule_file_is_refused_with_its_file_and_line(tmp_path: Path, file: str, old: str, new: str,

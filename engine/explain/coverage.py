@@ -30,6 +30,8 @@ class ParagraphCoverage:
         return {
             "id": p.id, "parent": p.parent, "kind": str(p.kind), "force": str(p.force), "verb": p.verb,
             "addressees": list(p.addressees), "encoded": p.encoded, "not_engaged": p.not_engaged,
+            "clauses": [{"id": c.id, "verb": c.verb, "force": str(c.force), "addressees": list(c.addressees),
+                         "says": " ".join(c.says.split())} for c in p.clauses],
             "rules": [{"id": rule, "scenarios": files} for rule, files in self.rules.items()],
             "scenarios": sorted({f for files in self.rules.values() for f in files}),
         }
@@ -76,4 +78,6 @@ def render(rows: list[ParagraphCoverage], resolution: str) -> str:
         else:
             detail = "not engaged: " + " ".join((p.not_engaged or "").split())
         lines.append(f"{p.id.ljust(width)}  {p.kind!s:13} {p.force!s:12} {'yes' if p.encoded else 'no':8} {detail}")
+        for c in p.clauses:  # a paragraph joining several verbs: each clause's own force
+            lines.append(f"{''.ljust(width)}    clause {c.id}: \"{c.verb}\" ({c.force})")
     return "\n".join(lines) + "\n"

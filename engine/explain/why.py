@@ -334,9 +334,10 @@ def explain(replayed: Replayed, finding_id: str) -> Explanation:
     names = parameters_of(pack, [finding.rule, *(entry["rule"] for entry in finding.provenance)])
     assumptions = [assumption_words(pack, report, name) for name in names if pack.parameters[name].assumption]
     quoted = next((m["says"] for m in matches if m.get("says")), " ".join(paragraph.text.split()))
+    reading = paragraph.reading(pack.clause_of(finding.rule))  # the verb and force of the finding's own clause
     return Explanation(
         finding=finding, scenario=scenario.name,
-        paragraph={"id": paragraph.id, "verb": paragraph.verb, "force": str(paragraph.force),
+        paragraph={"id": paragraph.id, "verb": reading[0], "force": str(reading[1]),
                    "kind": str(paragraph.kind), "quoted": quoted, "text": " ".join(paragraph.text.split()),
                    "subject": pack.actors.name_of(finding.subject)},
         matches=matches, assumptions=assumptions,

@@ -17,7 +17,7 @@ from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledEffect, CompiledRule
 from ..rulepack.rulebook import Obligation
 from .ledger import Evidence, Finding, FindingKind, Status, Step
-from .messages import clause, fill, incident_of, resolve
+from .messages import clause, engagement_sentence, fill, incident_of, resolve
 from .processes import deadline, window_end
 from .schedules import Period, add
 from .state import ReplayState
@@ -150,15 +150,8 @@ def engage(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
            events: dict[str, Event]) -> None:
     """An event engaged a paragraph that sets no deadline: an exhortation, a mandate task, a standing
     authorization. Recorded per rule, addressee and event."""
-    paragraph = replay.pack.paragraph(rule.paragraph)
     act = replay.trigger(events)
-    name = replay.pack.actors.name_of(subject)
-    consequence = {
-        "exhorting": f"This engages the Council's call on {name}, which binds no one.",
-        "binding": f"This engages a duty of {name} under the mandate.",
-        "empowering": f"This engages what {name} is authorized to do.",
-        "declaratory": f"This engages what the Council declares concerning {name}.",
-    }[str(paragraph.force)]
+    consequence = engagement_sentence(rule.verb, rule.force, replay.pack.actors.name_of(subject))
     replay.touch(replay.ledger.open(
         id=f"{rule.rule_id}:{subject}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
         kind=FindingKind.ENGAGEMENT, subject=subject, tick=replay.now_tick(), events=replay.event_ids(events),

@@ -87,3 +87,32 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
             out.append(str(value))
     text = " ".join("".join(out).split())
     return text[:1].upper() + text[1:]
+
+
+_COMMON = {"secretary-general", "forces", "government", "council", "representative", "mission", "union", "force",
+           "team", "office", "court", "personnel", "defence", "members", "partners", "authorities", "countries"}
+# what the Council does to the addressee, by the clause's verb (its first words, in lower case)
+_VERB_PHRASES = {
+    "urges": "urges {name} to do", "calls upon": "calls upon {name} to do", "calls on": "calls on {name} to do",
+    "encourages": "encourages {name} to do", "requests": "requests {name} to do", "demands": "demands of {name}",
+    "decides": "decides for {name}", "authorizes": "authorizes {name} to do",
+    "reiterates": "reiterates its request to {name} to do",
+}
+_FORCE_WORDS = {"exhorting": "an exhortation, which binds no one", "binding": "a duty",
+                "empowering": "an authorization", "declaratory": "a declaration, which binds no one"}
+
+
+def the(name: str) -> str:
+    """An actor's name as it reads in a sentence: 'the Secretary-General', 'MINUSMA', 'the French forces'."""
+    words = {w.lower() for w in name.replace(",", " ").split()}
+    return f"the {name}" if name[:1].islower() or words & _COMMON else name
+
+
+def engagement_sentence(verb: str, force: str, name: str) -> str:
+    """What an engagement engages, in the clause's own verb: 'This engages what the Council urges
+    troop- and police-contributing countries to do: an exhortation, which binds no one.'"""
+    plain = " ".join(verb.lower().split())
+    for prefix in ("further ", "also ", "and "):
+        plain = plain.removeprefix(prefix)
+    template = _VERB_PHRASES.get(plain, f"{plain} concerning {{name}}")
+    return f"This engages what the Council {template.format(name=the(name))}: {_FORCE_WORDS[force]}."

@@ -71,6 +71,8 @@ class CompiledRule:
     # (alias, field, other alias, other field): checked after durable-rules matched, since a join on membership
     # needs the registry: the actor in alias.field is neither the one in other.field nor part of it
     exclusions: tuple[tuple[str, str, str, str], ...] = ()
+    verb: str = ""  # the operative verb of the clause the rule encodes (the paragraph's when it has one verb)
+    force: str = ""  # that clause's force
 
 
 @dataclass
@@ -220,7 +222,8 @@ def compile_pack(pack: RulePack) -> CompiledPack:
     order = 0
 
     def add(paragraph: Paragraph, rule_id: str, says: str, patterns: list[tuple[str, str, dict[str, Constraint]]],
-            effects: tuple[CompiledEffect, ...], within: Duration | None, explain: str) -> None:
+            effects: tuple[CompiledEffect, ...], within: Duration | None, explain: str,
+            clause: str | None = None) -> None:
         nonlocal order
         name = f"r{order}"
         conditions = []
@@ -250,6 +253,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             conditions=tuple(describe_pattern(event, where) for _, event, where in patterns),
             effects=effects, within=within,
             explain=explain, exclusions=tuple(exclusions),
+            verb=paragraph.reading(clause)[0], force=str(paragraph.reading(clause)[1]),
         )
         order += 1
 
@@ -273,14 +277,14 @@ def compile_pack(pack: RulePack) -> CompiledPack:
                 otherwise=getattr(body, "otherwise", "not_covered"),
             ))
         add(paragraph, rule.id, rule.says, [(p.as_, p.event, p.where) for p in rule.when], tuple(effects),
-            pack.duration_of(rule.within) if rule.within is not None else None, rule.explain)
+            pack.duration_of(rule.within) if rule.within is not None else None, rule.explain, rule.clause)
 
     for obligation_id, (obligation, paragraph) in pack.obligations.items():
         by = obligation.fulfilled_by
         fulfil = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject),
                                 answers=by.answers)
         add(paragraph, f"{obligation_id}/fulfilled", obligation.says, [("act", by.event, by.where)], (fulfil,),
-            None, "{act.by} submitted a report on {act.at}.")
+            None, "{act.by} submitted a report on {act.at}.", obligation.clause)
 
     if len(ruleset) > MAX_RULES:
         raise RuleError(f"the pack compiles to {len(ruleset)} rules; durable-rules allows {MAX_RULES}",

@@ -99,6 +99,13 @@ class RulePack:
     def authorizations(self) -> dict[str, tuple[Authorization, Paragraph]]:
         return {a.id: (a, p) for p in self.paragraphs for a in p.authorizations}
 
+    def clause_of(self, item_id: str) -> str | None:
+        """The clause a rule, obligation or authorization (by id) encodes, if its paragraph has clauses."""
+        for table in (self.obligations, self.authorizations):
+            if item_id in table:
+                return table[item_id][0].clause
+        return next((r.clause for r, _ in self.rules if r.id == item_id), None)
+
     def assumptions(self) -> dict[str, Parameter]:
         return {name: p for name, p in self.parameters.items() if p.assumption is not None}
 
@@ -189,6 +196,7 @@ class _Checker:
                 self.pack.parameter_paragraph[name] = paragraph.id
             for i, actor in enumerate(paragraph.addressees):
                 self.actor(paragraph, ("addressees", i), actor)
+            self.clauses(paragraph)
         ids: dict[str, set[str]] = {"window": set(), "obligation": set(), "authorization": set(), "rule": set()}
         for paragraph in self.pack.paragraphs:
             groups: tuple[tuple[str, list[Any]], ...] = (
@@ -202,6 +210,37 @@ class _Checker:
                     self.quote(paragraph, (f"{kind}s", i, "says"), item.says)
         for paragraph in self.pack.paragraphs:
             self.paragraph(paragraph, ids)
+
+    def clauses(self, paragraph: Paragraph) -> None:
+        """Each clause quotes the paragraph from its verb on; every rule, obligation and authorization of a
+        paragraph with clauses names one of them and quotes its words."""
+        seen: set[str] = set()
+        for i, c in enumerate(paragraph.clauses):
+            if c.id in seen:
+                raise self.fail(paragraph, ("clauses", i, "id"), f"clause {c.id!r} is defined twice")
+            seen.add(c.id)
+            self.quote(paragraph, ("clauses", i, "says"), c.says)
+            if not normalise_text(c.says).casefold().startswith(normalise_text(c.verb).casefold()):
+                raise self.fail(paragraph, ("clauses", i, "verb"), f"clause {c.id!r} must begin with its verb "
+                                                                   f"{c.verb!r}")
+            for j, actor in enumerate(c.addressees):
+                self.actor(paragraph, ("clauses", i, "addressees", j), actor)
+        groups: tuple[tuple[str, list[Any]], ...] = (
+            ("obligations", paragraph.obligations), ("authorizations", paragraph.authorizations),
+            ("rules", paragraph.rules))
+        for key, items in groups:
+            for i, item in enumerate(items):
+                if item.clause is None:
+                    if paragraph.clauses:
+                        raise self.fail(paragraph, (key, i), "this paragraph has clauses; name the one it encodes "
+                                                             f"(`clause`: one of {sorted(seen)})")
+                    continue
+                found = paragraph.clause(item.clause)
+                if found is None:
+                    raise self.fail(paragraph, (key, i, "clause"), f"no clause {item.clause!r}; known: {sorted(seen)}")
+                if normalise_text(item.says) not in normalise_text(found.says):
+                    raise self.fail(paragraph, (key, i, "says"), f"{item.says!r} is not a quotation from clause "
+                                                                 f"{item.clause!r}")
 
     def quote(self, paragraph: Paragraph, loc: tuple[Any, ...], words: str) -> None:
         if normalise_text(words) not in normalise_text(paragraph.text):

@@ -219,11 +219,24 @@ class Effect(_Model):
         return getattr(self, self.name)
 
 
+class Clause(_Model):
+    """One clause of a paragraph that joins several operative verbs ("Requests the Secretary-General … and urges
+    troop- and police-contributing countries …"): its own verb, force and addressees. A rule, obligation or
+    authorization of such a paragraph names its clause, and its findings read with the clause's verb."""
+
+    id: str = Field(pattern=NAME)
+    verb: str = Field(min_length=3, description="the clause's operative verb, as the text writes it")
+    force: Force
+    addressees: list[str] = Field(default_factory=list)
+    says: str = Field(min_length=10, description="the clause's words, from its verb on")
+
+
 class Rule(_Model):
     """When these events are seen (joined where ``same_as`` says, within ``within`` of each other), do this."""
 
     id: str = Field(pattern=r"^\d[0-9a-z()\[\]/_-]*$", description="the paragraph id, then /name if several")
     says: str = Field(min_length=3, description="the words of the paragraph this rule encodes")
+    clause: str | None = Field(default=None, pattern=NAME, description="the clause it encodes (see `clauses`)")
     when: list[Pattern] = Field(min_length=1, max_length=16)
     within: DurationValue | None = Field(default=None, description="how far apart joined events may be")
     then: list[Effect] = Field(min_length=1)
@@ -294,6 +307,7 @@ class Fulfilment(_Model):
 class Obligation(_Model):
     id: str = Field(pattern=r"^\d[0-9a-z()\[\]/_-]*$")
     says: str
+    clause: str | None = Field(default=None, pattern=NAME, description="the clause it encodes (see `clauses`)")
     subject: str
     schedule: Schedule | None = None
     due: Due | None = None
@@ -312,6 +326,7 @@ class Obligation(_Model):
 class Authorization(_Model):
     id: str = Field(pattern=r"^\d[0-9a-z()\[\]/_-]*$")
     says: str
+    clause: str | None = Field(default=None, pattern=NAME, description="the clause it encodes (see `clauses`)")
     subject: str
     window: str = Field(description="the window whose end makes a granted authorization lapse")
     reported_by: str | None = Field(
@@ -330,6 +345,8 @@ class Paragraph(_Model):
     force: Force
     addressees: list[str] = Field(default_factory=list)
     kind: Kind
+    clauses: list[Clause] = Field(
+        default_factory=list, description="for a paragraph joining several verbs: each clause's verb and force")
     parameters: dict[Annotated[str, Field(pattern=NAME)], Parameter] = Field(default_factory=dict)
     windows: list[Window] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)
@@ -349,6 +366,15 @@ class Paragraph(_Model):
     @property
     def encoded(self) -> bool:
         return self.not_engaged is None
+
+    def clause(self, clause_id: str | None) -> Clause | None:
+        return next((c for c in self.clauses if c.id == clause_id), None)
+
+    def reading(self, clause_id: str | None) -> tuple[str, Force]:
+        """The verb and force a rule, obligation or authorization of this paragraph reads with: its clause's,
+        or the paragraph's when it names none."""
+        found = self.clause(clause_id)
+        return (found.verb, found.force) if found is not None else (self.verb, self.force)
 
 
 class RuleFile(_Model):

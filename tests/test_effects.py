@@ -1,0 +1,64 @@
+"""What a match does: engagements read with the verb and force of the clause the rule encodes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from engine.outputs.report import Report
+from engine.replay.messages import engagement_sentence
+
+
+@pytest.mark.parametrize(
+    ("verb", "force", "name", "sentence"),
+    [
+        ("urges", "exhorting", "troop- and police-contributing countries",
+         "This engages what the Council urges the troop- and police-contributing countries to do: an exhortation, "
+         "which binds no one."),
+        ("requests", "binding", "Secretary-General",
+         "This engages what the Council requests the Secretary-General to do: a duty."),
+        ("further calls upon", "exhorting", "Plateforme",
+         "This engages what the Council calls upon Plateforme to do: an exhortation, which binds no one."),
+        ("Decides", "binding", "MINUSMA", "This engages what the Council decides for MINUSMA: a duty."),
+    ],
+)
+def test_an_engagement_says_what_the_clause_s_own_verb_asks(verb: str, force: str, name: str,
+                                                            sentence: str) -> None:
+    assert engagement_sentence(verb, force, name) == sentence
+
+
+def test_paragraph_28_urges_the_contributing_countries_and_binds_the_secretary_general(
+        replay: Callable[..., Report]) -> None:
+    report = replay("""
+        name: An allegation of misconduct.
+        events:
+          - {id: a1, at: 2017-08-01, type: misconduct_allegation, involving: MINUSMA}
+        """)
+    urged = report.by_id("28/accountability:troop-contributing-countries:a1")
+    assert urged is not None and "urges the troop- and police-contributing countries" in urged.explanation
+    assert "an exhortation, which binds no one" in urged.explanation and "requests" not in urged.explanation
+
+
+def test_paragraph_35_requests_the_secretary_general_and_calls_upon_member_states(
+        replay: Callable[..., Report]) -> None:
+    report = replay("""
+        name: Supplies held at a border.
+        events:
+          - {id: held, at: 2017-08-01, type: movement_obstruction, by: Niger, of: supplies, route: to_or_from_mali}
+        """)
+    request = report.by_id("35/supply:secretary-general:held")
+    call = report.by_id("35/member-states:niger:held")
+    assert request is not None and "requests the Secretary-General to do: a duty" in request.explanation
+    assert call is not None and "calls upon Niger to do: an exhortation" in call.explanation
+
+
+def test_paragraph_40_calls_upon_the_forces_rather_than_declaring(replay: Callable[..., Report]) -> None:
+    report = replay("""
+        name: A violation by the Malian forces.
+        events:
+          - {id: v, at: 2017-08-01, type: human_rights_violation, category: extrajudicial_execution, by: FAMa}
+        """)
+    finding = report.by_id("40/forces:mdsf:v")
+    assert finding is not None and "calls upon the Malian Defence and Security Forces" in finding.explanation
+    assert "declares" not in finding.explanation
