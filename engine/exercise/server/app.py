@@ -1,0 +1,90 @@
+"""The web application: the JSON API, the pages, the static files and the debrief, on one exercise.
+
+Built on FastAPI (Starlette underneath, served by uvicorn): it validates requests with the pydantic models the
+engine already uses, publishes the API at ``/openapi.json``, and comes with a test client. Every response says
+``Cache-Control: no-store``; pages forbid framing and load nothing from elsewhere; a request body over
+:data:`MAX_BODY` bytes is refused (413) before it is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from .. import Exercise, load_exercise
+from . import api, pages
+from .auth import controller
+from .session import Session
+from .store import Store
+
+MAX_BODY = 16 * 1024  # bytes in one request body: an answer is a few hundred
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def default_db(exercise_path: Path | str) -> Path:
+    """The database beside the exercise: ``exercises/timbuktu-2018.yaml`` → ``exercises/timbuktu-2018.sqlite``."""
+    return Path(exercise_path).with_suffix(".sqlite")
+
+
+def open_session(engine: Any, exercise_path: Path | str, db: Path | str | None = None) -> Session:
+    """Load the exercise and open (or create) its database."""
+    exercise: Exercise = load_exercise(exercise_path, engine)
+    store = Store(db or default_db(exercise_path), exercise=exercise.name)
+    return Session(engine, exercise, store)
+
+
+def _reason(exc: RequestValidationError) -> str:
+    reasons = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        reasons.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
+    return "; ".join(reasons) or "invalid request"
+
+
+def create_app(session: Session) -> FastAPI:
+    """The application serving ``session``."""
+    app = FastAPI(title="Exercise server", version="1",
+                  description=f"The exercise {session.exercise.name!r}: trainees join, answer each released move, "
+                              "and are scored against the engine's findings.")
+    app.state.session = session
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            length = request.headers.get("content-length")
+            if length is None and "chunked" in request.headers.get("transfer-encoding", ""):
+                return JSONResponse({"detail": "a request body needs a Content-Length"}, status_code=411)
+            if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+                return JSONResponse({"detail": f"a request body has at most {MAX_BODY} bytes"}, status_code=413)
+        response = await call_next(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/debrief":
+            response.headers["Content-Security-Policy"] = CSP
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _reason(exc)}, status_code=422)
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/debrief", response_class=HTMLResponse, dependencies=[Depends(controller)],
+             responses={200: {"content": {"text/html": {}}, "description": "the debrief page"}})
+    def debrief() -> HTMLResponse:
+        """The debrief (the page of `obligations exercise debrief`) from the answers given so far."""
+        from .debrief import debrief_html
+
+        return HTMLResponse(debrief_html(session))
+
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app
