@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -75,3 +76,29 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return _cli
+
+
+# ---- the exercise server (tests/test_server*.py) ------------------------------------------------------------------
+
+EXERCISES = ROOT / "exercises"
+
+
+@pytest.fixture
+def server_session(engine: Engine, tmp_path: Path) -> Iterator[Any]:
+    """A session of the bundled Timbuktu exercise on a fresh database under the test's folder."""
+    from engine.exercise.server.app import open_session
+
+    session = open_session(engine, EXERCISES / "timbuktu-2018.yaml", tmp_path / "run.sqlite")
+    yield session
+    session.store.close()
+
+
+@pytest.fixture
+def api(server_session: Any) -> Iterator[Any]:
+    """A test client of the server's application (cookies off: each call says who it is)."""
+    from fastapi.testclient import TestClient
+
+    from engine.exercise.server.app import create_app
+
+    with TestClient(create_app(server_session), cookies=None) as client:
+        yield client

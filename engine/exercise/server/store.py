@@ -116,6 +116,8 @@ class Store:
     def __init__(self, path: Path | str, *, exercise: str) -> None:
         self.path = str(path)
         self._lock = threading.Lock()
+        if not Path(path).parent.is_dir():
+            raise InputError("no such folder for the database", path=self.path)
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                                        timeout=BUSY_TIMEOUT_MS / 1000)
