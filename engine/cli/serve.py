@@ -19,6 +19,7 @@ from ..errors import InputError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8364
+GRACE_SECONDS = 5  # on Ctrl-C, how long requests under way may take to finish
 LISTEN_BACKLOG = 256  # connections waiting to be accepted: a room of trainees joining at once
 
 
@@ -62,16 +63,18 @@ def serve(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> 
 
     from ..exercise.server.app import create_app, open_session
 
-    session = open_session(engine, args.exercise, args.db)
     sock = listen(args.host, args.port)
-    port = sock.getsockname()[1]
-    base = f"http://{_url_host(args.host)}:{port}"
-    out(f"{base}/controller?token={session.store.controller_token}\n{base}/join\n")
-    config = uvicorn.Config(create_app(session), log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=5)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        session = open_session(engine, args.exercise, args.db)
+        try:
+            port = sock.getsockname()[1]
+            base = f"http://{_url_host(args.host)}:{port}"
+            out(f"{base}/controller?token={session.store.controller_token}\n{base}/join\n")
+            config = uvicorn.Config(create_app(session), log_level="warning", access_log=False, lifespan="off",
+                                    timeout_graceful_shutdown=GRACE_SECONDS)
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            session.store.close()
     finally:
         sock.close()
-        session.store.close()
     return 0

@@ -124,7 +124,9 @@ def _controller_view(request: Request, session: Session) -> dict[str, Any]:
     progress = session.progress()
     key = session.key()
     pack = session.engine.pack
+    injects = session.injects(session.total)
     return {"state": session.state(controller=True), "progress": progress, "key": key,
+            "injects": {m.number: [i for i in injects if i["move"] == m.number] for m in session.exercise.moves},
             "closed": session.closed_moves(progress), "finished": session.finished(progress),
             "actor": pack.actors.name_of, "join_url": str(request.base_url) + "join",
             **_live_view(session)}
