@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from serverproc import Server, start_server
 
 EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "timbuktu-2018.yaml"
@@ -105,6 +104,7 @@ def test_fifty_trainees_sending_a_thousand_answers_at_once_lose_none(server: Cal
     assert statuses == [201] * ANSWERS
     for i, token in enumerate(tokens):
         status, own = call(running, "GET", "/api/answers", token)
+        assert status == 200
         assert [(a["paragraph"], a["status"]) for a in own] == [(a["paragraph"], a["status"]) for a in _answers_of(i)]
     running.kill()
     with sqlite3.connect(tmp_path / "run.sqlite") as db:

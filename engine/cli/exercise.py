@@ -4,6 +4,7 @@
     obligations exercise score EXERCISE ANSWERS... [--json] [--release ID ...]
     obligations exercise debrief EXERCISE ANSWERS... -o FILE.html [--release ID ...]
     obligations exercise play EXERCISE [--answers FILE] [--trainee NAME]
+    obligations exercise serve EXERCISE [--db FILE.sqlite] [--host 127.0.0.1] [--port 8364]   (engine.cli.serve)
 
 :mod:`engine.cli.main` adds these with :func:`add_commands` and hands them to :func:`dispatch`.
 """
@@ -42,6 +43,9 @@ def add_commands(sub: Any) -> None:
     play.add_argument("--answers", metavar="FILE", help="the answers file to write (default: "
                       "EXERCISE-NAME.answers.yaml in the current folder); an existing one is resumed")
     play.add_argument("--trainee", metavar="NAME", help="the trainee's name (asked when not given)")
+    from .serve import add_command as add_serve
+
+    add_serve(commands)  # exercise serve: the exercise server (engine.cli.serve)
 
 
 def _slug(text: str) -> str:
@@ -52,6 +56,10 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
     """Run an ``exercise`` sub-command; return the exit status."""
     from ..exercise import answer_key, load_answers, load_exercise, score
 
+    if args.exercise_command == "serve":
+        from .serve import serve
+
+        return serve(engine, args, out)
     exercise = load_exercise(args.exercise, engine)
     command = args.exercise_command
     if command == "play":

@@ -1,16 +1,15 @@
-"""The debrief page served to the controller: the page of ``obligations exercise debrief`` built from the
+"""The debrief page served to the controller: the page of ``obligations exercise debrief``, built from the
 answers in the database (every trainee's sheet, scored over the moves closed so far)."""
 
 from __future__ import annotations
 
-import html
-
+from ..debrief import debrief_html as _debrief_html
 from .session import Session
 
 
 def debrief_html(session: Session) -> str:
-    """The debrief as one self-contained HTML page."""
+    """The debrief as one self-contained HTML page (the timeline picture included)."""
+    key = session.closed_key()
     scores = session.scores()
-    rows = "".join(f"<tr><td>{html.escape(t.trainee)}</td><td>{t.score:g}</td></tr>" for t in scores.trainees)
-    return (f"<!doctype html><html lang=en><meta charset=utf-8><title>Debrief</title>"
-            f"<h1>Debrief: {html.escape(session.exercise.name)}</h1><table>{rows}</table></html>")
+    with session.engine_lock:  # the timeline is drawn with matplotlib: one at a time
+        return _debrief_html(session.engine, key, scores)

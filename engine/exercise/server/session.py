@@ -43,7 +43,7 @@ class Session:
         self.exercise = exercise
         self.store = store
         self._moves_lock = threading.Lock()  # one release or close at a time
-        self._engine_lock = threading.Lock()  # replays are not shared between threads
+        self.engine_lock = threading.Lock()  # replays and drawings are not shared between threads
         self._keys: dict[tuple[str, ...], AnswerKey] = {}
         self.key()  # replay once before the first request
 
@@ -68,7 +68,7 @@ class Session:
     def key(self) -> AnswerKey:
         """The key of every move, with the contingency injects released so far."""
         released = tuple(sorted(self.store.released()))
-        with self._engine_lock:
+        with self.engine_lock:
             found = self._keys.get(released)
             if found is None:
                 found = answer_key(self.engine, self.exercise, released)
