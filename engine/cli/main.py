@@ -57,9 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the JSON document instead of a table")
     run.add_argument("--assume", action="append", type=_assumption, default=[], metavar="NAME=VALUE",
                      help='override an assumption, e.g. --assume \'quarterly_interval={"days": 90}\'')
-    run.add_argument("--plot", metavar="FILE", help="also draw the findings on a time axis (FILE.png or FILE.svg)")
     from .filters import add_filter_options
+    from .outputs import add_output_options
 
+    add_output_options(run)  # --plot, --ics, --html
     add_filter_options(run)
     run.add_argument("--as-of", metavar="INSTANT", help="replay only the events up to INSTANT (a date: the whole "
                      "day) and report the state as known then")
@@ -95,24 +96,14 @@ def dispatch(args: argparse.Namespace) -> int:
 
     engine = Engine(args.pack)
     if args.command == "run":
-        if args.plot:
-            from ..outputs.plot import plot_format
-
-            plot_format(args.plot)  # a bad file name is bad input: say so before replaying
         from .filters import selection
+        from .outputs import check_outputs, write_outputs
 
-        chosen = selection(args, engine)  # bad filter values are bad input: say so before replaying
+        chosen = selection(args, engine)  # bad filters and output files are bad input: say so before replaying
+        check_outputs(args)
         full = engine.run(args.scenario, assume=dict(args.assume), as_of=args.as_of)
         report = chosen.report(full)
-        if args.plot:
-            from ..outputs.plot import write_plot
-
-            scenario = engine.load(args.scenario)
-            if report.as_of is not None:
-                from ..replay.asof import as_of_instant, truncated
-
-                scenario = truncated(scenario, as_of_instant(report.as_of))
-            write_plot(report, scenario, args.plot)
+        write_outputs(args, engine, report)
         from ..outputs.report import render_table
 
         _out(report.to_json() if args.json

@@ -1,0 +1,67 @@
+"""The files ``obligations run`` can write besides its table or JSON: ``--plot`` (a picture), ``--ics`` (a
+calendar of the duties and authorizations) and ``--html`` (a self-contained report page).
+
+Each target is checked before the replay (a bad name or folder is bad input, exit 2, nothing written) and
+written whole after it, from the report as narrowed by the filters.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..outputs.ics import DEFAULT_ALARM_DAYS, MAX_ALARM_DAYS
+
+
+def _alarm_days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if not 0 <= days <= MAX_ALARM_DAYS:
+        raise argparse.ArgumentTypeError(f"{days} is not between 0 and {MAX_ALARM_DAYS} days")
+    return days
+
+
+def add_output_options(run: argparse.ArgumentParser) -> None:
+    """Add ``--plot``, ``--ics``, ``--ics-alarm-days`` and ``--html`` to the ``run`` parser."""
+    run.add_argument("--plot", metavar="FILE", help="also draw the findings on a time axis (FILE.png or FILE.svg)")
+    run.add_argument("--ics", metavar="FILE", help="also write the duties and authorizations as an iCalendar file "
+                     "(FILE.ics) for calendar programs")
+    run.add_argument("--ics-alarm-days", type=_alarm_days, default=DEFAULT_ALARM_DAYS, metavar="N",
+                     help=f"with --ics: remind N days before each open duty's due date (default {DEFAULT_ALARM_DAYS})")
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Bad input unless every output file asked for can be written (checked before the replay)."""
+    if args.plot:
+        from ..outputs.plot import plot_format
+
+        plot_format(args.plot)
+    if args.ics:
+        from ..outputs.ics import check_ics_target
+
+        check_ics_target(args.ics)
+
+
+def _scenario(args: argparse.Namespace, engine: Any, report: Any) -> Any:
+    """The scenario as replayed: with ``--as-of``, only its events up to that instant."""
+    scenario = engine.load(args.scenario)
+    if getattr(report, "as_of", None) is not None:
+        from ..replay.asof import as_of_instant, truncated
+
+        scenario = truncated(scenario, as_of_instant(report.as_of))
+    return scenario
+
+
+def write_outputs(args: argparse.Namespace, engine: Any, report: Any) -> None:
+    """Write the output files asked for, from ``report``."""
+    if args.plot:
+        from ..outputs.plot import write_plot
+
+        write_plot(report, _scenario(args, engine, report), args.plot)
+    if args.ics:
+        from ..outputs.ics import scenario_key, write_ics
+
+        write_ics(report, engine.pack, args.ics, key=scenario_key(report.scenario, args.scenario),
+                  alarm_days=args.ics_alarm_days)
