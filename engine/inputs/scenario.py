@@ -2,7 +2,7 @@
 
 Loading validates everything and reports the first problem as ``path:line: message``. Events come back in
 the engine's processing order, which does not depend on their order in the file: by instant, then by the
-type order of :data:`engine.vocabulary.TYPE_ORDER`, then by id. Events without an ``id`` get one derived from
+type order of :data:`engine.inputs.vocabulary.TYPE_ORDER`, then by id. Events without an ``id`` get one derived from
 their type, date and content, so the same events always get the same ids.
 """
 
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,46 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..dates import end_of, start_of
 from ..errors import InputError, ScenarioError
 from .actors import ActorRegistry
+from .scenario_model import Expectations, ExpectedFinding, Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
-from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event, has_offset, parse_instant
+from .variants import VARIANT_KEYS, read_variant
+from .vocabulary import EVENT_TYPES, Event, has_offset, parse_instant
 
 MAX_EVENTS = 200_000
-
-
-class ExpectedFinding(BaseModel):
-    """A finding a scenario expects: every field given must match; fields left out match anything."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str | None = None
-    paragraph: str | None = None
-    rule: str | None = None
-    kind: str | None = None
-    subject: str | None = None
-    status: str | None = None
-    criterion: str | None = None
-    incident: str | None = None
-    opened: str | None = None
-    due: str | None = None
-    closed: str | None = None
-    events: list[str] | None = None
-
-    @field_validator("opened", "due", "closed", mode="before")
-    @classmethod
-    def _date_text(cls, value: Any) -> Any:
-        if isinstance(value, date | datetime):
-            return value.isoformat()
-        return value
-
-
-class Expectations(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    findings: list[ExpectedFinding] = Field(default_factory=list)
-    paragraphs: list[str] | None = Field(
-        default=None, description="look only at findings of these paragraphs (default: all)"
-    )
-    exhaustive: bool = Field(default=True, description="no finding beyond those listed may arise")
 
 
 class _Header(BaseModel):
@@ -84,34 +49,10 @@ class _Header(BaseModel):
         return value
 
 
-@dataclass
-class Scenario:
-    """A validated scenario."""
-
-    path: str
-    name: str
-    description: str | None
-    start: date
-    until: date
-    events: list[Event]
-    assumptions: dict[str, Any] = field(default_factory=dict)
-    assumption_lines: dict[str, int | None] = field(default_factory=dict)
-    expect: Expectations | None = None
-
-    @property
-    def window(self) -> tuple[datetime, datetime]:
-        """First instant and limit instant (exclusive) of the replay."""
-        return start_of(self.start), end_of(self.until)
-
-
 def _auto_id(event: Event, raw: dict[str, Any]) -> str:
     content = json.dumps({k: v for k, v in sorted(raw.items()) if k != "id"}, sort_keys=True, default=str)
     digest = hashlib.sha256(content.encode()).hexdigest()[:6]
     return f"{event.type}-{event.at.strftime('%Y%m%d')}-{digest}"
-
-
-def sort_key(event: Event) -> tuple[datetime, int, str]:
-    return (event.at, TYPE_ORDER[event.type], event.id or "")
 
 
 def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, default_start: date,
@@ -119,12 +60,14 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
     """Validate parsed scenario data."""
     if not isinstance(data, dict):
         raise ScenarioError("a scenario is a mapping with `name` and `events`", path=path, line=lines.line_of(()))
-    from .variants import VARIANT_KEYS, build_variant
-
     if not VARIANT_KEYS.isdisjoint(data):  # `extends`, `remove`, `shift`: a variant of another scenario
-        variant: Scenario = build_variant(data, lines, path=path, actors=actors, default_start=default_start,
-                                          default_until=default_until)
-        return variant
+        variant = read_variant(data, lines, path=path)
+        with variant.loading():
+            base = load_scenario(variant.base_path, actors=actors, default_start=default_start,
+                                 default_until=default_until)
+        own = build(variant.own_data, lines, path=path, actors=actors, default_start=base.start,
+                    default_until=base.until)
+        return variant.apply(base, own)
     try:
         header = _Header.model_validate(data)
     except ValidationError as exc:

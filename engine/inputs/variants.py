@@ -16,15 +16,22 @@ A variant names its base (a path relative to the variant's own file) and says wh
 makes it: an unknown or removed id, a shift out of the window, an event id the base already uses, a base that
 does not exist, or a chain of ``extends`` that comes back to a file already in it.
 
-:func:`build_variant` is called by :func:`engine.scenario.build` for any scenario that uses one of
-:data:`VARIANT_KEYS`.
+:func:`engine.inputs.scenario.build` hands any scenario that uses one of :data:`VARIANT_KEYS` to
+:func:`read_variant`, which checks the variant's own keys and finds its base; it then loads the base (inside
+:meth:`Variant.loading`, which keeps the chain of ``extends`` to catch cycles), builds the variant's own part
+as a plain scenario, and :meth:`Variant.apply` combines the two. This module never builds a scenario itself, so
+the dependency goes one way: :mod:`.scenario` uses :mod:`.variants`, both use :mod:`.scenario_model`.
 """
 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import difflib
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..dates import end_of, start_of
 from ..errors import ScenarioError
-from .actors import ActorRegistry
+from .scenario_model import Scenario, sort_key
 from .sources import LineMap, first_error
 from .vocabulary import Event
 
@@ -111,11 +118,88 @@ def _shifts(data: Any, path: str, lines: LineMap) -> dict[str, Shift]:
     return out
 
 
-def build_variant(data: dict[str, Any], lines: LineMap, *, path: str, actors: ActorRegistry, default_start: date,
-                  default_until: date) -> Any:
-    """A scenario that extends a base scenario (returns an :class:`engine.scenario.Scenario`)."""
-    from .scenario import Scenario, build, load_scenario, sort_key
+@dataclass(frozen=True)
+class Variant:
+    """A variant's changes to its base, checked but not yet applied: the base file, the ids to remove, the
+    shifts, and the variant's own keys (name, window, assumptions, events, expectations) as plain data."""
 
+    data: dict[str, Any]
+    lines: LineMap
+    path: str
+    base_path: Path
+    removals: list[tuple[str, int]]
+    shifts: dict[str, Shift]
+
+    @property
+    def own_data(self) -> dict[str, Any]:
+        """The variant's own keys, to be built as a plain scenario with the base's window as default."""
+        return {key: value for key, value in self.data.items() if key not in VARIANT_KEYS}
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Around the loading of the base: this file joins the chain of ``extends`` being followed."""
+        token = _CHAIN.set((*_CHAIN.get(), Path(self.path).resolve()))
+        try:
+            yield
+        finally:
+            _CHAIN.reset(token)
+
+    def apply(self, base: Scenario, own: Scenario) -> Scenario:
+        """The base's events with the removals and shifts, then the variant's own events; the base's
+        assumptions overridden by the variant's; the variant's name, window and expectations."""
+        data, lines, path, base_path, shifts = self.data, self.lines, self.path, self.base_path, self.shifts
+        first, limit = start_of(own.start), end_of(own.until)
+        by_id = {event.id: event for event in base.events if event.id is not None}
+        known = sorted(by_id)
+        removed: set[str] = set()
+        for event_id, index in self.removals:
+            if event_id not in by_id:
+                raise _error(f"remove: the base scenario {base_path.name} has no event {event_id!r}"
+                             + _nearest(event_id, known), path, lines, ("remove", index))
+            removed.add(event_id)
+        events: list[Event] = []
+        for event in base.events:
+            assert event.id is not None
+            if event.id in removed:
+                continue
+            shift = shifts.get(event.id)
+            if shift is not None:
+                moved: datetime = event.at + shift.delta
+                if not first <= moved < limit:
+                    raise _error(f"shift: {event.id} moved {shift.describe()} falls on {moved.isoformat()}, "
+                                 f"outside the scenario's window {own.start} to {own.until}", path, lines,
+                                 ("shift", event.id))
+                event = event.model_copy(update={"at": moved})
+            elif not first <= event.at < limit:
+                key = "start" if event.at < first else "until"
+                raise _error(f"the base's event {event.id} at {event.at.isoformat()} is outside this scenario's "
+                             f"window {own.start} to {own.until}", path, lines, (key,))
+            events.append(event)
+        for event_id in shifts:
+            if event_id in removed:
+                raise _error(f"shift: {event_id!r} is removed by `remove`; it cannot also be moved", path, lines,
+                             ("shift", event_id))
+            if event_id not in by_id:
+                raise _error(f"shift: the base scenario {base_path.name} has no event {event_id!r}"
+                             + _nearest(event_id, known), path, lines, ("shift", event_id))
+        kept = {event.id for event in events}
+        for index, event in enumerate(own.events):
+            if event.id in kept:
+                raise _error(f"event id {event.id!r} is already used by the base scenario {base_path.name} "
+                             "(remove it there first to replace it)", path, lines,
+                             ("events", _position(data, event.id, index), "id"))
+            events.append(event)
+        events.sort(key=sort_key)
+
+        assumptions = {**base.assumptions, **own.assumptions}
+        assumption_lines: dict[str, int | None] = {name: None for name in base.assumptions}
+        assumption_lines.update(own.assumption_lines)
+        return dataclasses.replace(own, path=path, events=events, assumptions=assumptions,
+                                   assumption_lines=assumption_lines)
+
+
+def read_variant(data: dict[str, Any], lines: LineMap, *, path: str) -> Variant:
+    """Check a variant's ``extends``, ``remove`` and ``shift`` (``path:line`` of the mistake) and find its base."""
     if "extends" not in data:
         key = "remove" if "remove" in data else "shift"
         raise _error(f"`{key}` changes a base scenario: say which with `extends: BASE.yaml`", path, lines, (key,))
@@ -138,62 +222,7 @@ def build_variant(data: dict[str, Any], lines: LineMap, *, path: str, actors: Ac
                      ("extends",))
     removals = _ids(data["remove"], "remove", path, lines) if "remove" in data else []
     shifts = _shifts(data["shift"], path, lines) if "shift" in data else {}
-
-    token = _CHAIN.set((*chain, here))
-    try:
-        base = load_scenario(base_path, actors=actors, default_start=default_start, default_until=default_until)
-    finally:
-        _CHAIN.reset(token)
-
-    own_data = {key: value for key, value in data.items() if key not in VARIANT_KEYS}
-    own = build(own_data, lines, path=path, actors=actors, default_start=base.start, default_until=base.until)
-    first, limit = start_of(own.start), end_of(own.until)
-
-    by_id = {event.id: event for event in base.events if event.id is not None}
-    known = sorted(by_id)
-    removed: set[str] = set()
-    for event_id, index in removals:
-        if event_id not in by_id:
-            raise _error(f"remove: the base scenario {base_path.name} has no event {event_id!r}"
-                         + _nearest(event_id, known), path, lines, ("remove", index))
-        removed.add(event_id)
-    events: list[Event] = []
-    for event in base.events:
-        assert event.id is not None
-        if event.id in removed:
-            continue
-        shift = shifts.get(event.id)
-        if shift is not None:
-            moved: datetime = event.at + shift.delta
-            if not first <= moved < limit:
-                raise _error(f"shift: {event.id} moved {shift.describe()} falls on {moved.isoformat()}, outside the "
-                             f"scenario's window {own.start} to {own.until}", path, lines, ("shift", event.id))
-            event = event.model_copy(update={"at": moved})
-        elif not first <= event.at < limit:
-            key = "start" if event.at < first else "until"
-            raise _error(f"the base's event {event.id} at {event.at.isoformat()} is outside this scenario's window "
-                         f"{own.start} to {own.until}", path, lines, (key,))
-        events.append(event)
-    for event_id in shifts:
-        if event_id in removed:
-            raise _error(f"shift: {event_id!r} is removed by `remove`; it cannot also be moved", path, lines,
-                         ("shift", event_id))
-        if event_id not in by_id:
-            raise _error(f"shift: the base scenario {base_path.name} has no event {event_id!r}"
-                         + _nearest(event_id, known), path, lines, ("shift", event_id))
-    kept = {event.id for event in events}
-    for index, event in enumerate(own.events):
-        if event.id in kept:
-            raise _error(f"event id {event.id!r} is already used by the base scenario {base_path.name} (remove it "
-                         "there first to replace it)", path, lines, ("events", _position(data, event.id, index), "id"))
-        events.append(event)
-    events.sort(key=sort_key)
-
-    assumptions = {**base.assumptions, **own.assumptions}
-    assumption_lines: dict[str, int | None] = {name: None for name in base.assumptions}
-    assumption_lines.update(own.assumption_lines)
-    return Scenario(path=path, name=own.name, description=own.description, start=own.start, until=own.until,
-                    events=events, assumptions=assumptions, assumption_lines=assumption_lines, expect=own.expect)
+    return Variant(data, lines, path, base_path, removals, shifts)
 
 
 def _position(data: dict[str, Any], event_id: str | None, fallback: int) -> int:

@@ -1,0 +1,77 @@
+"""What a validated scenario is: :class:`Scenario` (its window, events in processing order, assumptions and
+expectations), the expected findings it states, and :func:`sort_key`, the engine's processing order of events.
+
+Built by :mod:`.scenario` (plain scenarios) and :mod:`.variants` (scenarios that extend another); read by every
+later stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..dates import end_of, start_of
+from .vocabulary import TYPE_ORDER, Event
+
+
+class ExpectedFinding(BaseModel):
+    """A finding a scenario expects: every field given must match; fields left out match anything."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = None
+    paragraph: str | None = None
+    rule: str | None = None
+    kind: str | None = None
+    subject: str | None = None
+    status: str | None = None
+    criterion: str | None = None
+    incident: str | None = None
+    opened: str | None = None
+    due: str | None = None
+    closed: str | None = None
+    events: list[str] | None = None
+
+    @field_validator("opened", "due", "closed", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        return value
+
+
+class Expectations(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    findings: list[ExpectedFinding] = Field(default_factory=list)
+    paragraphs: list[str] | None = Field(
+        default=None, description="look only at findings of these paragraphs (default: all)"
+    )
+    exhaustive: bool = Field(default=True, description="no finding beyond those listed may arise")
+
+
+@dataclass
+class Scenario:
+    """A validated scenario."""
+
+    path: str
+    name: str
+    description: str | None
+    start: date
+    until: date
+    events: list[Event]
+    assumptions: dict[str, Any] = field(default_factory=dict)
+    assumption_lines: dict[str, int | None] = field(default_factory=dict)
+    expect: Expectations | None = None
+
+    @property
+    def window(self) -> tuple[datetime, datetime]:
+        """First instant and limit instant (exclusive) of the replay."""
+        return start_of(self.start), end_of(self.until)
+
+
+def sort_key(event: Event) -> tuple[datetime, int, str]:
+    return (event.at, TYPE_ORDER[event.type], event.id or "")
