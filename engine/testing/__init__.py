@@ -25,6 +25,8 @@ Strategies (each a Hypothesis ``SearchStrategy``):
 * :func:`scenarios` — whole valid scenarios as plain dicts, ready for YAML or JSON; :func:`scenario_texts`
   renders them; :func:`scenario_objects` validates them into :class:`~engine.inputs.scenario.Scenario` objects;
 * :func:`mutants` — valid scenario texts broken by a few random edits, as bytes, for fuzzing.
+* :func:`exercises` — training exercises over generated scenarios; :func:`answers` — trainees' answers;
+  :func:`sheet_from_key` — the perfect answers sheet of a key (:mod:`.exercises`).
 
 A *window* is ``"mandate"`` (the adoption, 29 June 2017, to the mandate's end, 30 June 2018), ``"outside"``
 (the adoption to 31 December 2018: events after the mandate too; the scenario sets ``until``) or a pair of dates.
@@ -48,6 +50,7 @@ strategy), :mod:`.machine` (:class:`ReplayMachine`), :mod:`.invariants` (:func:`
 
 from __future__ import annotations
 
+from .exercises import answers, exercises, sheet_from_key
 from .helpers import ADOPTION, MANDATE_END, MANDATE_LIMIT, findings, instant, run
 from .invariants import check_report
 from .machine import ReplayMachine
@@ -70,9 +73,11 @@ __all__ = [
     "ReplayMachine",
     "actor_ids",
     "actor_names",
+    "answers",
     "check_report",
     "event_streams",
     "events",
+    "exercises",
     "findings",
     "instant",
     "instants",
@@ -81,4 +86,5 @@ __all__ = [
     "scenario_objects",
     "scenario_texts",
     "scenarios",
+    "sheet_from_key",
 ]
