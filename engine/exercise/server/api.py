@@ -101,7 +101,7 @@ class StateOut(BaseModel):
     contingency: list[ContingencyOut] | None = Field(default=None, description="controller only")
 
 
-def _session(request: Request) -> Session:
+async def _session(request: Request) -> Session:
     session: Session = request.app.state.session
     return session
 
@@ -119,7 +119,7 @@ SessionDep = Annotated[Session, Depends(_session)]
 
 
 @router.post("/join", response_model=JoinOut, status_code=201)
-def join(body: JoinIn, session: SessionDep, response: Response) -> JoinOut:
+async def join(body: JoinIn, session: SessionDep, response: Response) -> JoinOut:
     """Join the exercise with a name; the token identifies the trainee from then on."""
     person, token = _call(session.join, body.name)
     response.set_cookie(TRAINEE_COOKIE, token, httponly=True, samesite="strict", path="/")
@@ -127,28 +127,28 @@ def join(body: JoinIn, session: SessionDep, response: Response) -> JoinOut:
 
 
 @router.get("/state", response_model=StateOut, response_model_exclude_none=True)
-def state(session: SessionDep, who: Annotated[Who, Depends(anyone)]) -> dict[str, Any]:
+async def state(session: SessionDep, who: Annotated[Who, Depends(anyone)]) -> dict[str, Any]:
     """The moves and injects released so far; the controller also sees the moves to come."""
     return session.state(controller=who.controller)
 
 
 @router.post("/answers", response_model=AnswerOut, status_code=201,
              responses={409: {"description": "the move is not open"}, 422: {"description": "unknown name"}})
-def answer(body: AnswerIn, session: SessionDep, person: Annotated[Trainee, Depends(trainee)]) -> AnswerOut:
+async def answer(body: AnswerIn, session: SessionDep, person: Annotated[Trainee, Depends(trainee)]) -> AnswerOut:
     """Give one answer to the open move; it is stored before the reply."""
     answer_id = _call(session.answer, person, body.model_dump(exclude_none=True))
     return AnswerOut(answer_id=answer_id)
 
 
 @router.get("/answers", response_model=list[OwnAnswer])
-def own_answers(session: SessionDep, person: Annotated[Trainee, Depends(trainee)]) -> list[OwnAnswer]:
+async def own_answers(session: SessionDep, person: Annotated[Trainee, Depends(trainee)]) -> list[OwnAnswer]:
     """The trainee's own answers, in the order given."""
     return [OwnAnswer(answer_id=a.id, move=a.move, paragraph=a.paragraph, kind=a.kind, subject=a.subject,
                       status=a.status, due=a.due) for a in session.own_answers(person)]
 
 
 @router.delete("/answers/{answer_id}", status_code=204)
-def withdraw(answer_id: int, session: SessionDep, person: Annotated[Trainee, Depends(trainee)]) -> Response:
+async def withdraw(answer_id: int, session: SessionDep, person: Annotated[Trainee, Depends(trainee)]) -> Response:
     """Withdraw one of the trainee's answers while its move is open."""
     _call(session.withdraw, person, answer_id)
     return Response(status_code=204)

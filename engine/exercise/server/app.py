@@ -8,14 +8,15 @@ engine already uses, publishes the API at ``/openapi.json``, and comes with a te
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import Exercise, load_exercise
 from . import api, pages
@@ -55,22 +56,6 @@ def create_app(session: Session) -> FastAPI:
                               "and are scored against the engine's findings.")
     app.state.session = session
 
-    @app.middleware("http")
-    async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-            length = request.headers.get("content-length")
-            if length is None and "chunked" in request.headers.get("transfer-encoding", ""):
-                return JSONResponse({"detail": "a request body needs a Content-Length"}, status_code=411)
-            if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-                return JSONResponse({"detail": f"a request body has at most {MAX_BODY} bytes"}, status_code=413)
-        response = await call_next(request)
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if response.headers.get("content-type", "").startswith("text/html") and request.url.path != "/debrief":
-            response.headers["Content-Security-Policy"] = CSP
-        return response
-
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _reason(exc)}, status_code=422)
@@ -87,4 +72,42 @@ def create_app(session: Session) -> FastAPI:
         return HTMLResponse(debrief_html(session))
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.add_middleware(_Guard)
     return app
+
+
+class _Guard:
+    """Refuses request bodies over :data:`MAX_BODY` (413; 411 without a length) and adds the headers every
+    response carries (a plain ASGI middleware: no extra task per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+            length = headers.get("content-length")
+            refusal = None
+            if length is None and "chunked" in headers.get("transfer-encoding", ""):
+                refusal = JSONResponse({"detail": "a request body needs a Content-Length"}, status_code=411)
+            elif length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+                refusal = JSONResponse({"detail": f"a request body has at most {MAX_BODY} bytes"}, status_code=413)
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        page = scope["path"] != "/debrief"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                out.setdefault("Cache-Control", "no-store")
+                out["X-Content-Type-Options"] = "nosniff"
+                out["Referrer-Policy"] = "no-referrer"
+                if page and out.get("content-type", "").startswith("text/html"):
+                    out["Content-Security-Policy"] = CSP
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .. import choices
-from .auth import CONTROLLER_COOKIE, TRAINEE_COOKIE, Who, controller, identify
+from .auth import CONTROLLER_COOKIE, TRAINEE_COOKIE, Who, controller, identify, who_controller
 from .session import Session
 from .store import Trainee
 
@@ -112,7 +112,7 @@ def controller_page(request: Request, token: str | None = None) -> Response:
         response.set_cookie(CONTROLLER_COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
     try:
-        controller(request)
+        who_controller(request)
     except HTTPException as exc:
         return _message(request, "The controller's page",
                         "Open the controller URL the server printed when it started (it carries the token).",
