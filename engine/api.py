@@ -6,6 +6,11 @@
 >>> [f.id for f in report.findings if f.paragraph == "37"]  # doctest: +SKIP
 
 Compiled rulesets are cached per process and per set of assumptions, and loaded into durable-rules once.
+
+:class:`Engine` is the entry point of the documented API; the package root re-exports it with the rest of the
+public surface (``from engine import Engine, Scenario, Report, FindingView, replayed, why, why_not,
+diff_reports, render_diff, render_table, render_plot``, the errors and the pack loaders; see :mod:`engine`).
+Modules not named there are internal.
 """
 
 from __future__ import annotations

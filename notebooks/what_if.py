@@ -35,12 +35,7 @@ from pathlib import Path
 from IPython.display import Image, display
 
 import engine
-from engine import Engine
-from engine.explain.diff import diff_reports, render_diff
-from engine.explain.why import explain, replay
-from engine.outputs.plot import render
-from engine.outputs.report import render_table
-from engine.explain.whynot import why_not
+from engine import Engine, diff_reports, render_diff, render_plot, render_table, replayed, why, why_not
 
 SCENARIOS = Path(engine.__file__).resolve().parents[1] / "scenarios"
 obligations = Engine()
@@ -48,7 +43,7 @@ obligations = Engine()
 
 def timeline(scenario, report):
     """The replay's timeline as an inline PNG."""
-    display(Image(data=render(report, scenario, "png")))
+    display(Image(data=render_plot(report, scenario, "png")))
 
 
 # %% [markdown]
@@ -66,8 +61,8 @@ timeline(base, base_report)
 # Why was the French forces' intervention authorized? The chain from paragraph 37's words to the events:
 
 # %%
-baseline = replay(obligations, base)
-print(explain(baseline, "37:french-forces:tbk-2018-04-14").render())
+baseline = replayed(obligations, base)
+print(why(baseline, "37:french-forces:tbk-2018-04-14").render())
 
 # %% [markdown]
 # ## Variant 1: the Secretary-General makes no request
@@ -93,7 +88,7 @@ timeline(no_request, no_request_report)
 # Why did paragraph 37 not authorize the intervention this time?
 
 # %%
-answer = why_not(replay(obligations, no_request), "37", incident="tbk-2018-04-14")
+answer = why_not(replayed(obligations, no_request), "37", incident="tbk-2018-04-14")
 print(answer.render())
 
 # %% [markdown]
@@ -122,10 +117,10 @@ timeline(late, late_report)
 # assumption `threat_request_window`, which a scenario or `--assume` can change:
 
 # %%
-answer = why_not(replay(obligations, late), "37/grant", incident="tbk-2018-04-14")
+answer = why_not(replayed(obligations, late), "37/grant", incident="tbk-2018-04-14")
 print(answer.render())
 assert any("only within 3 days (assumption threat_request_window)" in reason for reason in answer.reasons)
 
 # %%
-wider = replay(obligations, late, assume={"threat_request_window": {"days": 7}})
+wider = replayed(obligations, late, assume={"threat_request_window": {"days": 7}})
 print([f"{f.id} ({f.status})" for f in wider.report.findings if f.paragraph == "37"])

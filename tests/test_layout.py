@@ -10,6 +10,8 @@ submodule ``package.name`` when there is one, else of ``package`` itself.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,32 @@ def test_a_class_longer_than_the_limit_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "big.py"
     path.write_text(f"class Small:\n    pass\n\n\nclass Big:\n{body}\n", encoding="utf-8")
     assert long_classes(path) == [("Big", MAX_CLASS_LINES + 1)]
+
+
+# ---- the public surface ------------------------------------------------------------------------------------
+
+
+def test_every_public_name_of_engine_imports_and_none_is_a_subpackage_it_would_shadow() -> None:
+    import engine
+
+    subpackages = {path.parent.name for path in (ROOT / "engine").glob("*/__init__.py")}
+    modules = {path.stem for path in (ROOT / "engine").glob("*.py")}
+    assert set(engine.__all__) & (subpackages | modules) == set()
+    missing = [name for name in engine.__all__ if getattr(engine, name, None) is None]
+    assert missing == []
+    assert engine.Engine.__module__ == "engine.api"
+
+
+def test_importing_engine_loads_none_of_its_modules_until_a_name_is_used() -> None:
+    code = ("import sys, engine; print(sorted(m for m in sys.modules if m.startswith('engine.')));"
+            "from engine import Engine; print('engine.replay.runtime' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "True"]
+
+
+def test_an_unknown_name_of_engine_is_an_attribute_error() -> None:
+    import engine
+
+    with pytest.raises(AttributeError, match="has no attribute 'Engin'"):
+        engine.Engin  # noqa: B018
