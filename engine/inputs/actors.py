@@ -39,6 +39,7 @@ class Actor(BaseModel):
 
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015'\u2018\u2019`.]+")
+_MAX_REMEMBERED = 10_000  # spellings of actor names remembered per registry (the registry names ~100 actors)
 
 
 def normalise(name: str) -> str:
@@ -56,6 +57,7 @@ class ActorRegistry:
         self.by_id: dict[str, Actor] = {}
         self._names: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}
+        self._resolved: dict[str, str] = {}  # names as written -> id, so that each spelling is normalised once
         for actor in actors:
             if actor.id in self.by_id:
                 raise ValueError(f"actor id {actor.id!r} is defined twice")
@@ -82,8 +84,13 @@ class ActorRegistry:
 
     def resolve(self, name: str) -> str:
         """The id of the actor ``name`` designates; ``ValueError`` naming the nearest actor if none does."""
+        found = self._resolved.get(name)
+        if found is not None:
+            return found
         found = self._names.get(normalise(name))
         if found is not None:
+            if len(self._resolved) < _MAX_REMEMBERED:
+                self._resolved[name] = found
             return found
         raise ValueError(self.unknown_message(name))
 

@@ -8,23 +8,20 @@ their type, date and content, so the same events always get the same ids.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..dates import end_of, start_of
 from ..errors import InputError, ScenarioError
+from . import limits as _limits
 from .actors import ActorRegistry
+from .checking import EventChecker
 from .scenario_model import Expectations, ExpectedFinding, Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
 from .variants import VARIANT_KEYS, read_variant
-from .vocabulary import EVENT_TYPES, Event, has_offset, parse_instant
-
-MAX_EVENTS = 200_000
+from .vocabulary import Event, parse_instant
 
 
 class _Header(BaseModel):
@@ -49,12 +46,6 @@ class _Header(BaseModel):
         return value
 
 
-def _auto_id(event: Event, raw: dict[str, Any]) -> str:
-    content = json.dumps({k: v for k, v in sorted(raw.items()) if k != "id"}, sort_keys=True, default=str)
-    digest = hashlib.sha256(content.encode()).hexdigest()[:6]
-    return f"{event.type}-{event.at.strftime('%Y%m%d')}-{digest}"
-
-
 def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, default_start: date,
           default_until: date) -> Scenario:
     """Validate parsed scenario data."""
@@ -72,8 +63,9 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
         header = _Header.model_validate(data)
     except ValidationError as exc:
         raise first_error(exc, path=path, lines=lines, error_type=ScenarioError) from None
-    if len(header.events) > MAX_EVENTS:
-        raise ScenarioError(f"{len(header.events):,} events; a scenario holds at most {MAX_EVENTS:,}", path=path,
+    max_events = _limits.current().max_events
+    if len(header.events) > max_events:
+        raise ScenarioError(f"{len(header.events):,} events; the limit is {max_events:,} (--max-events)", path=path,
                             line=lines.line_of(("events",)))
     start = header.start or default_start
     until = header.until or default_until
@@ -83,51 +75,23 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
     if until >= date.max:  # the replay ends at 00:00 the day after `until`, which would not exist
         raise ScenarioError(f"`until` ({until}) is the last day a date can name; give an earlier one", path=path,
                             line=lines.line_of(("until",)))
-    first, limit = start_of(start), end_of(until)
+    checker = EventChecker(path=path, actors=actors, start=start, until=until)
     events: list[Event] = []
-    ids: dict[str, int] = {}
-    offsets: set[bool] = set()
+    ids: dict[str, int] = {}  # id -> index of the event in the file
+    given = lambda: lines  # noqa: E731
     for i, raw in enumerate(header.events):
-        loc = ("events", i)
-        line = lines.line_of(loc)
-        if not isinstance(raw, dict):
-            raise ScenarioError("an event is a mapping with `at`, `type` and its fields", path=path, line=line)
-        kind = raw.get("type")
-        if kind not in EVENT_TYPES:
-            import difflib
-
-            close = difflib.get_close_matches(str(kind), list(EVENT_TYPES), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known types: {', '.join(EVENT_TYPES)}"
-            what = "an event needs a `type`" if kind is None else f"unknown event type {kind!r}"
-            raise ScenarioError(what + hint, path=path, line=lines.line_of((*loc, "type")))
-        try:
-            event = EVENT_TYPES[kind].model_validate(raw, context={"actors": actors})
-        except ValidationError as exc:
-            raise first_error(exc, path=path, lines=lines, prefix=loc, error_type=ScenarioError) from None
-        aware = has_offset(raw.get("at"))
-        if aware is not None:
-            offsets.add(aware)
-            if len(offsets) > 1:
-                raise ScenarioError("this file mixes date-times with and without a UTC offset; give all an offset "
-                                    "(e.g. Z) or none", path=path, line=lines.line_of((*loc, "at")))
-        if not first <= event.at < limit:
-            raise ScenarioError(f"event at {event.at.isoformat()} is outside the scenario's window {start} to "
-                                f"{until} (set `start`/`until` to widen it)", path=path,
-                                line=lines.line_of((*loc, "at")))
-        if event.id is None:
-            event = event.model_copy(update={"id": _auto_id(event, raw)})
-            explicit = False
-        else:
-            explicit = True
+        event, explicit = checker.check(raw, given, ("events", i))
         assert event.id is not None
         if event.id in ids:
-            message = (f"event id {event.id!r} is used twice (first at line {ids[event.id]})" if explicit
-                       else f"this event repeats the one at line {ids[event.id]} exactly; give them ids")
-            raise ScenarioError(message, path=path, line=lines.line_of((*loc, "id")) if explicit else line)
-        ids[event.id] = line or 0
+            first, here = lines.lines_of([("events", ids[event.id]), ("events", i)]).values()
+            message = (f"event id {event.id!r} is used twice (first at line {first})" if explicit
+                       else f"this event repeats the one at line {first} exactly; give them ids")
+            raise ScenarioError(message, path=path, line=lines.line_of(("events", i, "id")) if explicit else here)
+        ids[event.id] = i
         events.append(event)
     events.sort(key=sort_key)
-    assumption_lines = {name: lines.line_of(("assumptions", name)) for name in header.assumptions}
+    located = lines.lines_of([("assumptions", name) for name in header.assumptions]) if header.assumptions else {}
+    assumption_lines = {name: located[("assumptions", name)] for name in header.assumptions}
     return Scenario(path=path, name=header.name, description=header.description, start=start, until=until,
                     events=events, assumptions=dict(header.assumptions), assumption_lines=assumption_lines,
                     expect=header.expect)

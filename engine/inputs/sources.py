@@ -1,44 +1,84 @@
-"""Reading user files safely, with the line of every value.
+"""Reading user files safely, fast, with the line of any value when an error needs it.
 
 Scenario and rule files are YAML or JSON. This module turns a file into plain Python data plus a
-:class:`LineMap` from each value's path (``("events", 3, "at")``) to its line, so that every later error can be
-reported as ``path:line: message``. It never executes anything: YAML is read with a safe loader that also
-rejects aliases (no alias bombs), duplicate keys and deep nesting, leaves dates as strings for the models to
-parse, and refuses files that are too large, empty, binary or not UTF-8.
+:class:`LineMap` that finds the line of a value by its path (``("events", 3, "at")``) so that every later error
+can be reported as ``path:line: message``. Lines are looked up only when an error is reported: reading a file
+costs what the C parsers cost (``json`` for JSON; libyaml's event parser for YAML, composed here into data).
+
+It never executes anything and reads only what it must: only regular files (never a device, a FIFO or a
+socket, even through a symlink), never more than the bytes limit of :mod:`engine.inputs.limits` whatever size
+the file reports; YAML aliases (no alias bombs), tags other than the plain ones, duplicate keys and deep nesting
+are refused; dates are left as strings for the models to parse; files that are empty, binary or not UTF-8 are
+refused.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..errors import InputError
+from . import limits as _limits
 
-MAX_FILE_BYTES = 1024 * 1024  # a year of dense events is well under 1 MiB; pure-Python YAML reads ~0.5 MiB/s
-MAX_NODES = 100_000  # values (keys included) in one file, about 8,000 events: bounds reading time and memory
 MAX_DEPTH = 32  # nesting levels; real files use fewer than 8
+PURE_MESSAGE_BYTES = 2 * _limits.MIB  # YAML syntax errors in files up to this size get PyYAML's own wording
 
 Path_ = tuple[str | int, ...]
-_PLAIN_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
-)
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+_NO_KEY = object()  # a mapping awaiting its next key
 
 
-@dataclass
 class LineMap:
-    """Line numbers (1-based) of the values of a parsed document, by path."""
+    """Line numbers (1-based) of the values of a parsed document, by path, found when first asked for.
 
-    lines: dict[Path_, int] = field(default_factory=dict)
+    ``lines`` holds the lines known (given, or found before); a value without an entry has the line of its
+    nearest enclosing value that has one. A map made by :func:`parse` finds lines by reading the text again
+    (a C-speed scan, done only when an error is reported), so a file read without error costs no line lookups.
+    """
+
+    def __init__(self, lines: dict[Path_, int] | None = None,
+                 locate: Callable[[list[Path_]], dict[Path_, int]] | None = None) -> None:
+        self.lines: dict[Path_, int] = dict(lines or {})
+        self._locate = locate
 
     def line_of(self, loc: tuple[Any, ...]) -> int | None:
         """The line of ``loc``, or of its nearest enclosing value that has one."""
-        key = tuple(loc)
+        return self.lines_of([loc])[tuple(loc)]
+
+    def lines_of(self, locs: Iterable[tuple[Any, ...]]) -> dict[Path_, int | None]:
+        """The lines of several values, found in one reading of the text."""
+        keys = [tuple(loc) for loc in locs]
+        todo = [key for key in keys if key not in self.lines]
+        if todo and self._locate is not None:
+            found = self._locate(todo)
+            for key in todo:
+                line = _longest_prefix(key, found)
+                if line is not None:
+                    self.lines[key] = line
+        return {key: self._nearest(key) for key in keys}
+
+    def _nearest(self, key: Path_) -> int | None:
         while True:
             if key in self.lines:
                 return self.lines[key]
@@ -47,122 +87,125 @@ class LineMap:
             key = key[:-1]
 
 
-class _TooManyNodes(yaml.YAMLError):
-    def __init__(self, line: int) -> None:
-        super().__init__(f"line {line}")
-        self.line = line
+def _longest_prefix(key: Path_, found: dict[Path_, int]) -> int | None:
+    for size in range(len(key), -1, -1):
+        line = found.get(key[:size])
+        if line is not None:
+            return line
+    return None
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader with no aliases, no implicit timestamps and at most :data:`MAX_NODES` values."""
-
-    nodes = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed in these files", event.start_mark
-            )
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _TooManyNodes(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
-        return super().compose_node(parent, index)
+def _wanted(targets: list[Path_]) -> set[Path_]:
+    return {target[:size] for target in targets for size in range(len(target) + 1)}
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# ---- reading files ---------------------------------------------------------------------------------------------
 
 
 def _error(path: str, line: int | None, message: str) -> InputError:
     return InputError(message, path=path, line=line)
 
 
-def _line_at(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _line_at(text: str | bytes, offset: int) -> int:
+    """The line of ``offset``: a line ends at LF, CR LF or a lone CR."""
+    if isinstance(text, bytes):
+        lf, cr, crlf = b"\n", b"\r", b"\r\n"
+        return text.count(lf, 0, offset) + text.count(cr, 0, offset) - text.count(crlf, 0, offset) + 1
+    return text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset) + 1
 
 
-def read_text(path: Path, *, what: str = "file") -> str:
-    """The UTF-8 text of a user file, or an :class:`InputError` that says why it cannot be read."""
+def open_regular(path: Path, *, what: str = "file") -> Any:
+    """A regular file opened for reading in binary, or an :class:`InputError`: a directory, a device such as
+    ``/dev/zero``, a FIFO or a socket (also behind a symlink) is refused without reading or waiting."""
     shown = str(path)
     try:
-        if path.is_dir():
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise _error(shown, None, f"is a directory, not a {what}")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _error(shown, None, f"{what} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
-        data = path.read_bytes()
+        if not stat.S_ISREG(info.st_mode):
+            raise _error(shown, None, f"is not a regular file (a device, FIFO or socket), so not a {what}")
+        # O_NONBLOCK: should the path have become a FIFO since the check, opening it does not wait for a writer
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise _error(shown, None, f"is not a regular file (a device, FIFO or socket), so not a {what}")
+            os.set_blocking(fd, True)
+            return os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
     except FileNotFoundError:
         raise _error(shown, None, f"no such {what}") from None
     except PermissionError:
         raise _error(shown, None, f"cannot read the {what}: permission denied") from None
+    except IsADirectoryError:
+        raise _error(shown, None, f"is a directory, not a {what}") from None
     except OSError as exc:
         raise _error(shown, None, f"cannot read the {what}: {exc.strerror or exc}") from None
+
+
+def read_bytes(path: Path, *, what: str = "file", limit: int | None = None) -> bytes:
+    """At most ``limit`` bytes (default: the bytes limit in force) of a regular file; more is an error."""
+    limit = _limits.current().max_bytes if limit is None else limit
+    shown = str(path)
+    with open_regular(path, what=what) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise _error(shown, None, f"{what} is {size:,} bytes; the limit is {limit:,} bytes (--max-bytes)")
+        try:
+            data: bytes = handle.read(limit + 1)  # never more, whatever size the file reported
+        except OSError as exc:
+            raise _error(shown, None, f"cannot read the {what}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise _error(shown, None, f"{what} is more than {limit:,} bytes; the limit is {limit:,} bytes (--max-bytes)")
+    return data
+
+
+def decode(data: bytes, *, path: str, what: str = "file") -> str:
+    """UTF-8 text of a file's bytes, refusing empty, binary and non-UTF-8 files."""
     if not data.strip():
-        raise _error(shown, 1, f"the {what} is empty")
+        raise _error(path, 1, f"the {what} is empty")
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise _error(shown, _line_at(data, nul), f"the {what} is binary (it contains a NUL byte), not YAML or JSON")
+        raise _error(path, _line_at(data, nul), f"the {what} is binary (it contains a NUL byte), not YAML or JSON")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _error(shown, _line_at(data, exc.start), f"the {what} is not valid UTF-8 (byte {exc.start})") from None
+        raise _error(path, _line_at(data, exc.start), f"the {what} is not valid UTF-8 (byte {exc.start})") from None
 
 
-def parse(text: str, *, path: str) -> tuple[Any, LineMap]:
-    """Parse YAML or JSON text (by the file's suffix) into data and its line map."""
-    if path.endswith(".json"):
-        try:
-            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-        except json.JSONDecodeError as exc:
-            raise _error(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
-        except ValueError as exc:
-            raise _error(path, None, f"invalid JSON: {exc}") from None
-        except RecursionError:
-            raise _error(path, None, f"nesting is deeper than {MAX_DEPTH} levels") from None
-        lines = LineMap()
-        try:  # JSON is YAML: read it once more only to learn the lines
-            node = yaml.compose(text, Loader=_Loader)
-            if node is not None:
-                _walk(node, (), lines, path, 0, construct=False, loader=None)
-        except (yaml.YAMLError, RecursionError, InputError):
-            pass
-        _check_depth(data, path, lines)
-        return data, lines
-    try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                raise _error(path, 1, "the file holds no document")
-            lines = LineMap()
-            data = _walk(node, (), lines, path, 0, construct=True, loader=loader)
-        finally:
-            loader.dispose()
-    except _TooManyNodes as exc:
-        raise _error(path, exc.line, f"the file holds more than {MAX_NODES:,} values; a scenario is far smaller") \
-            from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise _error(path, line, f"invalid YAML: {problem}") from None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, only a position
-        line = text.count("\n", 0, exc.position) + 1
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise _error(path, line, f"invalid YAML: the character U+{code:04X} is not allowed") from None
-    except yaml.YAMLError as exc:
-        raise _error(path, None, f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise _error(path, None, f"nesting is deeper than {MAX_DEPTH} levels") from None
-    return data, lines
+def read_text(path: Path, *, what: str = "file") -> str:
+    """The UTF-8 text of a user file, or an :class:`InputError` that says why it cannot be read."""
+    return decode(read_bytes(path, what=what), path=str(path), what=what)
 
 
 def load(path: Path, *, what: str = "file") -> tuple[Any, LineMap]:
     """Read and parse a user file."""
     return parse(read_text(path, what=what), path=str(path))
+
+
+def parse(text: str, *, path: str) -> tuple[Any, LineMap]:
+    """Parse YAML or JSON text (by the file's suffix) into data and its line map."""
+    if path.endswith(".json"):
+        return _parse_json(text, path)
+    return _parse_yaml(text, path)
+
+
+# ---- JSON ------------------------------------------------------------------------------------------------------
+
+
+def _parse_json(text: str, path: str) -> tuple[Any, LineMap]:
+    lines = LineMap(locate=lambda targets: _json_lines(text, targets))
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise _error(path, _line_at(text, exc.pos), f"invalid JSON: {exc.msg}") from None
+    except ValueError as exc:
+        raise _error(path, None, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise _error(path, _json_depth_line(text), f"nesting is deeper than {MAX_DEPTH} levels") from None
+    _check_depth(data, path, lines)
+    return data, lines
 
 
 def _reject_constant(name: str) -> Any:
@@ -171,11 +214,13 @@ def _reject_constant(name: str) -> Any:
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object, refusing a key given twice (as YAML files do; json.loads would keep the last silently)."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one mapping")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one mapping")
+            seen.add(key)
     return out
 
 
@@ -183,46 +228,280 @@ def _check_depth(data: Any, path: str, lines: LineMap) -> None:
     stack: list[tuple[Any, int, Path_]] = [(data, 0, ())]
     while stack:
         value, depth, where = stack.pop()
-        if depth > MAX_DEPTH:
-            raise _error(path, lines.line_of(where), f"nesting is deeper than {MAX_DEPTH} levels")
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1, (*where, k)) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1, (*where, i)) for i, v in enumerate(value))
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if depth + 1 > MAX_DEPTH:
+                raise _error(path, lines.line_of((*where, key)), f"nesting is deeper than {MAX_DEPTH} levels")
+            if item.__class__ is dict or item.__class__ is list:
+                stack.append((item, depth + 1, (*where, key)))
 
 
-def _walk(node: Node, where: Path_, lines: LineMap, path: str, depth: int, *, construct: bool,
-          loader: _Loader | None) -> Any:
-    if depth > MAX_DEPTH:
-        raise _error(path, node.start_mark.line + 1, f"nesting is deeper than {MAX_DEPTH} levels")
-    lines.lines[where] = node.start_mark.line + 1
-    if node.tag not in _PLAIN_TAGS:
-        raise _error(path, node.start_mark.line + 1, f"the YAML tag {node.tag!r} is not allowed in these files")
-    if isinstance(node, MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise _error(path, key_node.start_mark.line + 1, "a key must be a plain name, not a list or mapping")
-            key = key_node.value
-            if construct and key in out:
-                raise _error(path, key_node.start_mark.line + 1, f"the key {key!r} appears twice in one mapping")
-            out[key] = _walk(value_node, (*where, key), lines, path, depth + 1, construct=construct, loader=loader)
-            lines.lines.setdefault((*where, key), key_node.start_mark.line + 1)
-        return out
-    if isinstance(node, SequenceNode):
-        return [
-            _walk(item, (*where, i), lines, path, depth + 1, construct=construct, loader=loader)
-            for i, item in enumerate(node.value)
-        ]
-    if construct and loader is not None:
-        try:
-            return loader.construct_object(node, deep=True)
-        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-            reason = str(exc).split(";")[0]
-            raise _error(path, node.start_mark.line + 1, f"this value cannot be read: {reason}") from None
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
+
+
+def _json_tokens(text: str) -> Iterable[tuple[str, int]]:
+    for match in _JSON_TOKEN.finditer(text):
+        yield match.group(), match.start()
+
+
+def _json_lines(text: str, targets: list[Path_]) -> dict[Path_, int]:
+    """The lines of the values at ``targets`` (and of their enclosing values), by one scan of the tokens."""
+    wanted = _wanted(targets)
+    found: dict[Path_, int] = {}
+    stack: list[list[Any]] = []  # open containers: [path or None, is object, key or index, awaiting a key]
+    for token, offset in _json_tokens(text):
+        first = token[0]
+        if first in ",:":
+            if first == "," and stack:
+                frame = stack[-1]
+                if frame[1]:
+                    frame[3] = True
+                else:
+                    frame[2] += 1
+            continue
+        if first in "}]":
+            if stack:
+                stack.pop()
+            continue
+        if stack and stack[-1][1] and stack[-1][3]:  # an object's key
+            frame = stack[-1]
+            try:
+                frame[2] = json.loads(token)
+            except ValueError:
+                frame[2] = token
+            frame[3] = False
+            continue
+        if stack:
+            parent = stack[-1]
+            where = None if parent[0] is None else (*parent[0], parent[2])
+        else:
+            where = ()
+        if where is not None and where not in wanted:
+            where = None
+        if where is not None and where not in found:
+            found[where] = _line_at(text, offset)
+            if all(target in found for target in targets):
+                break
+        if first in "{[":
+            stack.append([where, first == "{", 0, first == "{"])
+    return found
+
+
+def _json_depth_line(text: str) -> int | None:
+    """The line where JSON nesting first goes deeper than :data:`MAX_DEPTH`."""
+    depth = 0
+    for token, offset in _json_tokens(text):
+        if token in ("{", "["):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line_at(text, offset)
+        elif token in ("}", "]"):
+            depth -= 1
     return None
 
 
+# ---- YAML ------------------------------------------------------------------------------------------------------
+
+
+def _without_timestamps(loader: Any) -> None:
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TAG + "timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+class _CLoader(yaml.CSafeLoader):  # type: ignore[misc]  # libyaml's parser, PyYAML's resolver and constructor
+    """libyaml's event parser with the safe constructor; no implicit timestamps."""
+
+
+class _PureLoader(yaml.SafeLoader):
+    """The pure-Python loader, used only to word a syntax error as PyYAML does."""
+
+
+_without_timestamps(_CLoader)
+_without_timestamps(_PureLoader)
+
+
+def _parse_yaml(text: str, path: str) -> tuple[Any, LineMap]:
+    max_values = _limits.current().max_values
+    loader = _CLoader(text)
+    try:
+        data = _compose(loader, path, max_values)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(text, path, exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise _syntax_error(text, path, exc) from None
+    except yaml.YAMLError as exc:
+        raise _error(path, None, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    return data, LineMap(locate=lambda targets: _yaml_lines(text, targets))
+
+
+def _compose(loader: Any, path: str, max_values: int) -> Any:
+    """Data from libyaml's events: mappings, lists and plain scalars; refuses aliases, tags other than the
+    plain ones, duplicate keys, complex keys, nesting deeper than :data:`MAX_DEPTH` and more than
+    ``max_values`` values."""
+    loader.get_event()  # the stream's start
+    if loader.check_event(StreamEndEvent):
+        raise _error(path, 1, "the file holds no document")
+    document = loader.get_event()
+    assert isinstance(document, DocumentStartEvent)
+    data = _document(loader, path, max_values)
+    end = loader.get_event()
+    assert isinstance(end, DocumentEndEvent)
+    if not loader.check_event(StreamEndEvent):
+        other = loader.get_event()
+        raise _error(path, other.start_mark.line + 1, "invalid YAML: but found another document")
+    return data
+
+
+def _document(loader: Any, path: str, max_values: int) -> Any:
+    get, resolve = loader.get_event, loader.resolve
+    constructors = loader.yaml_constructors
+    stack: list[list[Any]] = []  # open containers: [container, is a mapping, the key awaiting its value]
+    count = 0
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            done = stack.pop()[0]
+            if not stack:
+                return done
+            continue
+        count += 1
+        if count > max_values:
+            raise _error(path, event.start_mark.line + 1, f"the file holds more than {max_values:,} values; the "
+                         "limit is one value per 8 bytes of --max-bytes")
+        frame = stack[-1] if stack else None
+        if frame is not None and frame[1] and frame[2] is _NO_KEY:  # a mapping's key
+            if kind is not ScalarEvent:
+                if kind is AliasEvent:
+                    raise _alias(path, event)
+                raise _error(path, event.start_mark.line + 1, "a key must be a plain name, not a list or mapping")
+            if event.value in frame[0]:
+                raise _error(path, event.start_mark.line + 1,
+                             f"the key {event.value!r} appears twice in one mapping")
+            frame[2] = event.value
+            continue
+        if kind is AliasEvent:
+            raise _alias(path, event)
+        if len(stack) > MAX_DEPTH:
+            raise _error(path, event.start_mark.line + 1, f"nesting is deeper than {MAX_DEPTH} levels")
+        tag = event.tag
+        value: Any
+        if kind is ScalarEvent:
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            value = event.value if tag == _TAG + "str" else _scalar(constructors, loader, tag, event, path)
+        else:
+            mapping = kind is MappingStartEvent
+            if tag is None or tag == "!":
+                tag = resolve(MappingNode if mapping else SequenceNode, None, event.implicit)
+            if tag not in _PLAIN_TAGS:
+                raise _error(path, event.start_mark.line + 1, f"the YAML tag {tag!r} is not allowed in these files")
+            value = {} if mapping else []
+        if frame is None:
+            if kind is ScalarEvent:
+                return value
+        elif frame[1]:
+            frame[0][frame[2]] = value
+            frame[2] = _NO_KEY
+        else:
+            frame[0].append(value)
+        if kind is not ScalarEvent:
+            stack.append([value, kind is MappingStartEvent, _NO_KEY])
+
+
+def _scalar(constructors: dict[str, Any], loader: Any, tag: str, event: Any, path: str) -> Any:
+    if tag not in _PLAIN_TAGS:
+        raise _error(path, event.start_mark.line + 1, f"the YAML tag {tag!r} is not allowed in these files")
+    if tag == _TAG + "null":
+        return None
+    node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+    try:
+        return constructors[tag](loader, node)
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        reason = str(exc).split(";")[0]
+        raise _error(path, event.start_mark.line + 1, f"this value cannot be read: {reason}") from None
+
+
+def _alias(path: str, event: Any) -> InputError:
+    return _error(path, event.start_mark.line + 1, "YAML aliases (*name) are not allowed in these files")
+
+
+def _syntax_error(text: str, path: str, exc: yaml.YAMLError) -> InputError:
+    """A YAML syntax error, worded as PyYAML's pure-Python parser words it when the file is small enough to
+    parse that way again (the messages users and tests know), else as libyaml words it."""
+    if len(text) <= PURE_MESSAGE_BYTES:
+        try:
+            yaml.compose(text, Loader=_PureLoader)
+        except (yaml.YAMLError, RecursionError) as pure:
+            if isinstance(pure, yaml.YAMLError):
+                exc = pure
+    if isinstance(exc, yaml.MarkedYAMLError) and "maximum nesting depth" in str(exc.problem):  # libyaml's own
+        mark = exc.problem_mark or exc.context_mark
+        return _error(path, mark.line + 1 if mark is not None else None, f"nesting is deeper than {MAX_DEPTH} levels")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        return _error(path, line, f"invalid YAML: {problem}")
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow: no mark, only a position
+        line = _line_at(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return _error(path, line, f"invalid YAML: the character U+{code:04X} is not allowed")
+    return _error(path, None, f"invalid YAML: {exc}")
+
+
+def _yaml_lines(text: str, targets: list[Path_]) -> dict[Path_, int]:
+    """The lines of the values at ``targets`` (and of their enclosing values), by one pass of libyaml."""
+    wanted = _wanted(targets)
+    found: dict[Path_, int] = {}
+    stack: list[list[Any]] = []  # open containers: [path or None, is a mapping, key or index, awaiting a key]
+    loader = _CLoader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            kind = event.__class__
+            if kind in (StreamStartEvent, DocumentStartEvent, DocumentEndEvent):
+                continue
+            if kind is StreamEndEvent:
+                break
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                stack.pop()
+                continue
+            where: Path_ | None = ()
+            if stack:
+                frame = stack[-1]
+                if frame[1] and frame[3]:  # a key
+                    frame[3] = False
+                    frame[2] = event.value if kind is ScalarEvent else _NO_KEY
+                    if kind in (MappingStartEvent, SequenceStartEvent):
+                        stack.append([None, kind is MappingStartEvent, 0, kind is MappingStartEvent])
+                    continue
+                key = frame[2]
+                if frame[1]:
+                    frame[3] = True
+                else:
+                    frame[2] += 1
+                where = None if frame[0] is None or key is _NO_KEY else (*frame[0], key)
+            if where is not None and where not in wanted:
+                where = None
+            if where is not None and where not in found:
+                found[where] = event.start_mark.line + 1
+                if all(target in found for target in targets):
+                    break
+            if kind in (MappingStartEvent, SequenceStartEvent):
+                stack.append([where, kind is MappingStartEvent, 0, kind is MappingStartEvent])
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return found
+
+
+# ---- validation errors -----------------------------------------------------------------------------------------
 def describe_validation_error(error: dict[str, Any]) -> str:
     """A readable sentence for one pydantic error."""
     loc = [part for part in error.get("loc", ()) if not (isinstance(part, str) and part.startswith("function-"))]

@@ -1,0 +1,78 @@
+"""Validating one event at a time: the same checks whether the event comes from a scenario file or an event log.
+
+An :class:`EventChecker` knows the scenario's window and the actor registry. It turns one raw mapping into a
+validated :class:`~engine.inputs.vocabulary.Event` (with a derived id when it has none) or raises a located
+:class:`~engine.errors.ScenarioError`. Lines are looked up only for the error: the caller passes a function that
+gives the :class:`~engine.inputs.sources.LineMap` of the event's source when asked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..dates import end_of, start_of
+from ..errors import ScenarioError
+from .actors import ActorRegistry
+from .sources import LineMap, first_error
+from .vocabulary import EVENT_TYPES, Event, has_offset
+
+Lines = Callable[[], LineMap]
+
+
+def auto_id(event: Event, raw: dict[str, Any]) -> str:
+    """An id derived from an event's type, day and content: the same event always gets the same id."""
+    content = json.dumps({k: v for k, v in sorted(raw.items()) if k != "id"}, sort_keys=True, default=str)
+    digest = hashlib.sha256(content.encode()).hexdigest()[:6]
+    return f"{event.type}-{event.at.strftime('%Y%m%d')}-{digest}"
+
+
+class EventChecker:
+    """Validates the events of one scenario against its window and the actor registry."""
+
+    def __init__(self, *, path: str, actors: ActorRegistry, start: date, until: date) -> None:
+        self.path = path
+        self.start, self.until = start, until
+        self.first, self.limit = start_of(start), end_of(until)
+        self.context = {"actors": actors}
+        self.offsets: set[bool] = set()  # whether the date-times seen so far carry a UTC offset
+
+    def error(self, message: str, lines: Lines, loc: tuple[Any, ...], *, path: str | None = None) -> ScenarioError:
+        return ScenarioError(message, path=path or self.path, line=lines().line_of(loc))
+
+    def check(self, raw: Any, lines: Lines, loc: tuple[Any, ...], *, path: str | None = None) -> tuple[Event, bool]:
+        """The validated event and whether its id was given (else derived from its content)."""
+        if not isinstance(raw, dict):
+            raise self.error("an event is a mapping with `at`, `type` and its fields", lines, loc, path=path)
+        kind = raw.get("type")
+        model = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+        if model is None:
+            close = difflib.get_close_matches(str(kind), list(EVENT_TYPES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known types: {', '.join(EVENT_TYPES)}"
+            what = "an event needs a `type`" if kind is None else f"unknown event type {kind!r}"
+            raise self.error(what + hint, lines, (*loc, "type"), path=path)
+        try:
+            event = model.model_validate(raw, context=self.context)
+        except ValidationError as exc:
+            raise first_error(exc, path=path or self.path, lines=lines(), prefix=loc,
+                              error_type=ScenarioError) from None
+        aware = has_offset(raw.get("at"))
+        if aware is not None and aware not in self.offsets:
+            self.offsets.add(aware)
+            if len(self.offsets) > 1:
+                raise self.error("this file mixes date-times with and without a UTC offset; give all an offset "
+                                 "(e.g. Z) or none", lines, (*loc, "at"), path=path)
+        if not self.first <= event.at < self.limit:
+            raise self.error(f"event at {event.at.isoformat()} is outside the scenario's window {self.start} to "
+                             f"{self.until} (set `start`/`until` to widen it)", lines, (*loc, "at"), path=path)
+        if event.id is not None:
+            return event, True
+        object.__setattr__(event, "id", auto_id(event, raw))  # frozen model; cheaper than model_copy
+        event.__pydantic_fields_set__.add("id")
+        return event, False
