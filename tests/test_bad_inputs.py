@@ -36,7 +36,8 @@ from hypothesis import strategies as st
 
 from engine import InputError, RuleError, load_pack_from
 from engine.cli.main import main
-from engine.inputs.sources import MAX_FILE_BYTES, MAX_NODES, parse
+from engine.inputs.limits import BYTES_PER_VALUE
+from engine.inputs.sources import parse
 from engine.testing import mutants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,20 +250,36 @@ def broken_pack(root: Path, case: str) -> Path:
     return path
 
 
-def generated_files(folder: Path) -> dict[str, tuple[Path, int | None, str]]:
-    """Bad files too big to keep in the corpus: (path, line, message fragment)."""
+SMALL_LIMIT = 1_000_000  # --max-bytes for the generated files: the default (256 MiB) is too large to write here
+
+
+def generated_files(folder: Path) -> dict[str, tuple[Path, int | None, str, list[str]]]:
+    """Bad files too big to keep in the corpus, and special files: (path, line, message fragment, options)."""
     large = folder / "far-larger-than-any-scenario.yaml"
     event = "  - {at: 2017-07-01, type: obstruction, by: GATIA}\n"
-    large.write_text("name: Far too large.\nevents:\n" + event * (2 * MAX_FILE_BYTES // len(event)), encoding="utf-8")
+    large.write_text("name: Far too large.\nevents:\n" + event * (2 * SMALL_LIMIT // len(event)), encoding="utf-8")
     many = folder / "too-many-values.yaml"
-    many.write_text("name: Too many values.\nevents: []\nnote: [" + "1," * (MAX_NODES + 10) + "1]\n", encoding="utf-8")
-    assert many.stat().st_size < MAX_FILE_BYTES
+    values = SMALL_LIMIT // BYTES_PER_VALUE
+    many.write_text("name: Too many values.\nevents: []\nnote: [" + "1," * (values + 10) + "1]\n", encoding="utf-8")
+    assert many.stat().st_size < SMALL_LIMIT
     (folder / "a-folder.yaml").mkdir()
+    fifo = folder / "a-fifo.yaml"
+    os.mkfifo(fifo)
+    linked = folder / "linked"
+    linked.mkdir()
+    (linked / "zero.yaml").symlink_to("/dev/zero")
+    small = ["--max-bytes", str(SMALL_LIMIT)]
+    special = "is not a regular file (a device, FIFO or socket)"
     return {
-        "far-larger-than-any-scenario": (large, None, f"the limit is {MAX_FILE_BYTES:,} bytes"),
-        "too-many-values": (many, 3, f"the file holds more than {MAX_NODES:,} values"),
-        "a-folder": (folder / "a-folder.yaml", None, "is a directory, not a scenario file"),
-        "missing-file": (folder / "no-such-file.yaml", None, "no such scenario file"),
+        "far-larger-than-any-scenario": (large, None, f"the limit is {SMALL_LIMIT:,} bytes (--max-bytes)", small),
+        "too-many-values": (many, 3, f"the file holds more than {values:,} values", small),
+        "a-folder": (folder / "a-folder.yaml", None, "is a directory, not a scenario file", []),
+        "missing-file": (folder / "no-such-file.yaml", None, "no such scenario file", []),
+        "dev-zero": (Path("/dev/zero"), None, special, []),
+        "dev-urandom": (Path("/dev/urandom"), None, special, []),
+        "a-fifo": (fifo, None, special, []),
+        "a-symlink-to-dev-zero-in-a-scenarios-folder": (linked / "zero.yaml", None, special,
+                                                        ["--scenarios", str(linked)]),
     }
 
 
@@ -272,18 +289,19 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def generated(work: Path) -> dict[str, tuple[Path, int | None, str]]:
+def generated(work: Path) -> dict[str, tuple[Path, int | None, str, list[str]]]:
     folder = work / "generated"
     folder.mkdir()
     return generated_files(folder)
 
 
 @pytest.fixture(scope="module")
-def outcomes(work: Path, generated: dict[str, tuple[Path, int | None, str]]) -> dict[str, Outcome]:
+def outcomes(work: Path, generated: dict[str, tuple[Path, int | None, str, list[str]]]) -> dict[str, Outcome]:
     """Every run of this module: the corpus and the generated files in forked children of a warm engine; broken
     packs (which need a fresh import of `rules`) and a few corpus files as fresh `python -m engine.cli` runs."""
     forked = {f"corpus/{name}": Job(["run", str(CORPUS / name)], work) for name in CASES}
-    forked.update({f"generated/{name}": Job(["run", str(path)], work) for name, (path, _, _) in generated.items()})
+    forked.update({f"generated/{name}": Job(_generated_args(path, options), work)
+                   for name, (path, _, _, options) in generated.items()})
     fresh = {f"fresh/{name}": Job(["run", str(CORPUS / name)], work) for name in FRESH}
     for case in PACK_CASES:
         root = work / "packs" / case
@@ -308,11 +326,20 @@ def test_a_broken_scenario_file_gives_exit_2_and_one_located_line(name: str, out
     assert_one_located_line(outcomes[f"corpus/{name}"], str(CORPUS / name), case.get("line"), case["message"])
 
 
-@pytest.mark.parametrize("name", ["far-larger-than-any-scenario", "too-many-values", "a-folder", "missing-file"])
-def test_a_generated_bad_file_gives_exit_2_and_one_located_line(
-        name: str, outcomes: dict[str, Outcome], generated: dict[str, tuple[Path, int | None, str]]) -> None:
-    path, line, message = generated[name]
-    assert_one_located_line(outcomes[f"generated/{name}"], str(path), line, message)
+def _generated_args(path: Path, options: list[str]) -> list[str]:
+    if "--scenarios" in options:  # a folder of scenarios holding the file
+        return ["coverage", *options]
+    return ["run", str(path), *options]
+
+
+@pytest.mark.parametrize("name", ["far-larger-than-any-scenario", "too-many-values", "a-folder", "missing-file",
+                                  "dev-zero", "dev-urandom", "a-fifo", "a-symlink-to-dev-zero-in-a-scenarios-folder"])
+def test_a_generated_bad_or_special_file_gives_exit_2_and_one_located_line_at_once(
+        name: str, outcomes: dict[str, Outcome], generated: dict[str, tuple[Path, int | None, str, list[str]]]) -> None:
+    path, line, message, _ = generated[name]
+    outcome = outcomes[f"generated/{name}"]
+    assert_one_located_line(outcome, str(path), line, message)
+    assert outcome.seconds < 5
 
 
 @pytest.mark.parametrize("case", sorted(PACK_CASES))

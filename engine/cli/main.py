@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .exercise import add_commands as add_exercise
 
     add_exercise(sub)  # exercise key, score, debrief, play
+    from .limits import add_limit_options
+
+    add_limit_options(parser, sub)  # --max-bytes, --max-events on every command
     return parser
 
 
@@ -174,8 +177,12 @@ def dispatch(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ..inputs.limits import using
+    from .limits import limits_of
+
     try:
-        return dispatch(args)
+        with using(limits_of(args)):
+            return dispatch(args)
     except InputError as exc:
         sys.stderr.write(exc.located().replace("\n", " ") + "\n")
         return EXIT_BAD_INPUT

@@ -47,6 +47,7 @@ Path_ = tuple[str | int, ...]
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = frozenset(_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map"))
 _NO_KEY = object()  # a mapping awaiting its next key
+_MAX_KNOWN = 4096  # distinct plain scalars whose resolution is remembered while reading one file
 
 
 class LineMap:
@@ -107,10 +108,10 @@ def _error(path: str, line: int | None, message: str) -> InputError:
 
 
 def _line_at(text: str | bytes, offset: int) -> int:
-    """The line of ``offset``: a line ends at LF, CR LF or a lone CR."""
+    """The line of ``offset``: in text, a line ends at LF, CR LF or a lone CR; in bytes not yet known to be text
+    (a binary or non-UTF-8 file), at LF."""
     if isinstance(text, bytes):
-        lf, cr, crlf = b"\n", b"\r", b"\r\n"
-        return text.count(lf, 0, offset) + text.count(cr, 0, offset) - text.count(crlf, 0, offset) + 1
+        return text.count(b"\n", 0, offset) + 1
     return text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset) + 1
 
 
@@ -310,7 +311,7 @@ def _without_timestamps(loader: Any) -> None:
     }
 
 
-class _CLoader(yaml.CSafeLoader):  # type: ignore[misc]  # libyaml's parser, PyYAML's resolver and constructor
+class _CLoader(yaml.CSafeLoader):  # libyaml's parser, PyYAML's resolver and constructor
     """libyaml's event parser with the safe constructor; no implicit timestamps."""
 
 
@@ -320,6 +321,9 @@ class _PureLoader(yaml.SafeLoader):
 
 _without_timestamps(_CLoader)
 _without_timestamps(_PureLoader)
+#: First characters of plain scalars that an implicit resolver may read as something other than text (numbers,
+#: booleans, null...): every other non-empty plain scalar is text without asking the resolver.
+_MAYBE_NOT_TEXT = frozenset(first for first in _CLoader.yaml_implicit_resolvers if first)
 
 
 def _parse_yaml(text: str, path: str) -> tuple[Any, LineMap]:
@@ -360,6 +364,7 @@ def _document(loader: Any, path: str, max_values: int) -> Any:
     get, resolve = loader.get_event, loader.resolve
     constructors = loader.yaml_constructors
     stack: list[list[Any]] = []  # open containers: [container, is a mapping, the key awaiting its value]
+    known: dict[tuple[str, tuple[bool, bool]], Any] = {}  # plain scalars already resolved and constructed
     count = 0
     while True:
         event = get()
@@ -391,9 +396,17 @@ def _document(loader: Any, path: str, max_values: int) -> Any:
         tag = event.tag
         value: Any
         if kind is ScalarEvent:
-            if tag is None or tag == "!":
-                tag = resolve(ScalarNode, event.value, event.implicit)
-            value = event.value if tag == _TAG + "str" else _scalar(constructors, loader, tag, event, path)
+            text = event.value
+            if tag is None and (not event.implicit[0] or (text and text[0] not in _MAYBE_NOT_TEXT)):
+                value = text  # quoted, or plain and starting with a letter no implicit type starts with: text
+            elif tag is None and (text, event.implicit) in known:
+                value = known[text, event.implicit]
+            else:
+                if tag is None or tag == "!":
+                    tag = resolve(ScalarNode, text, event.implicit)
+                value = text if tag == _TAG + "str" else _scalar(constructors, loader, tag, event, path)
+                if event.tag is None and len(known) < _MAX_KNOWN:
+                    known[text, event.implicit] = value
         else:
             mapping = kind is MappingStartEvent
             if tag is None or tag == "!":
@@ -433,15 +446,15 @@ def _alias(path: str, event: Any) -> InputError:
 def _syntax_error(text: str, path: str, exc: yaml.YAMLError) -> InputError:
     """A YAML syntax error, worded as PyYAML's pure-Python parser words it when the file is small enough to
     parse that way again (the messages users and tests know), else as libyaml words it."""
+    if isinstance(exc, yaml.MarkedYAMLError) and "maximum nesting depth" in str(exc.problem):  # libyaml's own
+        mark = exc.problem_mark or exc.context_mark
+        return _error(path, mark.line + 1 if mark is not None else None, f"nesting is deeper than {MAX_DEPTH} levels")
     if len(text) <= PURE_MESSAGE_BYTES:
         try:
             yaml.compose(text, Loader=_PureLoader)
         except (yaml.YAMLError, RecursionError) as pure:
             if isinstance(pure, yaml.YAMLError):
                 exc = pure
-    if isinstance(exc, yaml.MarkedYAMLError) and "maximum nesting depth" in str(exc.problem):  # libyaml's own
-        mark = exc.problem_mark or exc.context_mark
-        return _error(path, mark.line + 1 if mark is not None else None, f"nesting is deeper than {MAX_DEPTH} levels")
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -459,7 +472,7 @@ def _yaml_lines(text: str, targets: list[Path_]) -> dict[Path_, int]:
     wanted = _wanted(targets)
     found: dict[Path_, int] = {}
     stack: list[list[Any]] = []  # open containers: [path or None, is a mapping, key or index, awaiting a key]
-    loader = _CLoader(text)
+    loader: Any = _CLoader(text)
     try:
         while True:
             event = loader.get_event()

@@ -1,0 +1,92 @@
+"""Reading files: only regular files, never past the bytes limit, C parsers, and lines found only for errors."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.errors import InputError
+from engine.inputs.limits import Limits, using
+from engine.inputs.sources import parse, read_bytes, read_text
+
+
+def test_a_fifo_is_refused_at_once_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "events.yaml"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="is not a regular file"):
+        read_text(fifo, what="scenario file")
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_also_behind_a_symlink(device: str, tmp_path: Path) -> None:
+    link = tmp_path / "scenario.yaml"
+    link.symlink_to(device)
+    for path in (Path(device), link):
+        with pytest.raises(InputError, match="is not a regular file"):
+            read_text(path)
+
+
+def test_a_file_larger_than_the_limit_is_refused_and_the_limit_can_be_raised(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"x" * 2000)
+    with using(Limits(max_bytes=1000)), pytest.raises(InputError, match=r"the limit is 1,000 bytes \(--max-bytes\)"):
+        read_bytes(path)
+    with using(Limits(max_bytes=2000)):
+        assert len(read_bytes(path)) == 2000
+
+
+def test_a_file_that_grows_after_its_size_was_checked_is_still_read_no_further_than_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "growing.yaml"
+    path.write_bytes(b"x" * 10)
+    stop = threading.Event()
+
+    def grow() -> None:
+        with path.open("ab") as handle:
+            while not stop.is_set():
+                handle.write(b"y" * 100_000)
+                handle.flush()
+
+    writer = threading.Thread(target=grow)
+    writer.start()
+    try:
+        time.sleep(0.05)
+        with using(Limits(max_bytes=50_000)), pytest.raises(InputError, match="the limit is 50,000 bytes"):
+            read_bytes(path)
+    finally:
+        stop.set()
+        writer.join()
+
+
+def test_json_errors_get_the_line_of_the_value_even_with_tabs_and_cr_line_ends() -> None:
+    text = '{\r\t"name": "A scenario.",\r\t"events": [\r\t\t{"at": "2017-07-01"},\r\t\t{"at": 5}\r\t]\r}'
+    _, lines = parse(text, path="s.json")
+    assert lines.line_of(("events", 1, "at")) == 5
+    assert lines.line_of(("events", 0)) == 4
+    assert lines.line_of(("name",)) == 2
+    assert lines.line_of(("events", 1, "missing")) == 5
+
+
+def test_yaml_lines_are_found_on_demand_for_values_keys_and_missing_fields() -> None:
+    text = "name: A scenario.\nevents:\n  - at: 2017-07-01\n    type: attack\n  - {at: 2017-07-02,\n     type: x}\n"
+    data, lines = parse(text, path="s.yaml")
+    assert data["events"][1] == {"at": "2017-07-02", "type": "x"}
+    assert lines.lines_of([("events", 0, "type"), ("events", 1, "type"), ("events", 1, "nope")]) == {
+        ("events", 0, "type"): 4, ("events", 1, "type"): 6, ("events", 1, "nope"): 5}
+
+
+def test_plain_yaml_scalars_keep_their_types_and_dates_stay_text() -> None:
+    data, _ = parse("a:\nb: ''\nc: 1\nd: yes\ne: x1\nf: '1'\ng: 1.5\nh: ~\ni: 2017-01-01\nj: 0x10\n", path="s.yaml")
+    assert data == {"a": None, "b": "", "c": 1, "d": True, "e": "x1", "f": "1", "g": 1.5, "h": None,
+                    "i": "2017-01-01", "j": 16}
+
+
+def test_an_alias_is_refused_on_the_line_where_it_is_used() -> None:
+    with pytest.raises(InputError, match="YAML aliases") as caught:
+        parse("a: &x 1\nb: 2\nc: *x\n", path="s.yaml")
+    assert caught.value.line == 3
