@@ -1,1 +1,1 @@
-"""Rule packs: data only (YAML and the resolutions' texts). Read through ``engine.loader``; no code here."""
+"""Rule packs: data only (YAML and the resolutions' texts). Read through ``engine.rulepack.loader``; no code here."""

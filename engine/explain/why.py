@@ -7,7 +7,7 @@ apart joined events were against the rule's ``within``; the status history; and 
 the rules involved, with their values and whether they were overridden. ``--json`` prints the same chain.
 
 The helpers here (:func:`replay`, :func:`describe_event`, :func:`parameters_of`) are shared with
-:mod:`engine.whynot`.
+:mod:`engine.explain.whynot`.
 """
 
 from __future__ import annotations

@@ -3,5 +3,6 @@
 SimPy owns all time (:mod:`.runtime` feeds events and runs the clock; :mod:`.processes` keeps deadlines, window
 ends and the forgetting of facts kept for joins); durable-rules only matches patterns (:mod:`.matcher`); what a
 match does is in :mod:`.effects`, over the replay's :mod:`.state`, in the words of :mod:`.messages`; scheduled
-duties come from :mod:`.schedules`; every finding and its lifecycle is kept in the :mod:`.ledger`.
+duties come from :mod:`.schedules`; every finding and its lifecycle is kept in the :mod:`.ledger`; :mod:`.asof`
+stops a replay at an instant, as things were known then.
 """

@@ -1,6 +1,6 @@
 """The rule pack: all rule files of a resolution, cross-checked, with lookups the compiler and runtime use.
 
-Validation of single files is the models' job (:mod:`engine.rulebook`); this module checks what spans files
+Validation of single files is the models' job (:mod:`engine.rulepack.rulebook`); this module checks what spans files
 and the text: that every quotation is the resolution's own words, that every name a rule uses (parameter,
 window, obligation, authorization, actor, event type, field, alias) exists, and that values have the right
 type. It also applies assumption overrides.
