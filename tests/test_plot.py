@@ -1,17 +1,26 @@
-"""`obligations run SCENARIO --plot FILE`: a timeline picture, PNG or SVG, byte-identical across runs."""
+"""`obligations run SCENARIO --plot FILE` and `diff --plot` (engine.outputs.plot, engine.outputs.plotdiff,
+engine.outputs.timeline): pictures, PNG or SVG, byte-identical across runs; their layout: labels that do not overlap,
+one fixed colour per status, rows in a fixed order, aggregated and capped in height."""
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from engine import Engine
-from engine.outputs.plot import figure, render
+from engine import Engine, Report
+from engine.inputs.vocabulary import EVENT_TYPES
+from engine.outputs.plot import LANE_IN, ROW_IN, figure, render
+from engine.outputs.plotdiff import diff_figure
+from engine.outputs.timeline import MAX_ROWS, STATUS_COLOURS, colour_of, paragraph_key, place_labels, rows_for
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADLINE = str(ROOT / "scenarios" / "timbuktu-2018.yaml")
@@ -83,3 +92,178 @@ def test_a_plot_file_that_is_not_png_or_svg_gives_exit_2_before_replaying(name: 
 def test_a_plot_into_a_missing_folder_gives_exit_2(cli: Callable[..., object], tmp_path: Path) -> None:
     result = cli("run", HEADLINE, "--plot", str(tmp_path / "no" / "such.png"))
     assert result.code == 2 and "no such folder" in result.err and result.out == ""
+
+
+# ---- layout ------------------------------------------------------------------------------------------------
+
+VARIANT = str(ROOT / "scenarios" / "timbuktu-2018-every-90-days.yaml")
+
+
+def _crowded(write: Callable[[str, str], Path], attacks: int) -> Path:
+    """Attacks by five groups, a few hours apart, plus reports on one day: many findings and crowded labels."""
+    groups = ["GATIA", "Plateforme", "Coordination", "MUJAO", "AQIM"]
+    lines = ["name: Crowded", "events:"]
+    for i in range(attacks):
+        day, hour = 1 + (i // 6) % 27, (i * 4) % 24
+        lines.append(f"  - {{id: attack-{i}, at: 2017-{8 + i // 162:02d}-{day:02d}T{hour:02d}:00Z, type: attack, "
+                     f"by: {groups[i % 5]}, target: MINUSMA, incident: i{i}}}")
+    lines += [f"  - {{id: report-{i}, at: 2017-09-20T{i:02d}:00Z, type: report, by: Secretary-General, "
+              "kind: quarterly}" for i in range(12)]
+    return write("crowded.yaml", "\n".join(lines) + "\n")
+
+
+def _boxes(fig: Any) -> list[Any]:
+    """The window extents of every visible text on the picture (labels, ticks, titles)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+
+
+def _overlaps(boxes: list[Any]) -> list[tuple[str, str]]:
+    out = []
+    ordered = sorted(boxes, key=lambda b: b[1].x0)
+    for i, (name, box) in enumerate(ordered):
+        for other, next_box in ordered[i + 1:]:
+            if next_box.x0 >= box.x1 - 0.5:
+                break
+            if min(box.y1, next_box.y1) - max(box.y0, next_box.y0) > 0.5:
+                out.append((name, other))
+    return out
+
+
+def test_no_two_labels_overlap_even_when_events_crowd(engine: Engine, write: Callable[[str, str], Path]) -> None:
+    scenario = engine.load(_crowded(write, 120))
+    fig = figure(engine.run(scenario), scenario)
+    boxes = _boxes(fig)
+    assert sum(1 for name, _ in boxes if name.startswith("report-")) >= 3
+    assert _overlaps(boxes) == []
+
+
+def test_the_headline_picture_has_no_overlapping_labels(engine: Engine) -> None:
+    scenario = engine.load(HEADLINE)
+    assert _overlaps(_boxes(figure(engine.run(scenario), scenario))) == []
+
+
+def test_every_status_has_its_own_colour_and_bars_use_it(engine: Engine) -> None:
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Patch
+
+    assert len(set(STATUS_COLOURS.values())) == len(STATUS_COLOURS)
+    for path in (HEADLINE, VARIANT):
+        scenario = engine.load(path)
+        fig = figure(engine.run(scenario), scenario)
+        legend = {t.get_text().replace(" ", "_"): to_hex(h.get_facecolor(), keep_alpha=False)
+                  for t, h in zip(fig.axes[0].get_legend().get_texts(), fig.axes[0].get_legend().legend_handles,
+                                  strict=True)
+                  if t.get_text().replace(" ", "_") in STATUS_COLOURS and isinstance(h, Patch)}
+        assert legend and all(colour == STATUS_COLOURS[status].lower() for status, colour in legend.items())
+        bars = {to_hex(c.get_facecolor()[0], keep_alpha=False) for c in fig.axes[0].collections
+                if isinstance(c, PolyCollection)}
+        assert bars <= {c.lower() for c in STATUS_COLOURS.values()}
+
+
+def test_rows_follow_the_resolution_s_order_whatever_the_order_of_findings(engine: Engine) -> None:
+    report = engine.run(HEADLINE)
+    forward = rows_for(report.findings)
+    backward = rows_for(list(reversed(report.findings)))
+    assert [r.label for r in forward] == [r.label for r in backward]
+    keys = [paragraph_key(r.paragraph) for r in forward]
+    assert keys == sorted(keys)
+
+
+def _report_of(engine: Engine, write: Callable[[str, str], Path], attacks: int) -> tuple[Report, Any]:
+    scenario = engine.load(_crowded(write, attacks))
+    return engine.run(scenario), scenario
+
+
+def test_many_findings_are_aggregated_into_capped_rows_that_hold_each_finding_once(
+        engine: Engine, write: Callable[[str, str], Path]) -> None:
+    report, scenario = _report_of(engine, write, 300)
+    assert len(report.findings) > MAX_ROWS
+    rows = rows_for(report.findings)
+    assert len(rows) <= MAX_ROWS
+    held = [f.id for row in rows for f in row.findings]
+    assert sorted(held) == sorted(f.id for f in report.findings)
+    fig = figure(report, scenario)
+    cap = 1.4 + ROW_IN * MAX_ROWS + LANE_IN * len(EVENT_TYPES) + 0.9
+    assert fig.get_figheight() <= cap
+    assert len(fig.axes[0].get_yticklabels()) == len(rows)
+
+
+def test_a_capped_row_set_keeps_the_first_paragraphs_and_gathers_the_rest(engine: Engine) -> None:
+    report = engine.run(HEADLINE)
+    rows = rows_for(report.findings, max_rows=4)
+    assert len(rows) == 4
+    assert sum(len(r.findings) for r in rows) == len(report.findings)
+    assert "every finding" in rows[-1].label
+
+
+@given(st.lists(st.tuples(st.floats(0, 1_000), st.floats(1, 80)), max_size=60), st.integers(1, 4))
+def test_labels_placed_on_one_level_never_overlap(spans: list[tuple[float, float]], levels: int) -> None:
+    placed = place_labels(spans, levels)
+    for level in range(levels):
+        on = sorted(spans[i] for i, lv in enumerate(placed) if lv == level)
+        assert all(a[0] + a[1] <= b[0] for a, b in itertools.pairwise(on))
+    for i, level in enumerate(placed):  # left out only when every level is taken at that place
+        if level is None:
+            assert all(any(s[0] <= spans[i][0] < s[0] + s[1] for j, s in enumerate(spans)
+                           if placed[j] == lv and j != i) for lv in range(levels))
+
+
+def test_unknown_statuses_get_a_colour_that_no_known_status_has() -> None:
+    assert colour_of("suspended") not in STATUS_COLOURS.values()
+    assert colour_of("suspended") == colour_of("suspended")
+
+
+def test_zoom_shows_only_the_window_and_what_overlaps_it(cli: Callable[..., object], engine: Engine,
+                                                         tmp_path: Path) -> None:
+    from datetime import date
+
+    from matplotlib.dates import num2date
+
+    scenario = engine.load(HEADLINE)
+    fig = figure(engine.run(scenario), scenario, start=date(2018, 4, 1), end=date(2018, 4, 30))
+    low, high = fig.axes[0].get_xlim()
+    assert num2date(low).date() == date(2018, 4, 1) and num2date(high).date() == date(2018, 5, 1)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "¶37  37:french-forces:tbk-2018-04-14" in labels and "¶48  48:2017-12-26" not in labels
+    target = tmp_path / "april.svg"
+    result = cli("run", HEADLINE, "--plot", str(target), "--from", "2018-04-01", "--to", "2018-04-30")
+    assert result.code == 0 and target.exists()
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (("--from", "2018-04-30", "--to", "2018-04-01", "--plot", "{tmp}/x.png"), "--to 2018-04-01 is before --from"),
+    (("--from", "2018-04-01"), "--from and --to go with --plot"),
+    (("--from", "April", "--plot", "{tmp}/x.png"), "is not a date"),
+    (("--plot", "{tmp}/folder.png"), "this is a folder"),
+])
+def test_bad_zoom_or_target_is_bad_input(cli: Callable[..., object], tmp_path: Path, args: tuple[str, ...],
+                                         says: str) -> None:
+    (tmp_path / "folder.png").mkdir()
+    result = cli("run", HEADLINE, *(a.format(tmp=tmp_path) for a in args))
+    assert result.code == 2 and result.out == "" and says in result.err  # type: ignore[attr-defined]
+    assert [p.name for p in tmp_path.iterdir()] == ["folder.png"]
+
+
+def test_diff_draws_both_replays_on_one_axis_with_changes_marked(engine: Engine, cli: Callable[..., object],
+                                                                 tmp_path: Path) -> None:
+    from engine.explain.diff import diff_reports
+
+    base, variant = engine.load(HEADLINE), engine.load(VARIANT)
+    diff = diff_reports(engine.run(base), engine.run(variant))
+    fig = diff_figure(diff, base, variant)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    changed = [label for label in labels if label.startswith("~")]
+    assert len(changed) == len(diff.of("changed")) > 0
+    assert any(label.startswith("  ¶48") for label in labels)  # unchanged: no sign
+    assert _overlaps(_boxes(fig)) == []
+    target = tmp_path / "diff.png"
+    result = cli("diff", HEADLINE, VARIANT, "--plot", str(target))
+    assert result.code == 0 and target.read_bytes().startswith(PNG_SIGNATURE)  # type: ignore[attr-defined]

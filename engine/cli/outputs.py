@@ -8,6 +8,7 @@ written whole after it, from the report as narrowed by the filters.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from ..outputs.ics import DEFAULT_ALARM_DAYS, MAX_ALARM_DAYS
@@ -23,6 +24,31 @@ def _alarm_days(text: str) -> int:
     return days
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_zoom_options(parser: argparse.ArgumentParser) -> None:
+    """``--from DATE`` and ``--to DATE``: the window the picture shows (whole days)."""
+    parser.add_argument("--from", dest="plot_from", type=_day, metavar="DATE",
+                        help="with --plot: show from this day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="plot_to", type=_day, metavar="DATE",
+                        help="with --plot: show through this day (YYYY-MM-DD)")
+
+
+def check_zoom(args: argparse.Namespace) -> None:
+    """Bad input if ``--from``/``--to`` come without a picture, or in the wrong order."""
+    from ..errors import InputError
+
+    if (args.plot_from or args.plot_to) and not (args.plot or args.html):
+        raise InputError("--from and --to go with --plot (or --html)", path="--from" if args.plot_from else "--to")
+    if args.plot_from and args.plot_to and args.plot_to < args.plot_from:
+        raise InputError(f"--to {args.plot_to} is before --from {args.plot_from}", path="--to")
+
+
 def add_output_options(run: argparse.ArgumentParser) -> None:
     """Add ``--plot``, ``--ics``, ``--ics-alarm-days`` and ``--html`` to the ``run`` parser."""
     run.add_argument("--plot", metavar="FILE", help="also draw the findings on a time axis (FILE.png or FILE.svg)")
@@ -30,10 +56,13 @@ def add_output_options(run: argparse.ArgumentParser) -> None:
                      "(FILE.ics) for calendar programs")
     run.add_argument("--ics-alarm-days", type=_alarm_days, default=DEFAULT_ALARM_DAYS, metavar="N",
                      help=f"with --ics: remind N days before each open duty's due date (default {DEFAULT_ALARM_DAYS})")
+    run.add_argument("--html", metavar="FILE", help="also write a self-contained report page (FILE.html)")
+    add_zoom_options(run)
 
 
 def check_outputs(args: argparse.Namespace) -> None:
     """Bad input unless every output file asked for can be written (checked before the replay)."""
+    check_zoom(args)
     if args.plot:
         from ..outputs.plot import plot_format
 
@@ -42,6 +71,10 @@ def check_outputs(args: argparse.Namespace) -> None:
         from ..outputs.ics import check_ics_target
 
         check_ics_target(args.ics)
+    if args.html:
+        from ..outputs.html import check_html_target
+
+        check_html_target(args.html)
 
 
 def _scenario(args: argparse.Namespace, engine: Any, report: Any) -> Any:
@@ -59,9 +92,14 @@ def write_outputs(args: argparse.Namespace, engine: Any, report: Any) -> None:
     if args.plot:
         from ..outputs.plot import write_plot
 
-        write_plot(report, _scenario(args, engine, report), args.plot)
+        write_plot(report, _scenario(args, engine, report), args.plot, start=args.plot_from, end=args.plot_to)
     if args.ics:
         from ..outputs.ics import scenario_key, write_ics
 
         write_ics(report, engine.pack, args.ics, key=scenario_key(report.scenario, args.scenario),
                   alarm_days=args.ics_alarm_days)
+    if args.html:
+        from ..outputs.html import write_html
+
+        write_html(report, engine.pack, _scenario(args, engine, report), args.html, start=args.plot_from,
+                   end=args.plot_to)

@@ -46,6 +46,11 @@ def add_commands(sub: Any, assumption: Callable[[str], tuple[str, Any]]) -> None
     diff.add_argument("--assume", action="append", type=assumption, default=[], metavar="NAME=VALUE",
                       help="override an assumption in both replays")
     add_filter_options(diff)
+    from .outputs import add_zoom_options
+
+    diff.add_argument("--plot", metavar="FILE", help="also draw both replays on one time axis, changes marked "
+                      "(FILE.png or FILE.svg)")
+    add_zoom_options(diff)
     diff.add_argument("--as-of", metavar="INSTANT", help="compare both as known at INSTANT, as for `run`")
 
 
@@ -82,9 +87,21 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
         from .filters import selection
 
         chosen = selection(args, engine)
+        from .outputs import check_zoom
+
+        check_zoom(args)
+        if args.plot:
+            from ..outputs.plot import plot_format
+
+            plot_format(args.plot)
         base = engine.run(args.base, assume=assume, as_of=args.as_of)
         variant = engine.run(args.variant, assume=assume, as_of=args.as_of)
         result = narrow_diff(diff_reports(base, variant, base_path=args.base, variant_path=args.variant), chosen)
+        if args.plot:
+            from ..outputs.plotdiff import write_diff_plot
+
+            write_diff_plot(result, engine.load(args.base), engine.load(args.variant), args.plot,
+                            start=args.plot_from, end=args.plot_to)
         out(result.to_json() if args.json else render_diff(result))
         return 0
     raise AssertionError(f"not a what-if command: {args.command}")

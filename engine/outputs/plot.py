@@ -1,226 +1,338 @@
 """A replay's findings on a time axis, as a PNG or SVG picture (matplotlib, no display needed).
 
-``obligations run SCENARIO --plot FILE`` draws one row per finding, grouped by paragraph in the resolution's
-order and labelled with the finding's id: obligations as bars from their opening to their due date, coloured
-by status, with a mark where they were fulfilled or violated and where a late act came; authorizations as
-hatched windows from the grant to the end of their window, with a star where they were exercised;
-eligibilities, breaches and acts not covered as marks at the instant they arose. The scenario's events run
-below on their own lane, one line per event type, each labelled with its id. Ticks fall on the first of each
-month.
+``obligations run SCENARIO --plot FILE [--from DATE] [--to DATE]`` draws the findings in rows laid out by
+:mod:`engine.outputs.timeline` (a fixed order by paragraph, at most ``MAX_ROWS`` rows, aggregated when there are
+more findings): obligations as bars from their opening to their due date, authorizations as hatched windows to the
+end of their window, both coloured by status, with a mark where they closed (fulfilled ``o``, violated or expired
+``x``, exercised ``*``) and ``v`` where a late act came; eligibilities, breaches, acts not covered and engagements
+as marks at the instant they arose. The scenario's events run below, one lane per event type, labelled with their
+ids where the labels fit (the others are counted). ``--from``/``--to`` zoom on a window: only what overlaps it is
+drawn. A legend gives every colour and mark. The same statuses have the same colours in every picture.
 
-Output is deterministic: the same replay gives a byte-identical file (SVG ids are salted with a constant,
-metadata dates and software versions are left out). The file is written to a temporary file beside the
-target and renamed, so a reader never sees half a picture.
+Every batch of marks or bars of one colour is one artist, so drawing costs time linear in the findings and events;
+the height is capped. Output is deterministic: the same replay gives a byte-identical file (SVG ids are salted with
+a constant, metadata dates and software versions are left out), written whole (:mod:`engine.outputs.files`).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import textwrap
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..inputs.scenario import Scenario
-from .report import Report
+from .files import check_target, write_whole
+from .report import FindingView, Report
+from .timeline import (
+    KIND_MARKERS,
+    LABEL_LEVELS,
+    MAX_ROWS,
+    STATUS_COLOURS,
+    STATUS_ORDER,
+    Row,
+    colour_of,
+    label_width,
+    place_labels,
+    rows_for,
+)
 
 FORMATS = {".png": "png", ".svg": "svg"}
 HASHSALT = "unsc-obligations"
+WIDTH_IN = 14.0  # the picture's width, inches
+DPI = 110
+ROW_IN = 0.24  # height of one finding row, inches
+LANE_IN = 0.42  # height of one event lane (room for LABEL_LEVELS levels of labels), inches
+PLOT_AREA_IN = 9.6  # the time axis's width, inches (the rest: row labels and legend)
+LABEL_FONT = 6.5  # event labels, points
+CLOSED_MARKS = {"fulfilled": "o", "exercised": "*", "violated": "x", "expired": "x", "lapsed": "|",
+                "discharged": "|"}
+EVENT_COLOUR = "#37474f"
+MARK_COLOUR = "#6a1b9a"
 
-STATUS_COLOURS = {
-    "active": "#9e9e9e",
-    "fulfilled": "#2e7d32",
-    "violated": "#c62828",
-    "expired": "#ef6c00",
-    "discharged": "#607d8b",
-    "granted": "#1565c0",
-    "exercised": "#6a1b9a",
-    "lapsed": "#90a4ae",
-    "eligible": "#283593",
-    "breach": "#b71c1c",
-    "not_covered": "#e65100",
-}
-KIND_MARKERS = {"eligibility": "D", "breach": "X", "not_covered": "P"}
-EVENT_COLOURS = ["#37474f", "#00838f", "#ad1457", "#558b2f", "#4527a0", "#ef6c00", "#6d4c41", "#1565c0",
-                 "#c62828", "#2e7d32"]
-
-
-FALLBACK_COLOURS = ["#00695c", "#5d4037", "#455a64", "#827717", "#4a148c"]
-
-
-def colour_of(status: str) -> str:
-    """A status's colour; statuses this module does not know get one of a few spare colours, by name."""
-    if status in STATUS_COLOURS:
-        return STATUS_COLOURS[status]
-    return FALLBACK_COLOURS[sum(map(ord, status)) % len(FALLBACK_COLOURS)]
+__all__ = ["FORMATS", "HASHSALT", "MAX_ROWS", "STATUS_COLOURS", "colour_of", "figure", "plot_format", "render",
+           "write_plot"]
 
 
 def plot_format(target: str | Path) -> str:
-    """'png' or 'svg' from the file's suffix; an :class:`InputError` otherwise or if its folder is missing."""
+    """'png' or 'svg' from the file's suffix; an :class:`InputError` otherwise or if it cannot be written there."""
     path = Path(target)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError("--plot: the picture's file name must end in .png or .svg", path=str(path))
-    if not path.parent.is_dir():
-        raise InputError("--plot: no such folder to write the picture in", path=str(path))
+    check_target(path, "--plot")
     return fmt
 
 
-def _instant(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+def naive(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _day_end(day: str) -> datetime:
+def instant(iso: str) -> datetime:
+    return naive(datetime.fromisoformat(iso.replace("Z", "+00:00")))
+
+
+def day_end(day: str) -> datetime:
     """The limit instant of a day named as a limit (00:00 the next day), naive UTC."""
     return datetime.combine(date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
 
 
-def _paragraph_key(paragraph: str) -> tuple[int, str]:
-    head = paragraph.split("(")[0].split("[")[0]
-    return (int(head) if head.isdigit() else 10_000, paragraph)
-
-
-def figure(report: Report, scenario: Scenario) -> Any:
-    """The timeline as a matplotlib :class:`~matplotlib.figure.Figure` (not attached to any display)."""
+def x_of(moment: datetime) -> float:
     from matplotlib import dates
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
-    mdates: Any = dates  # some of matplotlib.dates is untyped
-    findings = sorted(report.findings, key=lambda f: (_paragraph_key(f.paragraph), f.opened, f.id))
-    types = sorted({e.type for e in scenario.events}, key=lambda t: [e.type for e in scenario.events].index(t))
-    rows = max(len(findings), 1)
-    lanes = max(len(types), 1)
-    height = 1.9 + 0.24 * rows + 0.26 * lanes + 1.0
-    fig = Figure(figsize=(14, height), dpi=110, layout="constrained")
-    grid = fig.add_gridspec(2, 1, height_ratios=[max(rows * 0.24, 1.0), lanes * 0.26 + 0.9])
-    ax = fig.add_subplot(grid[0])
-    lane = fig.add_subplot(grid[1], sharex=ax)
+    return float(dates.date2num(moment))  # type: ignore[no-untyped-call,unused-ignore]
 
-    start = datetime.combine(scenario.start, datetime.min.time())
-    end = datetime.combine(scenario.until + timedelta(days=1), datetime.min.time())
 
-    def x(moment: datetime) -> float:
-        return float(mdates.date2num(moment))
+def window(report: Report, start: date | None, end: date | None) -> tuple[datetime, datetime]:
+    """The instants the picture spans: the replay's window, or the zoom ``start`` to ``end`` (whole days)."""
+    first = start or date.fromisoformat(report.start)
+    last = end or date.fromisoformat(report.until)
+    if last < first:
+        raise InputError(f"--to {last} is before --from {first}", path="--to")
+    return datetime.combine(first, datetime.min.time()), datetime.combine(last + timedelta(days=1),
+                                                                          datetime.min.time())
 
-    labels = []
-    previous = None
-    for row, f in enumerate(findings):
-        y = row
-        labels.append(f"¶{f.paragraph}  {f.id}")
-        if previous is not None and previous != f.paragraph:
-            ax.axhline(y - 0.5, color="#cfd8dc", linewidth=0.6, zorder=0)
-        previous = f.paragraph
+
+def span(finding: FindingView, replay_end: datetime) -> tuple[datetime, datetime]:
+    """Where a finding lies on the axis: a bar from opening to its due date (or close), or an instant."""
+    opened = instant(finding.opened)
+    if finding.kind not in ("obligation", "authorization"):
+        return opened, opened
+    until = day_end(finding.due) if finding.due else (instant(finding.closed) if finding.closed else replay_end)
+    return opened, max(until, opened + timedelta(hours=12))
+
+
+class Batches:
+    """Bars and marks collected by colour and shape, then drawn as one artist each (linear cost)."""
+
+    def __init__(self) -> None:
+        self.bars: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)
+        self.marks: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+
+    def finding(self, f: FindingView, y: float, height: float, replay_end: datetime) -> None:
         colour = colour_of(f.status)
-        opened = _instant(f.opened)
+        first, last = span(f, replay_end)
         if f.kind in ("obligation", "authorization"):
-            until = _day_end(f.due) if f.due else (_instant(f.closed) if f.closed else end)
-            until = max(until, opened + timedelta(hours=12))
-            hatch = "////" if f.kind == "authorization" else None
-            ax.barh(y, x(until) - x(opened), left=x(opened), height=0.56, color=colour,
-                    alpha=0.35 if f.kind == "authorization" else 0.55, hatch=hatch, edgecolor=colour,
-                    linewidth=0.8, zorder=2)
+            self.bars[(f.status, f.kind)].append((x_of(first), x_of(last), y))
             if f.closed:
-                closed = _instant(f.closed)
-                marker = {"fulfilled": "o", "exercised": "*", "violated": "x", "expired": "x",
-                          "lapsed": "|"}.get(f.status, "|")
-                ax.plot([x(closed)], [y], marker=marker, color=colour, markersize=8 if marker == "*" else 6,
-                        markeredgewidth=1.6, zorder=4, linestyle="none")
+                self.marks[(colour, CLOSED_MARKS.get(f.status, "|"), "")].append((x_of(instant(f.closed)), y))
             for step in f.history[1:]:
-                if step.get("note", "").startswith("late"):
-                    ax.plot([x(_instant(step["at"]))], [y], marker="v", color="#c62828", markersize=6, zorder=4,
-                            linestyle="none")
+                if str(step.get("note", "")).startswith("late"):
+                    self.marks[(STATUS_COLOURS["violated"], "v", "")].append((x_of(instant(step["at"])), y))
         else:
-            ax.plot([x(opened)], [y], marker=KIND_MARKERS.get(f.kind, "o"), color=colour, markersize=8, zorder=4,
-                    linestyle="none")
-    if not findings:
-        ax.text(0.5, 0.5, "No provision was engaged.", transform=ax.transAxes, ha="center", va="center")
-    ax.set_yticks(range(len(labels)), labels=labels, fontsize=7)
-    ax.set_ylim(rows - 0.5, -0.5)
-    ax.set_xlim(x(start), x(end))
+            self.marks[(colour, KIND_MARKERS.get(f.kind, "o"), "")].append((x_of(first), y))
+
+    def draw(self, ax: Any, *, height: float, alpha: float = 1.0) -> None:
+        from matplotlib.collections import PolyCollection
+
+        half = height / 2
+        for (status, kind), items in sorted(self.bars.items()):
+            colour = colour_of(status)
+            verts = [[(a, y - half), (b, y - half), (b, y + half), (a, y + half)] for a, b, y in items]
+            authorization = kind == "authorization"
+            ax.add_collection(PolyCollection(
+                verts, facecolors=colour, edgecolors=colour, linewidths=0.8, zorder=2,
+                alpha=(0.35 if authorization else 0.6) * alpha, hatch="////" if authorization else None))
+        for (colour, marker, _), points in sorted(self.marks.items()):
+            xs, ys = zip(*points, strict=True)
+            ax.plot(xs, ys, marker=marker, color=colour, markersize=8 if marker == "*" else 6, alpha=alpha,
+                    markeredgewidth=1.4, linestyle="none", zorder=4)
+
+
+def draw_rows(ax: Any, rows: Sequence[Row], replay_end: datetime, *, offset: float = 0.0, height: float = 0.56,
+              alpha: float = 1.0, pick: Callable[[Row], Sequence[FindingView]] | None = None) -> None:
+    """Draw each row's findings at its index (plus ``offset``), ``height`` tall."""
+    batches = Batches()
+    for y, row in enumerate(rows):
+        for finding in (pick(row) if pick is not None else row.findings):
+            batches.finding(finding, y + offset, height, replay_end)
+    batches.draw(ax, height=height, alpha=alpha)
+
+
+def style_rows(ax: Any, rows: Sequence[Row], labels: Sequence[str] | None = None) -> None:
+    """Row labels, paragraph separators and limits of the findings' axes."""
+    previous = None
+    for y, row in enumerate(rows):
+        if previous is not None and previous != row.paragraph:
+            ax.axhline(y - 0.5, color="#cfd8dc", linewidth=0.6, zorder=0)
+        previous = row.paragraph
+    ax.set_yticks(range(len(rows)), labels=list(labels if labels is not None else (r.label for r in rows)),
+                  fontsize=7)
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.grid(axis="x", color="#eceff1", linewidth=0.8)
     ax.set_axisbelow(True)
     ax.tick_params(axis="x", labelbottom=False)
+    if not rows:
+        ax.text(0.5, 0.5, "No finding in this window.", transform=ax.transAxes, ha="center", va="center")
 
-    by_type = {t: i for i, t in enumerate(types)}
-    placed: dict[str, list[float]] = {}
-    for event in scenario.events:
-        at = event.at.astimezone(UTC).replace(tzinfo=None)
-        level = by_type[event.type]
-        colour = EVENT_COLOURS[level % len(EVENT_COLOURS)]
-        lane.plot([x(at)], [level], marker="o", color=colour, markersize=4, linestyle="none", zorder=3)
-        # stagger labels that would overlap on one lane
-        spots = placed.setdefault(event.type, [])
-        shift = sum(1 for s in spots if abs(s - x(at)) < 6) % 3
-        spots.append(x(at))
-        lane.annotate(event.id or "", (x(at), level), xytext=(2, 3 + 6 * shift), textcoords="offset points",
-                      fontsize=6.5, color=colour, rotation=30, ha="left", va="bottom")
+
+def event_lanes(lane: Any, events: Sequence[tuple[str, datetime, str]], first: datetime, last: datetime, *,
+                hollow: Sequence[tuple[str, datetime, str]] = ()) -> list[str]:
+    """Event lanes, one per type in order of first appearance: a mark per event (``hollow``: base events drawn
+    open), and the ids of as many as fit without overlapping. Returns the lanes' types."""
+    types = list(dict.fromkeys(t for t, _, _ in [*events, *hollow]))
+    level_of = {t: i for i, t in enumerate(types)}
+    per_lane: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for kind, at, ident in events:
+        per_lane[kind].append((at, ident))
+    width_pt = PLOT_AREA_IN * 72
+    scale = width_pt / max(x_of(last) - x_of(first), 1e-9)
+    for kind, items in per_lane.items():
+        y = level_of[kind]
+        lane.plot([x_of(a) for a, _ in items], [y] * len(items), marker="o", color=EVENT_COLOUR, markersize=4,
+                  linestyle="none", zorder=3)
+        spans = [((x_of(a) - x_of(first)) * scale, label_width(i, LABEL_FONT) + 4) for a, i in items]
+        levels = place_labels(spans, LABEL_LEVELS)
+        for (at, ident), level in zip(items, levels, strict=True):
+            if level is not None and ident:
+                lane.annotate(ident, (x_of(at), y), xytext=(2, 3 + 7 * level), textcoords="offset points",
+                              fontsize=LABEL_FONT, color=EVENT_COLOUR, ha="left", va="bottom", annotation_clip=True)
+        left_out = sum(1 for level in levels if level is None)
+        if left_out:
+            lane.annotate(f"+{left_out} unlabelled", (1.0, y), xycoords=("axes fraction", "data"),
+                          xytext=(3, -2), textcoords="offset points", fontsize=6, color="#78909c", ha="left",
+                          va="center")
+    for kind, at, _ in hollow:
+        lane.plot([x_of(at)], [level_of[kind]], marker="o", markerfacecolor="white", markeredgecolor="#90a4ae",
+                  markersize=5, linestyle="none", zorder=2)
     lane.set_yticks(range(len(types)), labels=[t.replace("_", " ") for t in types], fontsize=7)
-    lane.set_ylim(len(types) - 0.4, -0.8)
+    lane.set_ylim(max(len(types), 1) - 0.4, -0.9)
     lane.grid(axis="x", color="#eceff1", linewidth=0.8)
     lane.set_axisbelow(True)
     lane.set_xlabel("UTC", fontsize=7)
     lane.set_title("Events", fontsize=8, loc="left")
-    lane.xaxis.set_major_locator(mdates.MonthLocator())
-    lane.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
-    lane.tick_params(axis="x", labelsize=7)
-    for axis in (ax, lane):
-        axis.axvline(x(end), color="#455a64", linestyle="--", linewidth=0.8)
+    return types
 
-    title = "\n".join(textwrap.wrap(report.scenario, 150))
-    ax.set_title(f"Resolution {report.resolution}, {report.start} to {report.until}: {len(report.findings)} "
-                 f"findings, {report.events} events", fontsize=8, loc="left")
-    fig.suptitle(title, fontsize=9, x=0.01, ha="left")
-    used = list(dict.fromkeys([*(s for s in STATUS_COLOURS if any(f.status == s for f in findings)),
-                               *sorted(f.status for f in findings)]))
-    handles: list[Any] = [Patch(facecolor=colour_of(s), alpha=0.6, label=s.replace("_", " ")) for s in used]
-    kinds = [k for k in KIND_MARKERS if any(f.kind == k for f in findings)]
-    handles += [Line2D([], [], marker=KIND_MARKERS[k], color="#455a64", linestyle="none",
-                       label=k.replace("_", " ")) for k in kinds]
+
+def time_axis(lane: Any, first: datetime, last: datetime) -> None:
+    """Month ticks on a long window, day ticks on a short one."""
+    from matplotlib import dates
+
+    mdates: Any = dates
+    if (last - first).days > 62:
+        lane.xaxis.set_major_locator(mdates.MonthLocator())
+        lane.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    else:
+        lane.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=12))
+        lane.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+    lane.tick_params(axis="x", labelsize=7)
+
+
+def legend(ax: Any, statuses: Sequence[str], kinds: Sequence[str], extra: Sequence[Any] = ()) -> None:
+    """Every colour (statuses in their fixed order) and mark used."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    used = [s for s in STATUS_ORDER if s in statuses] + sorted(set(statuses) - set(STATUS_ORDER))
+    handles: list[Any] = [Patch(facecolor=colour_of(s), edgecolor=colour_of(s), alpha=0.7,
+                                label=s.replace("_", " ")) for s in used]
+    handles += [Line2D([], [], marker=KIND_MARKERS[k], color="#455a64", linestyle="none", label=k.replace("_", " "))
+                for k in KIND_MARKERS if k in kinds]
     handles += [
         Line2D([], [], marker="o", color="#455a64", linestyle="none", label="fulfilled (when)"),
         Line2D([], [], marker="x", color="#455a64", linestyle="none", label="violated / expired (when)"),
-        Line2D([], [], marker="v", color="#c62828", linestyle="none", label="late act"),
+        Line2D([], [], marker="v", color=STATUS_COLOURS["violated"], linestyle="none", label="late act"),
         Line2D([], [], marker="*", color="#455a64", linestyle="none", label="exercised"),
         Patch(facecolor="white", edgecolor="#455a64", hatch="////", label="authorization window"),
+        *extra,
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False)
+
+
+def frame(rows: int, lanes: int) -> tuple[Any, Any, Any]:
+    """A figure with the findings' axes above the events' lanes, sized for ``rows`` and ``lanes`` (capped)."""
+    from matplotlib.figure import Figure
+
+    rows_in = ROW_IN * max(min(rows, MAX_ROWS), 4)
+    lanes_in = LANE_IN * max(lanes, 1) + 0.9
+    fig = Figure(figsize=(WIDTH_IN, 1.4 + rows_in + lanes_in), dpi=DPI, layout="constrained")
+    grid = fig.add_gridspec(2, 1, height_ratios=[rows_in, lanes_in])
+    ax = fig.add_subplot(grid[0])
+    lane = fig.add_subplot(grid[1], sharex=ax)
+    return fig, ax, lane
+
+
+def draw_marks(axes: Sequence[Any], marks: Sequence[tuple[datetime, str]]) -> None:
+    """Labelled vertical lines (e.g. the end of an exercise's move) across every axis."""
+    for moment, label in marks:
+        x = x_of(naive(moment))
+        for axis in axes:
+            axis.axvline(x, color=MARK_COLOUR, linewidth=1.0, linestyle=":", zorder=5)
+        axes[0].annotate(label, (x, 0), xycoords=("data", "axes fraction"), xytext=(-2, 2),
+                         textcoords="offset points", rotation=90, fontsize=7, color=MARK_COLOUR, ha="right",
+                         va="bottom")
+
+
+def visible(findings: Sequence[FindingView], first: datetime, last: datetime,
+            replay_end: datetime) -> list[FindingView]:
+    """The findings whose bar or mark overlaps the window."""
+    out = []
+    for f in findings:
+        a, b = span(f, replay_end)
+        if a < last and b >= first:
+            out.append(f)
+    return out
+
+
+def figure(report: Report, scenario: Scenario, *, start: date | None = None, end: date | None = None,
+           marks: Sequence[tuple[datetime, str]] = (), name_of: Callable[[str], str] = str) -> Any:
+    """The timeline as a matplotlib :class:`~matplotlib.figure.Figure` (not attached to any display): axes 0 the
+    findings, axes 1 the events' lanes. ``start``/``end`` zoom; ``marks`` are labelled vertical lines."""
+    first, last = window(report, start, end)
+    replay_end = window(report, None, None)[1]
+    findings = visible(report.findings, first, last, replay_end)
+    rows = rows_for(findings, name_of=name_of)
+    events = [(e.type, naive(e.at), e.id or "") for e in scenario.events if first <= naive(e.at) < last]
+    fig, ax, lane = frame(len(rows), len({t for t, _, _ in events}))
+    draw_rows(ax, rows, replay_end)
+    style_rows(ax, rows)
+    ax.set_xlim(x_of(first), x_of(last))
+    event_lanes(lane, events, first, last)
+    time_axis(lane, first, last)
+    if first < replay_end <= last:
+        for axis in (ax, lane):
+            axis.axvline(x_of(replay_end), color="#455a64", linestyle="--", linewidth=0.8)
+    draw_marks((ax, lane), marks)
+    zoom = f", shown {first.date()} to {(last - timedelta(days=1)).date()}" if start or end else ""
+    aggregated = f"; {len(findings)} findings in {len(rows)} rows" if len(rows) < len(findings) else ""
+    ax.set_title(f"Resolution {report.resolution}, {report.start} to {report.until}: {len(report.findings)} "
+                 f"findings, {report.events} events{zoom}{aggregated}", fontsize=8, loc="left")
+    fig.suptitle("\n".join(textwrap.wrap(report.scenario, 150)), fontsize=9, x=0.01, ha="left")
+    legend(ax, sorted({f.status for f in findings}), sorted({f.kind for f in findings}))
     return fig
 
 
-def render(report: Report, scenario: Scenario, fmt: str) -> bytes:
-    """The picture's bytes in ``fmt`` ('png' or 'svg'), identical for identical input."""
-    from matplotlib import rc_context
+def save(fig: Any, fmt: str) -> bytes:
+    """A figure's bytes in ``fmt``, deterministic."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    with rc_context({"svg.hashsalt": HASHSALT, "svg.fonttype": "path", "path.simplify": True}):
-        fig = figure(report, scenario)
-        FigureCanvasAgg(fig)
-        buffer = io.BytesIO()
-        metadata: dict[str, Any] = ({"Date": None, "Creator": "unsc-obligations"} if fmt == "svg"
-                                    else {"Software": None})
-        fig.savefig(buffer, format=fmt, metadata=metadata)
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Date": None, "Creator": "unsc-obligations"} if fmt == "svg" else {"Software": None}
+    fig.savefig(buffer, format=fmt, metadata=metadata)
     return buffer.getvalue()
 
 
-def write_plot(report: Report, scenario: Scenario, target: str | Path) -> Path:
-    """Write the picture to ``target`` (format by suffix): to a temporary file first, then renamed."""
+def rc() -> Any:
+    """The settings that make SVG output deterministic."""
+    return {"svg.hashsalt": HASHSALT, "svg.fonttype": "path", "path.simplify": True}
+
+
+def render(report: Report, scenario: Scenario, fmt: str, *, start: date | None = None, end: date | None = None,
+           marks: Sequence[tuple[datetime, str]] = ()) -> bytes:
+    """The picture's bytes in ``fmt`` ('png' or 'svg'), identical for identical input."""
+    from matplotlib import rc_context
+
+    with rc_context(rc()):
+        return save(figure(report, scenario, start=start, end=end, marks=marks), fmt)
+
+
+def write_plot(report: Report, scenario: Scenario, target: str | Path, *, start: date | None = None,
+               end: date | None = None) -> Path:
+    """Write the picture to ``target`` (format by suffix), whole."""
     fmt = plot_format(target)
-    data = render(report, scenario, fmt)
-    path = Path(target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file (mkstemp makes it private)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_whole(target, render(report, scenario, fmt, start=start, end=end), "--plot")
