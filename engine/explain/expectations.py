@@ -58,4 +58,23 @@ def check(report: Report, expect: Expectations, actors: ActorRegistry) -> list[s
     if expect.exhaustive:
         for finding in unmatched:
             problems.append(f"unexpected finding {finding.id} ({finding.kind}, {finding.status})")
+    if expect.notes is not None:
+        problems.extend(_check_notes(report, expect))
+    return problems
+
+
+def _check_notes(report: Report, expect: Expectations) -> list[str]:
+    """Each expected note matches one actual note, and no other note arises (of the paragraphs looked at)."""
+    notes = [n for n in report.notes if expect.paragraphs is None or n["paragraph"] in expect.paragraphs]
+    problems = []
+    for index, expected in enumerate(expect.notes or []):
+        wanted = {k: getattr(expected, k) for k in expected.model_fields_set}
+        found = next((n for n in notes if all(n.get(k) == v for k, v in wanted.items())), None)
+        if found is None:
+            problems.append(f"expected note #{index + 1} did not arise: "
+                            + ", ".join(f"{k}={v!r}" for k, v in sorted(wanted.items())))
+        else:
+            notes.remove(found)
+    problems.extend(f"unexpected note {n['kind']} on paragraph {n['paragraph']} for event {n['event']}"
+                    for n in notes)
     return problems

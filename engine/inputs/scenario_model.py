@@ -43,10 +43,23 @@ class ExpectedFinding(BaseModel):
         return value
 
 
+class ExpectedNote(BaseModel):
+    """A note a scenario expects (an event the resolution does not govern): every field given must match."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str | None = None
+    paragraph: str | None = None
+    rule: str | None = None
+    event: str | None = None
+
+
 class Expectations(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     findings: list[ExpectedFinding] = Field(default_factory=list)
+    notes: list[ExpectedNote] | None = Field(
+        default=None, description="the notes expected (of the paragraphs looked at); when given, no other may arise")
     paragraphs: list[str] | None = Field(
         default=None, description="look only at findings of these paragraphs (default: all)"
     )

@@ -73,6 +73,8 @@ class Report:
     findings: tuple[FindingView, ...]
     stats: dict[str, Any]  # run statistics and what acted (not part of the JSON contract)
     as_of: str | None = None  # an as-of replay: the last instant seen (ISO); in the JSON only when set
+    notes: tuple[dict[str, Any], ...] = ()  # what the replay saw but the resolution does not govern
+
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class Report:
             "assumptions": self.assumptions,
             "event_count": self.events,
             "findings": [f.as_dict() for f in self.findings],
+            "notes": [dict(n) for n in self.notes],
         } | ({"as_of": self.as_of} if self.as_of is not None else {})
 
     def to_json(self) -> str:
@@ -128,7 +131,11 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
     return Report(scenario=scenario.name, resolution=pack.manifest.resolution, start=scenario.start.isoformat(),
                   until=scenario.until.isoformat(), assumptions=assumptions, events=len(scenario.events),
                   findings=tuple(view(f) for f in findings), stats=stats,
-                  as_of=iso_instant(as_of) if as_of is not None else None)
+                  as_of=iso_instant(as_of) if as_of is not None else None,
+                  notes=tuple({"kind": n.kind, "paragraph": n.paragraph, "rule": n.rule, "event": n.event,
+                               "at": iso_instant(clock.moment(n.tick)), "reason": n.reason}
+                              for n in sorted(ledger.notes.values(),
+                                              key=lambda n: (n.tick, order.get(n.paragraph, 10_000), n.rule, n.event))))
 
 
 def _days_late(finding: Finding, clock: Clock) -> int | None:
@@ -171,6 +178,7 @@ def render_table(report: Report, *, total: int | None = None, selection: str = "
     lines.append("")
     if not report.findings:
         lines.append("No finding passes the filters." if selection else "No provision was engaged.")
+        lines.extend(_note_lines(report))
         return "\n".join(lines) + "\n"
     rows = []
     for f in report.findings:
@@ -182,7 +190,16 @@ def render_table(report: Report, *, total: int | None = None, selection: str = "
     lines.append("Why:")
     for f in report.findings:
         lines.append(f"  {f.id}: {f.explanation}")
+    lines.extend(_note_lines(report))
     return "\n".join(lines) + "\n"
+
+
+def _note_lines(report: Report) -> list[str]:
+    """The notes: events the resolution saw but does not govern (not findings)."""
+    if not report.notes:
+        return []
+    return ["", "Notes (not findings):"] + [f"  {n['kind']} ¶{n['paragraph']} ({n['rule']}): {n['reason']}."
+                                            for n in report.notes]
 
 
 def aligned_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:

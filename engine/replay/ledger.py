@@ -130,11 +130,28 @@ class Finding:
         self.history.append(Step(tick, status, event, note))
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something the replay saw but the resolution does not govern (``not_in_force``: an event before the
+    adoption, or after the end of the mandate for a provision of the mandate). Never a finding."""
+
+    kind: str
+    paragraph: str
+    rule: str
+    event: str
+    tick: int
+    reason: str
+
+
 class Ledger:
-    """All findings of one replay, in the order they arose."""
+    """All findings of one replay, in the order they arose, and its notes."""
 
     def __init__(self) -> None:
         self.findings: dict[str, Finding] = {}
+        self.notes: dict[tuple[str, str], Note] = {}  # (rule, event) -> note
+
+    def note(self, note: Note) -> None:
+        self.notes.setdefault((note.rule, note.event), note)
 
     def __contains__(self, finding_id: str) -> bool:
         return finding_id in self.findings

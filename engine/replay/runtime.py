@@ -21,13 +21,13 @@ from typing import Any
 
 import simpy
 
-from ..dates import PHASE_EVENTS, PHASE_SETTLE, Clock, start_of
-from ..inputs.scenario import Scenario
+from ..dates import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
+from ..inputs.scenario import Scenario, sort_key
 from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from ..rulepack.rulebook import Obligation
 from .effects import HANDLERS, open_period
-from .ledger import Evidence, Ledger
+from .ledger import Evidence, Ledger, Note
 from .matcher import Matcher
 from .messages import message_of, resolve
 from .processes import Process, deadline, forget
@@ -56,7 +56,7 @@ class Replay(ReplayState):
             events = {alias: self.live[msg["id"]][0] for alias, msg in bound.items()}
             bound_matches.append((rule.order, tuple(events[a].id or "" for a, _ in rule.aliases), rule, events))
         for _, _, rule, events in sorted(bound_matches, key=lambda item: (item[0], item[1])):
-            if self.within(rule, events) and self.apart(rule, events):
+            if self.within(rule, events) and self.apart(rule, events) and self.in_force(rule, events):
                 self.apply(rule, events)
         keep = self.compiled.retention.get(event.type)
         if keep is None:
@@ -79,6 +79,26 @@ class Replay(ReplayState):
         earliest, latest = moments[0], moments[-1]
         limit = datetime.combine(add(earliest.date(), rule.within), earliest.timetz())
         return latest <= limit
+
+    def in_force(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
+        """Whether the rule's paragraph governs the matched events: nothing before the adoption, and for a
+        provision of the mandate nothing after its end. Otherwise the match is noted as not in force."""
+        reason = None
+        earliest = min(events.values(), key=sort_key)
+        act = max(events.values(), key=sort_key)
+        if rule.governs_from is not None and earliest.at < start_of(rule.governs_from):
+            reason = (f"{earliest.type.replace('_', ' ')} {earliest.id} of {long_date(earliest.at.date())} came "
+                      f"before the resolution was adopted on {long_date(rule.governs_from)}; it governs nothing "
+                      "earlier")
+        elif rule.governs_through is not None and act.at >= end_of(rule.governs_through):
+            reason = (f"{act.type.replace('_', ' ')} {act.id} of {long_date(act.at.date())} came after paragraph "
+                      f"{rule.paragraph} ceased to govern on {long_date(rule.governs_through)} "
+                      f"({rule.scope_why[:1].lower() + rule.scope_why[1:].rstrip('.')})")
+        if reason is None:
+            return True
+        self.ledger.note(Note(kind="not_in_force", paragraph=rule.paragraph, rule=rule.rule_id, event=act.id or "",
+                              tick=self.now_tick(), reason=reason))
+        return False
 
     def apart(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
         """Whether the rule's ``not_part_of`` tests hold: each actor is neither the other nor part of it."""

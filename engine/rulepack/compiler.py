@@ -15,6 +15,7 @@ it breaks or hangs) before it is ever loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ..dates import SECONDS_PER_DAY
@@ -73,6 +74,9 @@ class CompiledRule:
     exclusions: tuple[tuple[str, str, str, str], ...] = ()
     verb: str = ""  # the operative verb of the clause the rule encodes (the paragraph's when it has one verb)
     force: str = ""  # that clause's force
+    governs_from: date | None = None  # the adoption: the rule acts on nothing earlier (None: fulfilment rules)
+    governs_through: date | None = None  # the last day of the window its paragraph ends with (None: outlives it)
+    scope_why: str = ""  # the paragraph's reason for its scope
 
 
 @dataclass
@@ -223,8 +227,9 @@ def compile_pack(pack: RulePack) -> CompiledPack:
 
     def add(paragraph: Paragraph, rule_id: str, says: str, patterns: list[tuple[str, str, dict[str, Constraint]]],
             effects: tuple[CompiledEffect, ...], within: Duration | None, explain: str,
-            clause: str | None = None) -> None:
+            clause: str | None = None, fulfils: bool = False) -> None:
         nonlocal order
+        scope = pack.scope_of(paragraph.id)
         name = f"r{order}"
         conditions = []
         for alias, event, where in patterns:
@@ -254,6 +259,10 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             effects=effects, within=within,
             explain=explain, exclusions=tuple(exclusions),
             verb=paragraph.reading(clause)[0], force=str(paragraph.reading(clause)[1]),
+            governs_from=None if fulfils else pack.adopted,
+            governs_through=None if fulfils or scope is None or scope.ends_with is None
+            else pack.window_days(scope.ends_with)[1],
+            scope_why=" ".join(scope.why.split()) if scope is not None else "",
         )
         order += 1
 
@@ -284,7 +293,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         fulfil = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject),
                                 answers=by.answers)
         add(paragraph, f"{obligation_id}/fulfilled", obligation.says, [("act", by.event, by.where)], (fulfil,),
-            None, "{act.by} submitted a report on {act.at}.", obligation.clause)
+            None, "{act.by} submitted a report on {act.at}.", obligation.clause, fulfils=True)
 
     if len(ruleset) > MAX_RULES:
         raise RuleError(f"the pack compiles to {len(ruleset)} rules; durable-rules allows {MAX_RULES}",

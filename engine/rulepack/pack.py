@@ -35,6 +35,7 @@ from .rulebook import (
     ParamRef,
     Pattern,
     Rule,
+    Scope,
     Window,
 )
 
@@ -98,6 +99,15 @@ class RulePack:
     @cached_property
     def authorizations(self) -> dict[str, tuple[Authorization, Paragraph]]:
         return {a.id: (a, p) for p in self.paragraphs for a in p.authorizations}
+
+    def scope_of(self, paragraph_id: str) -> Scope | None:
+        """A paragraph's scope: its own, else its nearest parent's."""
+        paragraph: Paragraph | None = self.paragraph(paragraph_id)
+        while paragraph is not None:
+            if paragraph.scope is not None:
+                return paragraph.scope
+            paragraph = self.paragraph(paragraph.parent) if paragraph.parent else None
+        return None
 
     def clause_of(self, item_id: str) -> str | None:
         """The clause a rule, obligation or authorization (by id) encodes, if its paragraph has clauses."""
@@ -210,6 +220,17 @@ class _Checker:
                     self.quote(paragraph, (f"{kind}s", i, "says"), item.says)
         for paragraph in self.pack.paragraphs:
             self.paragraph(paragraph, ids)
+            self.scope(paragraph, ids)
+
+    def scope(self, paragraph: Paragraph, ids: dict[str, set[str]]) -> None:
+        """A paragraph with rules says (or inherits) how long it governs."""
+        if paragraph.scope is not None and paragraph.scope.ends_with is not None:
+            if paragraph.scope.ends_with not in ids["window"]:
+                raise self.fail(paragraph, ("scope", "ends_with"), f"unknown window {paragraph.scope.ends_with!r}")
+        if (paragraph.rules or paragraph.obligations or paragraph.authorizations) and \
+                self.pack.scope_of(paragraph.id) is None:
+            raise self.fail(paragraph, ("id",), "a paragraph with rules must say how long it governs (`scope`: "
+                                                "`ends_with` a window, or none if it outlives the mandate, and `why`)")
 
     def clauses(self, paragraph: Paragraph) -> None:
         """Each clause quotes the paragraph from its verb on; every rule, obligation and authorization of a

@@ -231,6 +231,16 @@ class Clause(_Model):
     says: str = Field(min_length=10, description="the clause's words, from its verb on")
 
 
+class Scope(_Model):
+    """How long a paragraph governs. Every paragraph governs from the adoption; one tied to MINUSMA's mandate
+    (paragraphs 16, 20, 37) governs nothing after the end of that window; one that is not (paragraphs 3, 4, 5,
+    28) outlives it, until the Council changes it."""
+
+    ends_with: str | None = Field(default=None, pattern=NAME,
+                                  description="the window whose end ends its force; none: it outlives the mandate")
+    why: str = Field(min_length=10, description="why it ends with that window, or why it outlives it")
+
+
 class Rule(_Model):
     """When these events are seen (joined where ``same_as`` says, within ``within`` of each other), do this."""
 
@@ -347,6 +357,7 @@ class Paragraph(_Model):
     kind: Kind
     clauses: list[Clause] = Field(
         default_factory=list, description="for a paragraph joining several verbs: each clause's verb and force")
+    scope: Scope | None = Field(default=None, description="how long it governs (a sub-item inherits its parent's)")
     parameters: dict[Annotated[str, Field(pattern=NAME)], Parameter] = Field(default_factory=dict)
     windows: list[Window] = Field(default_factory=list)
     obligations: list[Obligation] = Field(default_factory=list)
