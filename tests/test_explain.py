@@ -151,7 +151,7 @@ def test_why_not_p37_says_a_request_came_too_long_after_the_threat(replay_text: 
 
 def test_why_not_p37_says_an_intervention_came_after_the_mandate_ended(engine: Engine) -> None:
     answer = why_not(replay(engine, AFTER_MANDATE), "37")
-    assert any(r.startswith("the intervention july-strike on 2 July 2018 at 06:00 UTC is after the mandate ended on "
+    assert any(r.startswith("the intervention july-strike on 1 July 2018 at 06:00 UTC is after the mandate ended on "
                             "30 June 2018") for r in answer.reasons)
     assert any(r.startswith("the request july-request on 3 July 2018 at 06:10 UTC is after the mandate ended")
                for r in answer.reasons)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from ..dates import end_of, long_date, start_of
 from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledEffect, CompiledRule
-from ..rulepack.rulebook import Obligation
+from ..rulepack.rulebook import DurationValue, Obligation, ParamRef
 from .ledger import Evidence, Finding, FindingKind, Status, Step
 from .messages import clause, engagement_sentence, fill, incident_of, resolve
 from .processes import deadline, window_end
@@ -67,23 +67,72 @@ def grant(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subje
     if not start_of(first) <= now < end_of(last):
         replay.exercised.add(authorization.window)
         return  # outside the window nothing is granted; an act relying on it is reported as not covered
-    finding_id = f"{effect.target}:{subject}:{incident}"
+    base_id = f"{effect.target}:{subject}:{incident}"
+    finding_id = replay.grants.get(base_id, base_id)
+    threat_at, covered_until = _cover(replay, authorization.lasts, effect, events)
     existing = replay.ledger.get(finding_id)
+    if (existing is not None and existing.status is Status.LAPSED and covered_until is not None
+            and existing.covered_until is not None and covered_until > existing.covered_until):
+        # a fresh threat after the last one went stale: a new grant for the incident
+        finding_id, existing = f"{base_id}:{replay.trigger(events).id}", None
     if existing is not None:
         for event_id in replay.event_ids(events):
             existing.add_event(event_id)
+        if (covered_until is not None and existing.covered_until is not None and existing.status is Status.GRANTED
+                and covered_until > existing.covered_until):  # a renewed threat: imminent again
+            existing.threat_at, existing.covered_until = threat_at, covered_until
+            existing.threat_lasting = _lasting(events[effect.since or ""])
         replay.touch(existing)
         return
+    if covered_until is not None and covered_until < end_of(last):
+        until = (f"until {human(covered_until)}, {authorization_lasts(replay, authorization.lasts)} after the "
+                 f"threat, while it is {_lasting(events[effect.since or ''])} (the mandate ends on "
+                 f"{long_date(last)}, paragraph 15)")
+        due = covered_until.date()
+    else:
+        until, due = f"until {long_date(last)} (paragraph 15)", last
     finding = replay.ledger.open(
         id=finding_id, paragraph=rule.paragraph, rule=effect.target, kind=FindingKind.AUTHORIZATION,
-        subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), due=last, incident=incident,
-        explanation=f"{replay.explain(rule, events)} For incident {incident}, until {long_date(last)} "
-                    f"(paragraph 15), this authorizes {replay.pack.actors.name_of(subject)} "
-                    f"\"{' '.join(authorization.says.split())}\".",
+        subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), due=due, incident=incident,
+        explanation=f"{replay.explain(rule, events)} For incident {incident}, {until}, this authorizes "
+                    f"{replay.pack.actors.name_of(subject)} \"{' '.join(authorization.says.split())}\".",
     )
+    replay.grants[base_id] = finding_id
+    finding.threat_at, finding.covered_until = threat_at, covered_until
+    if effect.since is not None:
+        finding.threat_lasting = _lasting(events[effect.since])
     replay.touch(finding)
     replay.exercised.add(effect.target)
     replay.env.process(window_end(replay.env, replay, finding, replay.clock.day_limit(last)))
+
+
+def _cover(replay: ReplayState, lasts: DurationValue | None, effect: CompiledEffect,
+           events: dict[str, Event]) -> tuple[datetime | None, datetime | None]:
+    """When the threat behind a grant came, and the instant after which it no longer covers an act."""
+    if lasts is None or effect.since is None:
+        return None, None
+    threat_at = events[effect.since].at
+    duration = replay.pack.duration_of(lasts)
+    return threat_at, datetime.combine(add(threat_at.date(), duration), threat_at.timetz())
+
+
+def _lasting(threat: Event) -> str:
+    """What a threat is while it still covers an act: 'imminent' (paragraph 37), else 'current'."""
+    return "imminent" if getattr(threat, "level", None) == "imminent_and_serious" else "current"
+
+
+def authorization_lasts(replay: ReplayState, lasts: DurationValue | None) -> str:
+    """'3 days (assumption threat_imminence_window)'."""
+    if lasts is None:
+        return ""
+    name = f" (assumption {lasts.param})" if isinstance(lasts, ParamRef) else ""
+    return replay.pack.duration_of(lasts).describe() + name
+
+
+def human(moment: datetime) -> str:
+    """'17 April 2018 at 14:30 UTC' (or the date alone at midnight)."""
+    return long_date(moment.date()) + ("" if moment.hour == moment.minute == 0 else
+                                       f" at {moment.strftime('%H:%M')} UTC")
 
 
 def exercise(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
@@ -92,11 +141,14 @@ def exercise(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, su
     authorization = replay.authorization(effect.target)
     incident = resolve(effect.incident, events) if effect.incident else None
     act = replay.trigger(events)
-    granted = replay.ledger.get(f"{effect.target}:{subject}:{incident}") if incident else None
+    base_id = f"{effect.target}:{subject}:{incident}"
+    granted = replay.ledger.get(replay.grants.get(base_id, base_id)) if incident else None
     _, last = replay.pack.window_days(authorization.window)
     now = replay.clock.moment(replay.now_tick())
     in_force = now < end_of(last)
-    if granted is not None and in_force and granted.status in (Status.GRANTED, Status.EXERCISED):
+    stale = (granted is not None and granted.covered_until is not None and granted.threat_at is not None
+             and act.at > granted.covered_until)
+    if granted is not None and in_force and not stale and granted.status in (Status.GRANTED, Status.EXERCISED):
         if granted.status is Status.GRANTED:
             granted.move(Status.EXERCISED, replay.now_tick(), event=act.id, note=f"exercised by {act.id}")
         else:
@@ -108,11 +160,19 @@ def exercise(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, su
         return
     if not in_force:
         replay.exercised.add(authorization.window)
+    no_longer = ""
+    if stale:
+        assert granted is not None and granted.threat_at is not None
+        no_longer = (f"the threat of {human(granted.threat_at)} was no longer {granted.threat_lasting}: paragraph "
+                     f"{rule.paragraph} covers an act within {authorization_lasts(replay, authorization.lasts)} of "
+                     "the threat")
     if effect.otherwise == "breach":
-        uncovered_breach(replay, rule, subject, events, incident, in_force, last)
+        uncovered_breach(replay, rule, subject, events, incident, in_force, last, no_longer)
         return
     if not in_force:
         why = f"it took place after the mandate ended on {long_date(last)} (paragraph 15)"
+    elif no_longer:
+        why = no_longer
     elif incident is None:
         why = "it names no incident, so no threat and request can be linked to it"
     elif granted is not None:
@@ -129,12 +189,14 @@ def exercise(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, su
 
 
 def uncovered_breach(replay: ReplayState, rule: CompiledRule, subject: str, events: dict[str, Event],
-                     incident: str | None, in_force: bool, last: date) -> None:
+                     incident: str | None, in_force: bool, last: date, no_longer: str = "") -> None:
     """An act outside the limit a paragraph sets (paragraphs 20(c)(ii) and 20(d): direct operations only
     pursuant to serious and credible threats)."""
     act = replay.trigger(events)
     if not in_force:
         why = f"it took place after the mandate ended on {long_date(last)}"
+    elif no_longer:
+        why = no_longer
     elif incident is None:
         why = "it names no incident, so no serious and credible threat can be linked to it"
     else:

@@ -26,7 +26,7 @@ engagement     engaged  (an event engaged a paragraph that sets no deadline:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -111,6 +111,9 @@ class Finding:
     provenance: list[Evidence] = field(default_factory=list)
     answered: bool = False  # an obligation some act has answered (in time or late)
     ends_with_ground: bool = False  # at its due date it expires (its ground ended) instead of being violated
+    threat_at: datetime | None = None  # an authorization that lasts while its threat does: the threat's instant
+    covered_until: datetime | None = None  # ... and the instant after which no act is covered
+    threat_lasting: str = "imminent"  # what the threat is while it covers: 'imminent' or 'current'
     _event_set: set[str] = field(default_factory=set, repr=False)  # `events` as a set, for O(1) membership
 
     def add_event(self, event_id: str | None) -> None:

@@ -42,10 +42,24 @@ def deadline(env: simpy.Environment, replay: ReplayState, finding: Finding, limi
 
 def window_end(env: simpy.Environment, replay: ReplayState, finding: Finding, limit_tick: int) -> Process:
     """At the end of its window, an authorization never exercised lapses."""
-    at = Clock.sim_time(limit_tick, PHASE_SETTLE)
-    if at > env.now:
+    while True:  # an authorization that lasts while its threat does lapses first when the threat is stale
+        covered = finding.covered_until
+        # a grant whose threat was stale before the request came lapses as it opens
+        cover_tick = max(replay.clock.tick(covered) + 1, finding.opened) if covered is not None else None
+        end = min(limit_tick, cover_tick) if cover_tick is not None else limit_tick
+        at = Clock.sim_time(end, PHASE_SETTLE)
+        if at <= env.now:
+            end = max(end, Clock.tick_of(env.now))
+            break
         yield env.timeout(at - env.now)
+        if finding.covered_until == covered:  # not renewed by a later threat while waiting
+            break
     if finding.status is Status.GRANTED:
+        if end < limit_tick and finding.threat_at is not None:
+            finding.move(Status.LAPSED, end, note="threat no longer imminent")
+            finding.explanation += (f" Lapsed unexercised: the threat of {long_date(finding.threat_at.date())} "
+                                    f"was no longer {finding.threat_lasting}.")
+            return
         window = replay.pack.authorizations[finding.rule][0].window
         replay.exercised.add(window)
         finding.move(Status.LAPSED, limit_tick, note="window ended")

@@ -47,6 +47,7 @@ class ReplayState:
         self.recorded: set[tuple[str, Evidence]] = set()  # (finding id, evidence) already in its provenance
         self.exercised: set[str] = set()  # ids of rules, obligations, authorizations and windows that acted
         self._periods: dict[str, list[Period]] = {}  # scheduled duties' periods, computed once per replay
+        self.grants: dict[str, str] = {}  # authorization:subject:incident -> the id of its latest grant
 
     @property
     def pack(self) -> RulePack:

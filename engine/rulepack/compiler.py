@@ -53,6 +53,7 @@ class CompiledEffect:
     ceiling: int | None = None
     otherwise: str = "not_covered"
     answers: str = "oldest"
+    since: str | None = None  # grant: the alias whose instant starts the authorization's `lasts`
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
                 figure=_value(figure, pack, aliases) if figure else None,  # type: ignore[arg-type]
                 ceiling=pack.number_of(ceiling) if ceiling is not None else None,
                 otherwise=getattr(body, "otherwise", "not_covered"),
+                since=getattr(body, "since", None),
             ))
         add(paragraph, rule.id, rule.says, [(p.as_, p.event, p.where) for p in rule.when], tuple(effects),
             pack.duration_of(rule.within) if rule.within is not None else None, rule.explain, rule.clause)

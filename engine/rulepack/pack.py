@@ -316,6 +316,7 @@ class _Checker:
             self.actor(paragraph, (*loc, "subject"), authorization.subject)
             if authorization.window not in ids["window"]:
                 raise self.fail(paragraph, (*loc, "window"), f"unknown window {authorization.window!r}")
+            self.param(paragraph, (*loc, "lasts"), authorization.lasts, Duration)
             if authorization.reported_by is not None:
                 target = self.pack.obligations.get(authorization.reported_by)
                 if target is None or target[0].due is None:
@@ -336,6 +337,9 @@ class _Checker:
         for j, effect in enumerate(rule.then):
             body = effect.body
             eloc = (*loc, "then", j, effect.name)
+            since = getattr(body, "since", None)
+            if since is not None and since not in aliases:
+                raise self.fail(paragraph, (*eloc, "since"), f"`since` must name a pattern; known: {sorted(aliases)}")
             for key in ("subject", "incident", "figure"):
                 value = getattr(body, key, None)
                 if value is not None:

@@ -163,6 +163,8 @@ class GrantEffect(_Model):
     authorization: str
     subject: str
     incident: str
+    since: str | None = Field(default=None, pattern=NAME,
+                              description="the pattern (a threat) from whose instant the authorization's `lasts` runs")
 
 
 class ExerciseEffect(_Model):
@@ -339,6 +341,9 @@ class Authorization(_Model):
     clause: str | None = Field(default=None, pattern=NAME, description="the clause it encodes (see `clauses`)")
     subject: str
     window: str = Field(description="the window whose end makes a granted authorization lapse")
+    lasts: DurationValue | None = Field(
+        default=None, description="how long after the threat that grants it an act is covered (paragraph 37: while "
+                                  "the threat is imminent); the window still bounds it")
     reported_by: str | None = Field(
         default=None, description="obligation opened (once per period of its `due`) when the authorization is exercised"
     )
