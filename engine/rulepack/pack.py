@@ -224,9 +224,9 @@ class _Checker:
 
     def scope(self, paragraph: Paragraph, ids: dict[str, set[str]]) -> None:
         """A paragraph with rules says (or inherits) how long it governs."""
-        if paragraph.scope is not None and paragraph.scope.ends_with is not None:
-            if paragraph.scope.ends_with not in ids["window"]:
-                raise self.fail(paragraph, ("scope", "ends_with"), f"unknown window {paragraph.scope.ends_with!r}")
+        ends_with = paragraph.scope.ends_with if paragraph.scope is not None else None
+        if ends_with is not None and ends_with not in ids["window"]:
+            raise self.fail(paragraph, ("scope", "ends_with"), f"unknown window {ends_with!r}")
         if (paragraph.rules or paragraph.obligations or paragraph.authorizations) and \
                 self.pack.scope_of(paragraph.id) is None:
             raise self.fail(paragraph, ("id",), "a paragraph with rules must say how long it governs (`scope`: "
