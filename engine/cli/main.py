@@ -114,7 +114,7 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "check":
         for path in args.scenarios:
             scenario = engine.load(path)
-            _out(f"{path}: ok ({len(scenario.events)} events, {scenario.start} to {scenario.until})\n")
+            _out(f"{path}: ok ({scenario.event_count} events, {scenario.start} to {scenario.until})\n")
     elif args.command == "verify":
         from ..explain.expectations import check as check_expectations
 

@@ -42,7 +42,7 @@ class Replayed:
 
     @property
     def events(self) -> dict[str, Event]:
-        return {e.id: e for e in self.scenario.events if e.id is not None}
+        return {e.id: e for e in self.scenario.all_events() if e.id is not None}
 
 
 def replay(engine: Any, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None,

@@ -33,6 +33,7 @@ class _Header(BaseModel):
     until: date | None = None
     assumptions: dict[str, Any] = Field(default_factory=dict)
     events: list[Any] = Field(default_factory=list)
+    events_from: str | None = Field(default=None, description="an event log (.jsonl or .csv), relative to this file")
     expect: Expectations | None = None
 
     @field_validator("start", "until", mode="before")
@@ -90,11 +91,18 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
         ids[event.id] = i
         events.append(event)
     events.sort(key=sort_key)
+    log = None
+    if header.events_from is not None:
+        from .eventlog import read_log, resolve_log
+
+        log_path, shown = resolve_log(path, header.events_from, lines)
+        log_checker = EventChecker(path=shown, actors=actors, start=start, until=until)
+        log = read_log(log_path, shown, log_checker, taken=ids, budget=max_events - len(events))
     located = lines.lines_of([("assumptions", name) for name in header.assumptions]) if header.assumptions else {}
     assumption_lines = {name: located[("assumptions", name)] for name in header.assumptions}
     return Scenario(path=path, name=header.name, description=header.description, start=start, until=until,
                     events=events, assumptions=dict(header.assumptions), assumption_lines=assumption_lines,
-                    expect=header.expect)
+                    expect=header.expect, log=log)
 
 
 def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: date, default_until: date) -> Scenario:

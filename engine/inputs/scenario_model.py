@@ -7,14 +7,19 @@ later stage.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..dates import end_of, start_of
 from .vocabulary import TYPE_ORDER, Event
+
+if TYPE_CHECKING:
+    from .eventlog import EventLog
 
 
 class ExpectedFinding(BaseModel):
@@ -79,6 +84,18 @@ class Scenario:
     assumptions: dict[str, Any] = field(default_factory=dict)
     assumption_lines: dict[str, int | None] = field(default_factory=dict)
     expect: Expectations | None = None
+    log: EventLog | None = None  # events read from `events_from`, streamed (not in ``events``)
+
+    @property
+    def event_count(self) -> int:
+        """Events of the scenario file and of its event log."""
+        return len(self.events) + (self.log.count if self.log is not None else 0)
+
+    def all_events(self) -> Iterator[Event]:
+        """Every event in processing order: the file's and the log's, merged (the log is streamed)."""
+        if self.log is None or self.log.count == 0:
+            return iter(self.events)
+        return heapq.merge(self.events, self.log, key=sort_key)
 
     @property
     def window(self) -> tuple[datetime, datetime]:

@@ -129,7 +129,7 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
         for name, param in sorted(pack.assumptions().items())
     }
     return Report(scenario=scenario.name, resolution=pack.manifest.resolution, start=scenario.start.isoformat(),
-                  until=scenario.until.isoformat(), assumptions=assumptions, events=len(scenario.events),
+                  until=scenario.until.isoformat(), assumptions=assumptions, events=scenario.event_count,
                   findings=tuple(view(f) for f in findings), stats=stats,
                   as_of=iso_instant(as_of) if as_of is not None else None,
                   notes=tuple({"kind": n.kind, "paragraph": n.paragraph, "rule": n.rule, "event": n.event,

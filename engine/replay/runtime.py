@@ -127,7 +127,7 @@ class Replay(ReplayState):
 
 def feed(env: simpy.Environment, replay: Replay) -> Process:
     """Deliver the scenario's events at their instants (phase 1), in processing order."""
-    for event in replay.scenario.events:
+    for event in replay.scenario.all_events():
         tick = replay.clock.tick(event.at)
         at = Clock.sim_time(tick, PHASE_EVENTS)
         if at > env.now:
@@ -179,6 +179,6 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario,
             last = clock.tick(as_of)
             for later in [f.id for f in ledger.findings.values() if f.opened > last]:
                 del ledger.findings[later]
-        stats: dict[str, Any] = {"events": len(scenario.events), "peak_live_facts": replay.peak_live_facts,
+        stats: dict[str, Any] = {"events": scenario.event_count, "peak_live_facts": replay.peak_live_facts,
                                  "live_facts_at_end": session.live_facts, "exercised": sorted(replay.exercised)}
     return ledger, clock, stats

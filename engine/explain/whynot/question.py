@@ -21,7 +21,7 @@ class Question:
         self.subject = subject
         self.incident = incident
         self.by_type: dict[str, list[Event]] = {}
-        for event in replayed.scenario.events:
+        for event in replayed.scenario.all_events():
             self.by_type.setdefault(event.type, []).append(event)
         self.produced: dict[tuple[str, tuple[str, ...]], list[FindingView]] = {}
         for finding in self.report.findings:
