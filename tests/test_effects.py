@@ -62,3 +62,33 @@ def test_paragraph_40_calls_upon_the_forces_rather_than_declaring(replay: Callab
     finding = report.by_id("40/forces:mdsf:v")
     assert finding is not None and "calls upon the Malian Defence and Security Forces" in finding.explanation
     assert "declares" not in finding.explanation
+
+
+def test_a_report_says_in_the_json_which_period_it_answered_and_how_late(replay: Callable[..., Report]) -> None:
+    text = """
+        name: Reports a little and much late.
+        until: 2018-03-31
+        events:
+          - {id: october, at: 2017-10-15, type: report, by: Secretary-General, kind: quarterly}
+          - {id: march, at: 2018-03-20, type: report, by: Secretary-General, kind: quarterly}
+        """
+    findings = {f["id"]: f for f in replay(text).as_dict()["findings"]}
+    assert (findings["47:2017-09-29"]["answered_by"], findings["47:2017-09-29"]["days_late"]) == ("october", 16)
+    assert findings["47:2017-12-29"]["status"] == "violated" and findings["47:2017-12-29"]["answered_by"] is None
+    assert (findings["47:2018-03-29"]["answered_by"], findings["47:2018-03-29"]["days_late"]) == ("march", None)
+    widened = {f["id"]: f for f in replay(text, late_report_window={"days": 120}).as_dict()["findings"]}
+    assert (widened["47:2017-12-29"]["answered_by"], widened["47:2017-12-29"]["days_late"]) == ("march", 81)
+
+
+def test_events_outside_the_resolution_s_force_are_notes_never_findings(replay: Callable[..., Report]) -> None:
+    report = replay("""
+        name: A deployment before the adoption.
+        start: 2017-05-01
+        until: 2017-07-31
+        events:
+          - {id: early, at: 2017-05-02, type: deployment, military: 14000}
+        """)
+    assert report.findings == () or all(f.paragraph != "16" for f in report.findings)
+    (note,) = report.as_dict()["notes"]
+    assert (note["kind"], note["paragraph"], note["event"]) == ("not_in_force", "16", "early")
+    assert "before the resolution was adopted on 29 June 2017" in note["reason"]

@@ -48,6 +48,7 @@ class FindingView:
     provenance: tuple[dict[str, Any], ...] = ()
     history: tuple[dict[str, Any], ...] = ()
     days_late: int | None = None  # an obligation answered after its due date: by how many days
+    answered_by: str | None = None  # an obligation: the id of the act (report) that answered this period
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class FindingView:
             "incident": self.incident, "explanation": self.explanation,
             "provenance": [dict(p) for p in self.provenance], "history": [dict(h) for h in self.history],
             "days_late": self.days_late,
+            "answered_by": self.answered_by,
         }
 
 
@@ -116,6 +118,7 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
                 for h in f.history
             ),
             days_late=_days_late(f, clock),
+            answered_by=f.answered_by,
         )
 
     findings = sorted(ledger.findings.values(), key=lambda f: (f.opened, order.get(f.paragraph, 10_000), f.id))

@@ -291,10 +291,31 @@ def next_reporting_period(replay: ReplayState, obligation_id: str, now: datetime
 def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
            events: dict[str, Event]) -> None:
     """Acts answer a duty's periods in sequence: an act answers the oldest period not yet answered. In
-    time, it fulfils it; after its due date, it is recorded on the violated period as a late answer (so
-    a late report does not silently count for the next period)."""
+    time, it fulfils it; after its due date, it is recorded on the violated period as a late answer — but only
+    while it is at most ``late_within`` late (assumption late_report_window): a report filed later than that
+    answers the period in which it is filed, and the period nobody answered stays violated."""
     assert effect.target is not None
     act = replay.trigger(events)
+    if effect.answers != "all":
+        pending = _unanswered(replay, effect.target, subject)
+        if not pending:
+            return
+        oldest = pending[0]
+        late_limit = add(oldest.due, effect.late_within) if oldest.due and effect.late_within else None
+        if oldest.status is Status.ACTIVE or late_limit is None or act.at.date() <= late_limit:
+            answer(replay, oldest, act)
+            return
+        current = next((f for f in pending if f.status is Status.ACTIVE), None)
+        if current is None:
+            answer(replay, oldest, act)  # no later period to answer: it is the late answer to the oldest
+            return
+        assert oldest.due is not None and effect.late_within is not None
+        current.explanation += (f" The {act.type} {act.id} of {long_date(act.at.date())} came more than "
+                                f"{effect.late_within.describe()} after the violated period due "
+                                f"{long_date(oldest.due)} (assumption late_report_window), so it answers this "
+                                "period, in which it was filed.")
+        answer(replay, current, act)
+        return
     while True:
         finding = replay.ledger.unanswered(effect.target, subject, replay.now_tick())
         if finding is None:
@@ -304,9 +325,18 @@ def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
             return
 
 
+def _unanswered(replay: ReplayState, rule: str, subject: str) -> list[Finding]:
+    """The obligations of one definition and subject, open by now, that no act has answered, oldest first."""
+    tick = replay.now_tick()
+    return [f for f in replay.ledger.findings.values()
+            if f.rule == rule and f.subject == subject and not f.answered and f.kind is FindingKind.OBLIGATION
+            and f.opened <= tick and f.status in (Status.ACTIVE, Status.VIOLATED)]
+
+
 def answer(replay: ReplayState, finding: Finding, act: Event) -> None:
     """``act`` answers ``finding``: it fulfils it while active, and is recorded as late after its due date."""
     finding.answered = True
+    finding.answered_by = act.id
     replay.touch(finding)
     day = long_date(act.at.date())
     if finding.status is Status.ACTIVE:

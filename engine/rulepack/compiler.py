@@ -54,6 +54,7 @@ class CompiledEffect:
     otherwise: str = "not_covered"
     answers: str = "oldest"
     since: str | None = None  # grant: the alias whose instant starts the authorization's `lasts`
+    late_within: Duration | None = None  # fulfil: how late an act may still answer the oldest period
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,8 @@ def compile_pack(pack: RulePack) -> CompiledPack:
     for obligation_id, (obligation, paragraph) in pack.obligations.items():
         by = obligation.fulfilled_by
         fulfil = CompiledEffect(name="fulfil", target=obligation_id, subject=pack.actor(obligation.subject),
-                                answers=by.answers)
+                                answers=by.answers,
+                                late_within=pack.duration_of(by.late_within) if by.late_within else None)
         add(paragraph, f"{obligation_id}/fulfilled", obligation.says, [("act", by.event, by.where)], (fulfil,),
             None, "{act.by} submitted a report on {act.at}.", obligation.clause, fulfils=True)
 

@@ -311,6 +311,8 @@ class _Checker:
                 raise self.fail(paragraph, (*loc, "once_per"), "`once_per` can only be 'period'")
             self.where(paragraph, (*loc, "fulfilled_by"), obligation.fulfilled_by.event,
                        obligation.fulfilled_by.where, {})
+            self.param(paragraph, (*loc, "fulfilled_by", "late_within"), obligation.fulfilled_by.late_within,
+                       Duration)
         for i, authorization in enumerate(paragraph.authorizations):
             loc = ("authorizations", i)
             self.actor(paragraph, (*loc, "subject"), authorization.subject)

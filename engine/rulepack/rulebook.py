@@ -314,6 +314,9 @@ class Fulfilment(_Model):
     event: str
     where: dict[str, Constraint] = Field(default_factory=dict)
     answers: Literal["oldest", "all"] = "oldest"
+    late_within: DurationValue | None = Field(
+        default=None, description="answers: oldest — how late an act may still answer the oldest unanswered period; "
+                                  "an act later than that answers the period in which it is filed")
 
 
 class Obligation(_Model):
