@@ -25,6 +25,7 @@ engagement     engaged  (an event engaged a paragraph that sets no deadline:
 
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -67,6 +68,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.ACTIVE: frozenset({Status.FULFILLED, Status.VIOLATED, Status.EXPIRED, Status.DISCHARGED}),
     Status.GRANTED: frozenset({Status.EXERCISED, Status.LAPSED}),
 }
+
+
+_ANSWERABLE = (Status.ACTIVE, Status.VIOLATED)  # an obligation in these may still be answered (late, if violated)
 
 
 class LifecycleError(AssertionError):
@@ -153,6 +157,7 @@ class Ledger:
     def __init__(self) -> None:
         self.findings: dict[str, Finding] = {}
         self.notes: dict[tuple[str, str], Note] = {}  # (rule, event) -> note
+        self._duties: dict[tuple[str, str], collections.deque[Finding]] = {}  # (rule, subject) -> obligations
 
     def note(self, note: Note) -> None:
         self.notes.setdefault((note.rule, note.event), note)
@@ -175,13 +180,25 @@ class Ledger:
             finding.add_event(event)
         finding.history.append(Step(tick, finding.status, events[0] if events else None, note))
         self.findings[id] = finding
+        if kind is FindingKind.OBLIGATION:
+            duties = self._duties.get((rule, subject))
+            if duties is None:
+                duties = self._duties[rule, subject] = collections.deque()
+            duties.append(finding)
         return finding
 
     def unanswered(self, rule: str, subject: str, tick: int) -> Finding | None:
-        """The oldest obligation of one definition and subject, open by ``tick``, that no act has answered."""
-        for finding in self.findings.values():
-            if (finding.rule == rule and finding.subject == subject and not finding.answered
-                    and finding.kind is FindingKind.OBLIGATION and finding.opened <= tick
-                    and finding.status in (Status.ACTIVE, Status.VIOLATED)):
+        """The oldest obligation of one definition and subject, open by ``tick``, that no act has answered.
+
+        An index per (definition, subject) keeps its obligations in the order they arose; those answered or
+        closed for good (fulfilled, expired, discharged) are dropped from its front as they are met, so each
+        call costs what the open duties of that definition and subject cost, not what all findings do."""
+        duties = self._duties.get((rule, subject))
+        if duties is None:
+            return None
+        while duties and (duties[0].answered or duties[0].status not in _ANSWERABLE):
+            duties.popleft()
+        for finding in duties:
+            if finding.opened <= tick and not finding.answered and finding.status in _ANSWERABLE:
                 return finding
         return None
