@@ -62,7 +62,8 @@ from engine.dates import Clock, add_months, start_of
 
 # Submodules, not `from engine import ...`: they import the same way whatever the working directory.
 from engine.inputs.actors import ActorRegistry
-from engine.inputs.scenario import MAX_EVENTS, Scenario, build
+from engine.inputs.limits import DEFAULT_MAX_EVENTS as MAX_EVENTS
+from engine.inputs.scenario import Scenario, build
 from engine.inputs.sources import LineMap
 from engine.inputs.vocabulary import EVENT_TYPES
 from engine.replay.matcher import fnv1a_32

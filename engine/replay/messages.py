@@ -21,19 +21,30 @@ def message_of(event: Event, clock: Clock, tick: int | None = None,
     """The flat message durable-rules sees: the event's fields (strings and integers only), its tick, and for
     each actor field a flag per group the rules test that the actor belongs to (see ``member_key``)."""
     message: dict[str, Any] = {"t": clock.tick(event.at) if tick is None else tick}
-    actor_fields = event.actor_fields
-    for name, value in event.__dict__.items():  # the validated fields, without pydantic's iteration cost
-        if value is None or name in _NOT_MATCHED:
+    plan = _PLANS.get(event.__class__)
+    if plan is None:
+        plan = _PLANS[event.__class__] = _plan(event)
+    values = event.__dict__  # the validated fields, without pydantic's iteration cost
+    for name, is_actor in plan:
+        value = values[name]
+        if value is None:
             continue
         if value.__class__ is tuple:
             for item in value:
                 message[list_key(name, str(item))] = 1
         else:
             message[name] = value
-            if membership is not None and name in actor_fields:
+            if is_actor and membership is not None:
                 for group in membership.get(value, ()):
                     message[member_key(name, group)] = 1
     return message
+
+
+_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}  # per event class: (field, names an actor) of the message
+
+
+def _plan(event: Event) -> tuple[tuple[str, bool], ...]:
+    return tuple((name, name in event.actor_fields) for name in event.__dict__ if name not in _NOT_MATCHED)
 
 
 def resolve(value: Value | None, events: dict[str, Event]) -> Any:
