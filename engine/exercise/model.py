@@ -229,8 +229,7 @@ def _contingency(raw: list[Any], lines: LineMap, loc: tuple[Any, ...], *, path: 
             raise InputError("a contingency inject needs an `id` (the controller releases it by id)", path=path,
                              line=lines.line_of((*where, i)))
     # validate the injects as scenario events, with this file's lines
-    moved = LineMap({("events", *key[len(where):]): line for key, line in lines.lines.items()
-                     if key[:len(where)] == where})
+    moved = lines.moved(where, ("events",))
     data = {"name": "contingency injects", "start": scenario.start.isoformat(), "until": scenario.until.isoformat(),
             "events": raw}
     events = build(data, moved, path=path, actors=engine.pack.actors, default_start=scenario.start,

@@ -79,6 +79,16 @@ class LineMap:
                     self.lines[key] = line
         return {key: self._nearest(key) for key in keys}
 
+    def moved(self, source: Path_, target: Path_) -> LineMap:
+        """A view of this map in which the values under ``source`` appear under ``target`` (lines found lazily)."""
+
+        def locate(keys: list[Path_]) -> dict[Path_, int]:
+            mapped = {key: (*source, *key[len(target):]) for key in keys if key[:len(target)] == target}
+            found = self.lines_of(list(mapped.values()))
+            return {key: line for key, original in mapped.items() if (line := found[original]) is not None}
+
+        return LineMap(locate=locate)
+
     def _nearest(self, key: Path_) -> int | None:
         while True:
             if key in self.lines:
