@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .inputs.scenario import Scenario, load_scenario, scenario_from_text
+from .errors import InputError, ScenarioError
+from .inputs.scenario import Scenario, in_order, load_scenario, scenario_from_text
 from .outputs.report import Report, build_report
 from .replay.asof import as_of_instant
 from .replay.matcher import Matcher
@@ -53,13 +53,35 @@ class Engine:
 
     def load(self, path: Path | str) -> Scenario:
         """Read and validate a scenario file (raises :class:`~engine.errors.ScenarioError`)."""
+        if not isinstance(path, Path | str):
+            raise ScenarioError(f"a scenario file is named by a path or a string, not {type(path).__name__}",
+                                path="<scenario>")
         return load_scenario(path, actors=self.pack.actors, default_start=self.pack.adopted,
                              default_until=self.mandate_end)
 
     def parse(self, text: str, *, path: str = "<scenario>.yaml") -> Scenario:
         """A scenario from YAML or JSON text."""
+        if not isinstance(text, str) or not isinstance(path, str):
+            raise ScenarioError("a scenario's text and path are strings", path=str(path))
         return scenario_from_text(text, path=path, actors=self.pack.actors, default_start=self.pack.adopted,
                                   default_until=self.mandate_end)
+
+    def check(self, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None) -> Scenario:
+        """Validate everything a replay would, except the replay itself: the file, its bases and every
+        assumption (each located in the file, or ``--assume``, that gives it). Returns the scenario."""
+        if not isinstance(scenario, Scenario):
+            scenario = self.load(scenario)
+        self._assumptions(scenario, assume)
+        known = self._paragraph_ids
+        for paragraph, line in scenario.expected_paragraphs:
+            if paragraph not in known:
+                raise ScenarioError(f"expect: there is no paragraph {paragraph!r} in Resolution "
+                                    f"{self.pack.manifest.resolution}", path=scenario.path, line=line)
+        return scenario
+
+    @functools.cached_property
+    def _paragraph_ids(self) -> frozenset[str]:
+        return frozenset(p.id for p in self.pack.paragraphs)
 
     def compiled(self, assumptions: dict[str, Any] | None = None, *, path: str = "<assumptions>",
                  lines: dict[str, int | None] | None = None) -> tuple[CompiledPack, Matcher]:
@@ -77,17 +99,30 @@ class Engine:
 
         ``as_of`` (a date, a date-time or their ISO text) replays only the events up to that instant and reports
         the state as known then (see :mod:`engine.replay.asof`); a bad value raises
-        :class:`~engine.errors.InputError`."""
-        if not isinstance(scenario, Scenario):
-            scenario = self.load(scenario)
+        :class:`~engine.errors.InputError`.
+
+        A :class:`Scenario` built by hand may list its events in any order: they are replayed in the engine's
+        order (:func:`engine.inputs.scenario.sort_key`). Anything but a scenario, a path or a string, and an
+        ``assume`` that is not a mapping, raise :class:`~engine.errors.InputError` like any bad input.
+        """
+        scenario = in_order(self.check(scenario, assume=assume))
         merged = dict(scenario.assumptions)
         merged.update(assume or {})
-        lines = dict(scenario.assumption_lines)
-        path = scenario.path if not assume else "--assume"
-        compiled, matcher = self.compiled(merged, path=path, lines=lines)
+        compiled, matcher = self.compiled(merged)
         instant = _as_of(as_of) if as_of is not None else None
         ledger, clock, stats = run(compiled, matcher, scenario, instant)
         return build_report(compiled.pack, scenario, ledger, clock, stats, as_of=instant)
+
+    def _assumptions(self, scenario: Scenario, assume: Any) -> None:
+        """Check each assumption where it is given: in the scenario, in the base it came from, or ``--assume``."""
+        if assume is not None and not isinstance(assume, dict):
+            raise InputError(f"assumptions are a mapping of names to values, not {type(assume).__name__}",
+                             path="--assume")
+        for name, value in scenario.assumptions.items():
+            path = scenario.assumption_paths.get(name, scenario.path)
+            self.pack.with_assumptions({name: value}, path=path, lines={name: scenario.assumption_lines.get(name)})
+        if assume:
+            self.pack.with_assumptions(assume, path="--assume")
 
 
 def _as_of(value: Any) -> datetime:

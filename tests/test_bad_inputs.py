@@ -269,8 +269,14 @@ def generated_files(folder: Path) -> dict[str, tuple[Path, int | None, str, list
     linked.mkdir()
     (linked / "zero.yaml").symlink_to("/dev/zero")
     small = ["--max-bytes", str(SMALL_LIMIT)]
+    (folder / "symlink-loop.yaml").symlink_to("symlink-loop.yaml")
+    extends_loop = folder / "extends-a-symlink-loop.yaml"
+    extends_loop.write_text("name: A variant of a base that is a loop of links.\nextends: symlink-loop.yaml\n",
+                            encoding="utf-8")
     special = "is not a regular file (a device, FIFO or socket)"
     return {
+        "extends-a-symlink-loop": (extends_loop, 2, "extends: cannot follow 'symlink-loop.yaml'", []),
+        "a-symlink-loop": (folder / "symlink-loop.yaml", None, "cannot read the scenario file", []),
         "far-larger-than-any-scenario": (large, None, f"the limit is {SMALL_LIMIT:,} bytes (--max-bytes)", small),
         "too-many-values": (many, 3, f"the file holds more than {values:,} values", small),
         "a-folder": (folder / "a-folder.yaml", None, "is a directory, not a scenario file", []),
@@ -317,13 +323,14 @@ def outcomes(work: Path, generated: dict[str, tuple[Path, int | None, str, list[
 def test_every_corpus_file_is_described_and_every_description_has_its_file() -> None:
     files = {p.name for p in CORPUS.iterdir() if p.name != "cases.toml"}
     assert files == set(CASES)
-    assert all({"tests", "message"} <= set(case) <= {"tests", "message", "line"} for case in CASES.values())
+    assert all({"tests", "message"} <= set(case) <= {"tests", "message", "line", "where"} for case in CASES.values())
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_a_broken_scenario_file_gives_exit_2_and_one_located_line(name: str, outcomes: dict[str, Outcome]) -> None:
-    case = CASES[name]
-    assert_one_located_line(outcomes[f"corpus/{name}"], str(CORPUS / name), case.get("line"), case["message"])
+    case = CASES[name]  # `where`: the file the error names, when another file (a base) makes the mistake
+    assert_one_located_line(outcomes[f"corpus/{name}"], str(CORPUS / case.get("where", name)), case.get("line"),
+                            case["message"])
 
 
 def _generated_args(path: Path, options: list[str]) -> list[str]:
@@ -333,7 +340,8 @@ def _generated_args(path: Path, options: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["far-larger-than-any-scenario", "too-many-values", "a-folder", "missing-file",
-                                  "dev-zero", "dev-urandom", "a-fifo", "a-symlink-to-dev-zero-in-a-scenarios-folder"])
+                                  "dev-zero", "dev-urandom", "a-fifo", "a-symlink-to-dev-zero-in-a-scenarios-folder",
+                                  "extends-a-symlink-loop", "a-symlink-loop"])
 def test_a_generated_bad_or_special_file_gives_exit_2_and_one_located_line_at_once(
         name: str, outcomes: dict[str, Outcome], generated: dict[str, tuple[Path, int | None, str, list[str]]]) -> None:
     path, line, message, _ = generated[name]

@@ -11,8 +11,11 @@
     obligations exercise key|score|debrief|play EXERCISE ...       training exercises (see engine.cli.exercise)
 
 Bad input of any kind prints one line ``path:line: what is wrong`` on standard error and exits with status 2;
-nothing is printed on standard output then. An internal failure exits with status 3 and one line (set
-``OBLIGATIONS_DEBUG=1`` to see the traceback).
+nothing is printed on standard output then: a command's output is written only once the whole of it is ready
+(with several scenario files, ``check`` and ``verify`` print nothing if any of them is bad). A standard output
+closed before that (``| head -0``) is answered the same way. An internal failure exits with status 3 and one
+line (set ``OBLIGATIONS_DEBUG=1`` to see the traceback); Ctrl-C exits with status 130 and one line. Control
+characters from files never reach the terminal raw (see :mod:`engine.text`).
 """
 
 from __future__ import annotations
@@ -21,20 +24,22 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import EngineError, InputError
+from ..text import escape
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # `verify`: a scenario's findings differ from what it expects
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's own errors: one line, exit 2
-        self.exit(EXIT_BAD_INPUT, f"obligations: {message} (see `obligations --help`)\n")
+        self.exit(EXIT_BAD_INPUT, f"obligations: {escape(message)} (see `obligations --help`)\n")
 
 
 def _assumption(text: str) -> tuple[str, Any]:
@@ -42,10 +47,25 @@ def _assumption(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
     name, raw = text.split("=", 1)
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
     except json.JSONDecodeError:
         value = raw
+    except ValueError as exc:  # a key twice, NaN or Infinity: refused as in scenario files
+        raise argparse.ArgumentTypeError(f"{name.strip()}: {exc}") from None
     return name.strip(), value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number these values accept")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,12 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def dispatch(args: argparse.Namespace) -> int:
+def dispatch(args: argparse.Namespace, _out: Callable[[str], None]) -> int:
+    """Run the command; its output goes to ``_out`` (printed by :func:`main` once the command has succeeded)."""
     from ..api import Engine
 
     engine = Engine(args.pack)
@@ -113,8 +129,8 @@ def dispatch(args: argparse.Namespace) -> int:
              else render_table(report, total=len(full.findings), selection=chosen.describe()))
     elif args.command == "check":
         for path in args.scenarios:
-            scenario = engine.load(path)
-            _out(f"{path}: ok ({scenario.event_count} events, {scenario.start} to {scenario.until})\n")
+            scenario = engine.check(path)
+            _out(f"{escape(path)}: ok ({scenario.event_count} events, {scenario.start} to {scenario.until})\n")
     elif args.command == "verify":
         from ..explain.expectations import check as check_expectations
 
@@ -125,7 +141,7 @@ def dispatch(args: argparse.Namespace) -> int:
                 raise InputError("this scenario states no expected findings (`expect:`)", path=path)
             problems = check_expectations(engine.run(scenario), scenario.expect, engine.pack.actors)
             failed += bool(problems)
-            _out(f"{path}: {'FAILED' if problems else 'ok'}\n" + "".join(f"  {p}\n" for p in problems))
+            _out(f"{escape(path)}: {'FAILED' if problems else 'ok'}\n" + "".join(f"  {escape(p)}\n" for p in problems))
         return EXIT_FAILED if failed else EXIT_OK
     elif args.command == "coverage":
         from pathlib import Path
@@ -135,7 +151,11 @@ def dispatch(args: argparse.Namespace) -> int:
         folder = Path(args.scenarios) if args.scenarios else default_scenarios()
         if folder is None or not folder.is_dir():
             raise InputError("no scenarios folder; name one with --scenarios", path=str(folder or "scenarios"))
-        rows = coverage(engine, sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.json")))
+        try:
+            files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".json"))
+        except OSError as exc:
+            raise InputError(f"cannot read the folder: {exc.strerror or exc}", path=str(folder)) from None
+        rows = coverage(engine, sorted(files, key=lambda p: (p.suffix != ".yaml", p.name)))
         if args.json:
             document = {"resolution": engine.pack.manifest.resolution,
                         "operative_paragraphs": engine.pack.manifest.operative_paragraphs,
@@ -175,23 +195,67 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from ..inputs.limits import using
-    from .limits import limits_of
-
     try:
-        with using(limits_of(args)):
-            return dispatch(args)
-    except InputError as exc:
-        sys.stderr.write(exc.located().replace("\n", " ") + "\n")
-        return EXIT_BAD_INPUT
-    except (EngineError, Exception) as exc:  # never a traceback for the user
-        if os.environ.get("OBLIGATIONS_DEBUG"):
-            raise
-        message = str(exc).replace("\n", " ") or type(exc).__name__
-        sys.stderr.write(f"obligations: internal error: {message} (set OBLIGATIONS_DEBUG=1 for details)\n")
-        return EXIT_INTERNAL
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        output: list[str] = []
+        from ..inputs.limits import using
+        from .limits import limits_of
+
+        try:
+            with using(limits_of(args)):
+                code = dispatch(args, output.append)
+        except InputError as exc:
+            return _fail(EXIT_BAD_INPUT, exc.located())
+        except (EngineError, Exception) as exc:  # never a traceback for the user
+            if os.environ.get("OBLIGATIONS_DEBUG"):
+                raise
+            message = str(exc) or type(exc).__name__
+            return _fail(EXIT_INTERNAL, f"obligations: internal error: {message} (set OBLIGATIONS_DEBUG=1 for details)")
+        return _print("".join(output), code)
+    except KeyboardInterrupt:
+        return _fail(EXIT_INTERRUPTED, "obligations: interrupted")
+
+
+def _fail(code: int, line: str) -> int:
+    """Print one line on standard error (control characters and line breaks escaped); return ``code``."""
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(escape(line) + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+    return code
+
+
+def _print(text: str, code: int) -> int:
+    """Write a command's whole output; a standard output that is closed is bad input (exit 2)."""
+    try:
+        if sys.stdout is None:
+            raise BrokenPipeError
+        sys.stdout.write(escape(text, layout=True))
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError) as exc:  # ValueError: the stream object itself was closed
+        _silence_stdout()
+        what = "closed" if isinstance(exc, BrokenPipeError) else "not writable"
+        return _fail(EXIT_BAD_INPUT, f"obligations: the standard output was {what} before the output was written")
+    except OSError as exc:
+        _silence_stdout()
+        return _fail(EXIT_BAD_INPUT, f"obligations: cannot write the standard output: {exc.strerror or exc}")
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point the standard output at /dev/null, so that Python's final flush does not complain about it again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from ..outputs.ics import DEFAULT_ALARM_DAYS, MAX_ALARM_DAYS
@@ -67,14 +69,34 @@ def check_outputs(args: argparse.Namespace) -> None:
         from ..outputs.plot import plot_format
 
         plot_format(args.plot)
+        writable(args.plot, "--plot")
     if args.ics:
         from ..outputs.ics import check_ics_target
 
         check_ics_target(args.ics)
+        writable(args.ics, "--ics")
     if args.html:
         from ..outputs.html import check_html_target
 
         check_html_target(args.html)
+        writable(args.html, "--html")
+
+
+def writable(target: str, option: str) -> None:
+    """Refuse, before any work, an output file that could not be written: a folder, or a place without a folder
+    or with one that is not writable (``/proc``, a read-only mount)."""
+    import os
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    path = Path(target)
+    if path.is_dir():
+        raise InputError(f"{option}: this is a folder; name the file to write", path=target)
+    if not path.parent.is_dir():
+        raise InputError(f"{option}: no such folder to write the file in", path=target)
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(f"{option}: the folder is not writable", path=target)
 
 
 def _scenario(args: argparse.Namespace, engine: Any, report: Any) -> Any:
@@ -88,18 +110,31 @@ def _scenario(args: argparse.Namespace, engine: Any, report: Any) -> Any:
 
 
 def write_outputs(args: argparse.Namespace, engine: Any, report: Any) -> None:
-    """Write the output files asked for, from ``report``."""
+    """Write the output files asked for, from ``report``; a place that fails while being written is bad input."""
     if args.plot:
         from ..outputs.plot import write_plot
 
-        write_plot(report, _scenario(args, engine, report), args.plot, start=args.plot_from, end=args.plot_to)
+        with _writing(args.plot, "--plot"):
+            write_plot(report, _scenario(args, engine, report), args.plot, start=args.plot_from, end=args.plot_to)
     if args.ics:
         from ..outputs.ics import scenario_key, write_ics
 
-        write_ics(report, engine.pack, args.ics, key=scenario_key(report.scenario, args.scenario),
-                  alarm_days=args.ics_alarm_days)
+        with _writing(args.ics, "--ics"):
+            write_ics(report, engine.pack, args.ics, key=scenario_key(report.scenario, args.scenario),
+                      alarm_days=args.ics_alarm_days)
     if args.html:
         from ..outputs.html import write_html
 
-        write_html(report, engine.pack, _scenario(args, engine, report), args.html, start=args.plot_from,
-                   end=args.plot_to)
+        with _writing(args.html, "--html"):
+            write_html(report, engine.pack, _scenario(args, engine, report), args.html, start=args.plot_from,
+                       end=args.plot_to)
+
+
+@contextlib.contextmanager
+def _writing(target: str, option: str) -> Iterator[None]:
+    from ..errors import InputError
+
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"{option}: cannot write the file here: {exc.strerror or exc}", path=target) from None

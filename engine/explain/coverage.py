@@ -56,10 +56,10 @@ def coverage(engine: Engine, scenario_files: list[Path]) -> list[ParagraphCovera
 
 
 def default_scenarios() -> Path | None:
-    """The bundled scenarios: ``./scenarios`` if it exists, else the one beside the source package."""
-    for candidate in (Path("scenarios"), Path(__file__).resolve().parents[2] / "scenarios"):
-        if candidate.is_dir() and any(candidate.glob("*.yaml")):
-            return candidate
+    """The project's bundled scenarios (beside the source package), whatever the working folder holds."""
+    candidate = Path(__file__).resolve().parents[2] / "scenarios"
+    if candidate.is_dir() and any(candidate.glob("*.yaml")):
+        return candidate
     return None
 
 

@@ -26,11 +26,19 @@ from .vocabulary import EVENT_TYPES, Event, has_offset
 Lines = Callable[[], LineMap]
 
 
-def auto_id(event: Event, raw: dict[str, Any]) -> str:
-    """An id derived from an event's type, day and content: the same event always gets the same id."""
+def full_digest(raw: Any) -> str:
+    """The SHA-256 of an event's content (everything but ``id``), written canonically."""
+    if not isinstance(raw, dict):
+        return ""
     content = json.dumps({k: v for k, v in sorted(raw.items()) if k != "id"}, sort_keys=True, default=str)
-    digest = hashlib.sha256(content.encode()).hexdigest()[:6]
-    return f"{event.type}-{event.at.strftime('%Y%m%d')}-{digest}"
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def auto_id(event: Event, raw: dict[str, Any], *, digits: int = 6) -> str:
+    """An id derived from an event's type, day and content: the same event always gets the same id. Six hex digits
+    of the content's digest; a scenario gives the whole digest (64) to a different event whose six agree with an
+    earlier one's, so that different events never share an id."""
+    return f"{event.type}-{event.at.strftime('%Y%m%d')}-{full_digest(raw)[:digits]}"
 
 
 class EventChecker:

@@ -8,6 +8,8 @@ their type, date and content, so the same events always get the same ids.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,17 +19,28 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import InputError, ScenarioError
 from . import limits as _limits
 from .actors import ActorRegistry
-from .checking import EventChecker
+from .checking import EventChecker, auto_id, full_digest
 from .scenario_model import Expectations, ExpectedFinding, Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
 from .variants import VARIANT_KEYS, read_variant
 from .vocabulary import Event, parse_instant
 
 
+#: the first and last days a scenario's window may cover: every instant is then a four-digit year, and a duty
+#: repeated every day of the window stays a bounded amount of work
+EARLIEST_DAY = date(1945, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+
+
 class _Header(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=3, max_length=300, description="a sentence saying what the scenario shows")
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _one_line(cls, value: str) -> str:  # a sentence: line breaks and runs of spaces become one space
+        return " ".join(value.split())
     description: str | None = None
     start: date | None = None
     until: date | None = None
@@ -45,6 +58,42 @@ class _Header(BaseModel):
             except ValueError:
                 raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
         return value
+
+
+def check_window(start: date, until: date, *, path: str, lines: LineMap | None = None) -> None:
+    """Refuse a window that ends before it starts or leaves the days :data:`EARLIEST_DAY` to :data:`LATEST_DAY`."""
+    where = lines or LineMap()
+    if until < start:
+        raise ScenarioError(f"`until` ({until}) is before `start` ({start})", path=path,
+                            line=where.line_of(("until",)))
+    for key, day in (("start", start), ("until", until)):
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise ScenarioError(f"`{key}` ({day.isoformat()}) is outside the days a scenario may cover, "
+                                f"{EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}", path=path,
+                                line=where.line_of((key,)))
+
+
+def in_order(scenario: Scenario) -> Scenario:
+    """The scenario with its events in the engine's processing order, for one built by hand (files are sorted when
+    loaded). Refuses a window out of range and events that are not events, or lack an id, or share one."""
+    check_window(scenario.start, scenario.until, path=scenario.path)
+    seen: set[str] = set()
+    for event in scenario.events:
+        if not isinstance(event, Event):
+            raise ScenarioError(f"an event is an engine.vocabulary event model, not {type(event).__name__}",
+                                path=scenario.path)
+        if event.id is None or event.id in seen:
+            raise ScenarioError(f"every event needs an id of its own (event at {event.at.isoformat()}: "
+                                f"{event.id!r})", path=scenario.path)
+        seen.add(event.id)
+        first, limit = scenario.window
+        if not first <= event.at < limit:
+            raise ScenarioError(f"event {event.id} at {event.at.isoformat()} is outside the scenario's window "
+                                f"{scenario.start} to {scenario.until}", path=scenario.path)
+    keys = [sort_key(event) for event in scenario.events]
+    if all(a <= b for a, b in itertools.pairwise(keys)):
+        return scenario
+    return dataclasses.replace(scenario, events=sorted(scenario.events, key=sort_key))
 
 
 def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, default_start: date,
@@ -70,25 +119,26 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
                             line=lines.line_of(("events",)))
     start = header.start or default_start
     until = header.until or default_until
-    if until < start:
-        raise ScenarioError(f"`until` ({until}) is before `start` ({start})", path=path,
-                            line=lines.line_of(("until",)))
-    if until >= date.max:  # the replay ends at 00:00 the day after `until`, which would not exist
-        raise ScenarioError(f"`until` ({until}) is the last day a date can name; give an earlier one", path=path,
-                            line=lines.line_of(("until",)))
+    check_window(start, until, path=path, lines=lines)
     checker = EventChecker(path=path, actors=actors, start=start, until=until)
     events: list[Event] = []
     ids: dict[str, int] = {}  # id -> index of the event in the file
+    derived: set[str] = set()  # the ids derived from content
     given = lambda: lines  # noqa: E731
     for i, raw in enumerate(header.events):
         event, explicit = checker.check(raw, given, ("events", i))
         assert event.id is not None
+        if not explicit and event.id in derived and full_digest(raw) != full_digest(header.events[ids[event.id]]):
+            # two different events whose short derived ids agree: this one takes its whole digest
+            object.__setattr__(event, "id", auto_id(event, raw, digits=64))
         if event.id in ids:
             first, here = lines.lines_of([("events", ids[event.id]), ("events", i)]).values()
             message = (f"event id {event.id!r} is used twice (first at line {first})" if explicit
                        else f"this event repeats the one at line {first} exactly; give them ids")
             raise ScenarioError(message, path=path, line=lines.line_of(("events", i, "id")) if explicit else here)
         ids[event.id] = i
+        if not explicit:
+            derived.add(event.id)
         events.append(event)
     events.sort(key=sort_key)
     log = None
@@ -102,7 +152,18 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
     assumption_lines = {name: located[("assumptions", name)] for name in header.assumptions}
     return Scenario(path=path, name=header.name, description=header.description, start=start, until=until,
                     events=events, assumptions=dict(header.assumptions), assumption_lines=assumption_lines,
-                    expect=header.expect, log=log)
+                    expect=header.expect, log=log, expected_paragraphs=_expected_paragraphs(header.expect, lines))
+
+
+def _expected_paragraphs(expect: Expectations | None, lines: LineMap) -> list[tuple[str, int | None]]:
+    """The paragraphs ``expect`` names with their lines (looked up together, once)."""
+    if expect is None:
+        return []
+    named = [(p, ("expect", "paragraphs", i)) for i, p in enumerate(expect.paragraphs or [])]
+    named += [(f.paragraph, ("expect", "findings", i, "paragraph")) for i, f in enumerate(expect.findings)
+              if f.paragraph is not None]
+    located = lines.lines_of([loc for _, loc in named]) if named else {}
+    return [(paragraph, located[tuple(loc)]) for paragraph, loc in named]
 
 
 def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: date, default_until: date) -> Scenario:
@@ -134,7 +195,9 @@ __all__ = [
     "Expectations",
     "ExpectedFinding",
     "Scenario",
+    "check_window",
     "describe_validation_error",
+    "in_order",
     "load_scenario",
     "parse_instant",
     "scenario_from_text",

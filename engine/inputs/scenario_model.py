@@ -84,6 +84,10 @@ class Scenario:
     assumptions: dict[str, Any] = field(default_factory=dict)
     assumption_lines: dict[str, int | None] = field(default_factory=dict)
     expect: Expectations | None = None
+    #: the file that gives each assumption, when not ``path`` (a variant's base)
+    assumption_paths: dict[str, str] = field(default_factory=dict)
+    #: the paragraphs ``expect`` names, each with its line (checked against the rule pack by the engine)
+    expected_paragraphs: list[tuple[str, int | None]] = field(default_factory=list)
     log: EventLog | None = None  # events read from `events_from`, streamed (not in ``events``)
 
     @property

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from ..dates import end_of, start_of
 from ..errors import ScenarioError
@@ -55,10 +55,10 @@ class Shift(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    weeks: int = Field(default=0, ge=-5_200, le=5_200)
-    days: int = Field(default=0, ge=-36_500, le=36_500)
-    hours: int = Field(default=0, ge=-876_000, le=876_000)
-    minutes: int = Field(default=0, ge=-52_560_000, le=52_560_000)
+    weeks: StrictInt = Field(default=0, ge=-5_200, le=5_200)
+    days: StrictInt = Field(default=0, ge=-36_500, le=36_500)
+    hours: StrictInt = Field(default=0, ge=-876_000, le=876_000)
+    minutes: StrictInt = Field(default=0, ge=-52_560_000, le=52_560_000)
 
     @model_validator(mode="after")
     def _moves(self) -> Shift:
@@ -192,10 +192,13 @@ class Variant:
         events.sort(key=sort_key)
 
         assumptions = {**base.assumptions, **own.assumptions}
-        assumption_lines: dict[str, int | None] = {name: None for name in base.assumptions}
-        assumption_lines.update(own.assumption_lines)
+        assumption_lines = {**base.assumption_lines, **own.assumption_lines}
+        # each assumption stays located in the file that gives it: the base's (or its own base's), or this one
+        assumption_paths = {name: base.assumption_paths.get(name, base.path) for name in base.assumptions}
+        for name in own.assumptions:
+            assumption_paths.pop(name, None)
         return dataclasses.replace(own, path=path, events=events, assumptions=assumptions,
-                                   assumption_lines=assumption_lines)
+                                   assumption_lines=assumption_lines, assumption_paths=assumption_paths)
 
 
 def read_variant(data: dict[str, Any], lines: LineMap, *, path: str) -> Variant:
@@ -206,12 +209,16 @@ def read_variant(data: dict[str, Any], lines: LineMap, *, path: str) -> Variant:
     extends = data["extends"]
     if not isinstance(extends, str) or not extends.strip():
         raise _error("`extends` is the path of the base scenario, relative to this file", path, lines, ("extends",))
-    here = Path(path).resolve()
     base_path = (Path(path).parent / extends.strip())
     chain = _CHAIN.get()
     if len(chain) >= MAX_CHAIN:
         raise _error(f"more than {MAX_CHAIN} scenarios extend one another", path, lines, ("extends",))
-    resolved = base_path.resolve()
+    try:
+        here = Path(path).resolve()
+        resolved = base_path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links (Python 3.11)
+        raise _error(f"extends: cannot follow {extends!r}: {getattr(exc, 'strerror', None) or exc}", path, lines,
+                     ("extends",)) from None
     if resolved == here or resolved in chain:
         walk = [*chain, here]
         loop = [*walk[walk.index(resolved):], resolved]

@@ -175,6 +175,14 @@ class Event(BaseModel):
     def _instant(cls, value: Any) -> datetime:
         return parse_instant(value)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_figures(cls, value: Any, info: ValidationInfo) -> Any:
+        """``true`` is not 1 soldier: a figure given as a boolean is refused (pydantic would read it as 1)."""
+        if isinstance(value, bool) and "int" in str(cls.model_fields[info.field_name or ""].annotation):
+            raise ValueError(f"expected a whole number, got {str(value).lower()}")
+        return value
+
 
 class Attack(Event):
     """An attack on people, forces or installations."""

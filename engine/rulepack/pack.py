@@ -165,11 +165,14 @@ class RulePack:
                 raise RuleError(f"{name!r} is fixed by the text ({current.says!r}), not an assumption",
                                 path=path, line=line)
             adapter: TypeAdapter[Any] = TypeAdapter(type(current.value))
-            try:
-                value = adapter.validate_python(raw)
+            try:  # strict: true is not 1 day, "3" is not 3
+                value = adapter.validate_python(raw, strict=True)
             except ValidationError as exc:
                 err = exc.errors(include_url=False)[0]
                 raise RuleError(f"assumption {name!r}: {err['msg']} (got {raw!r})", path=path, line=line) from None
+            if isinstance(value, Duration) and not (value.days or value.weeks or value.months):
+                raise RuleError(f"assumption {name!r}: a duration of zero would make the paragraph meaningless "
+                                f"(got {raw!r})", path=path, line=line)
             params[name] = current.model_copy(update={"value": value})
             applied[name] = raw
         return replace(self, parameters=params, overridden=applied)
