@@ -30,6 +30,7 @@ from ..outputs.report import FindingView, Report
 from ..replay.schedules import add
 from ..rulepack.pack import RulePack
 from ..rulepack.rulebook import Duration, ParamRef, Rule
+from ..text import escape
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def describe_event(pack: RulePack, event: Event) -> dict[str, Any]:
 
 def event_line(info: dict[str, Any]) -> str:
     """'tbk-threat: threat on 14 April 2018 at 14:30 UTC (against MINUSMA, level imminent_and_serious, ...)'."""
-    fields = ", ".join(f"{k} {v}" for k, v in info["fields"].items() if k != "note")
+    fields = ", ".join(f"{k} {escape(v)}" for k, v in info["fields"].items() if k != "note")
     return f"{info['id']}: {info['type']} on {info['when']}" + (f" ({fields})" if fields else "")
 
 

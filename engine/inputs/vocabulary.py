@@ -26,6 +26,7 @@ from pydantic import (
 
 from .actors import ActorRegistry
 
+FIGURES = ("military", "police", "casualties")  # the event fields that are whole numbers
 MAX_PERSONNEL = 10_000_000  # a deployment figure above this is a typing mistake, not a deployment
 EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$"
 
@@ -175,11 +176,11 @@ class Event(BaseModel):
     def _instant(cls, value: Any) -> datetime:
         return parse_instant(value)
 
-    @field_validator("*", mode="before")
+    @field_validator(*FIGURES, mode="before", check_fields=False)
     @classmethod
-    def _no_boolean_figures(cls, value: Any, info: ValidationInfo) -> Any:
+    def _no_boolean_figures(cls, value: Any) -> Any:
         """``true`` is not 1 soldier: a figure given as a boolean is refused (pydantic would read it as 1)."""
-        if isinstance(value, bool) and "int" in str(cls.model_fields[info.field_name or ""].annotation):
+        if isinstance(value, bool):
             raise ValueError(f"expected a whole number, got {str(value).lower()}")
         return value
 
