@@ -8,9 +8,9 @@ written whole after it, from the report as narrowed by the filters.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 import contextlib
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from ..outputs.ics import DEFAULT_ALARM_DAYS, MAX_ALARM_DAYS

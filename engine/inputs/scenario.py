@@ -25,7 +25,6 @@ from .sources import LineMap, describe_validation_error, first_error, load, pars
 from .variants import VARIANT_KEYS, read_variant
 from .vocabulary import Event, parse_instant
 
-
 #: the first and last days a scenario's window may cover: every instant is then a four-digit year, and a duty
 #: repeated every day of the window stays a bounded amount of work
 EARLIEST_DAY = date(1945, 1, 1)
@@ -134,7 +133,10 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
         if event.id in ids:
             first, here = lines.lines_of([("events", ids[event.id]), ("events", i)]).values()
             message = (f"event id {event.id!r} is used twice (first at line {first})" if explicit
-                       else f"this event repeats the one at line {first} exactly; give them ids")
+                       else f"this event repeats the one at line {first} exactly; give them ids"
+                       if event.id in derived
+                       else f"this event's derived id {event.id!r} is the id of the event at line {first}; give "
+                       "this one an id")
             raise ScenarioError(message, path=path, line=lines.line_of(("events", i, "id")) if explicit else here)
         ids[event.id] = i
         if not explicit:
@@ -159,7 +161,8 @@ def _expected_paragraphs(expect: Expectations | None, lines: LineMap) -> list[tu
     """The paragraphs ``expect`` names with their lines (looked up together, once)."""
     if expect is None:
         return []
-    named = [(p, ("expect", "paragraphs", i)) for i, p in enumerate(expect.paragraphs or [])]
+    named: list[tuple[str, tuple[str | int, ...]]] = [(p, ("expect", "paragraphs", i))
+                                                      for i, p in enumerate(expect.paragraphs or [])]
     named += [(f.paragraph, ("expect", "findings", i, "paragraph")) for i, f in enumerate(expect.findings)
               if f.paragraph is not None]
     located = lines.lines_of([loc for _, loc in named]) if named else {}
