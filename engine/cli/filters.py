@@ -4,9 +4,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..outputs.filters import KINDS, STATUSES, Selection, select
+from ..replay.ledger import FindingKind, Status  # light: the choices, without importing what filters findings
+
+if TYPE_CHECKING:
+    from ..outputs.filters import Selection
+
+KINDS = tuple(str(k) for k in FindingKind)
+STATUSES = tuple(str(s) for s in Status)
 
 
 def add_filter_options(parser: argparse.ArgumentParser, *, subject: bool = True) -> None:
@@ -24,5 +30,7 @@ def add_filter_options(parser: argparse.ArgumentParser, *, subject: bool = True)
 
 def selection(args: argparse.Namespace, engine: Any, *, subject: bool = True) -> Selection:
     """The checked selection the options of ``args`` ask for (bad values are bad input, naming the option)."""
+    from ..outputs.filters import select
+
     return select(engine.pack, paragraph=args.paragraph, kind=args.kind, status=args.status,
                   subject=args.subject if subject else None)

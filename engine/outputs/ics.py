@@ -27,11 +27,14 @@ import hashlib
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from ..rulepack.pack import RulePack
 from .files import check_target, write_whole
-from .report import FindingView, Report
+
+if TYPE_CHECKING:  # annotations only: `obligations --help` reads this module's limits without importing these
+    from ..rulepack.pack import RulePack
+    from .report import FindingView, Report
 
 PRODID = "-//unsc-obligations//obligations engine//EN"
 UID_DOMAIN = "unsc-obligations"
