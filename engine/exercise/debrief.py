@@ -21,6 +21,7 @@ from typing import Any
 
 from ..explain.why import describe_event, event_line
 from .key import AnswerKey, KeyFinding
+from .paragraphs import due_word
 from .scoring import Scores
 
 _STYLE = """
@@ -40,7 +41,7 @@ def _e(text: Any) -> str:
 
 
 def _finding_cell(finding: KeyFinding, names: Any) -> str:
-    due = f", due {_e(finding.due)}" if finding.due else ""
+    due = f", {due_word(finding.kind)} {_e(finding.due)}" if finding.due else ""
     trainer = ' <span class="trainer">(trainer)</span>' if finding.source == "trainer" else ""
     return (f"¶{_e(finding.paragraph)} {_e(finding.kind)} of {_e(names.name_of(finding.subject))}: "
             f"<b>{_e(finding.status)}</b>{due}{trainer}<br><span class=\"muted\">{_e(finding.id)}</span>")

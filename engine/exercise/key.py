@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..inputs.scenario import Scenario
 from ..outputs.report import FindingView, Report
 from .model import Exercise
+from .paragraphs import due_word
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def render_key(key: AnswerKey, actors: Any) -> str:
         if not move.expected:
             lines.append("  expected: nothing")
         for f in move.expected:
-            due = f" due {f.due}" if f.due else ""
+            due = f" {due_word(f.kind)} {f.due}" if f.due else ""
             who = " [trainer]" if f.source == "trainer" else ""
             lines.append(f"  ¶{f.paragraph} {f.kind} {actors.name_of(f.subject)}: {f.status}{due}  ({f.id}){who}")
         for f in move.removed:

@@ -77,3 +77,8 @@ def _criteria(pack: RulePack) -> set[str]:
             if effect.eligibility is not None:
                 found.add(f"{top(paragraph.id)}({effect.eligibility.criterion})")
     return found
+
+
+def due_word(kind: str) -> str:
+    """How a finding's date is said: an authorization *ends*, a duty is *due*."""
+    return "ends" if kind == "authorization" else "due"

@@ -24,7 +24,7 @@ from .answers import Answer, AnswerSheet, _day, dump_answers, load_answers, pars
 from .choices import choices
 from .key import AnswerKey, KeyFinding, answer_key
 from .model import Exercise
-from .paragraphs import canonical_kind, canonical_paragraph, canonical_status
+from .paragraphs import canonical_kind, canonical_paragraph, canonical_status, due_word
 from .scoring import MoveScore, score_move, score_sheet
 
 WIDTH = 100  # characters per line of wrapped text
@@ -218,7 +218,8 @@ class Player:
         self.answers.append(answer)
         self.save()
         self.term.say(f"  Recorded: ¶{answer.paragraph} {answer.kind} {pack.actors.name_of(answer.subject)}"
-                      + (f", {answer.status}" if answer.status else "") + (f", due {answer.due}" if answer.due else ""))
+                      + (f", {answer.status}" if answer.status else "")
+                      + (f", {due_word(answer.kind)} {answer.due}" if answer.due else ""))
         return True
 
     def report(self, result: MoveScore) -> None:
@@ -231,7 +232,7 @@ class Player:
             if match.answer.status not in (None, finding.status):
                 notes.append(f"status is {finding.status}, not {match.answer.status}")
             if match.answer.due is not None and match.answer.due != finding.due:
-                notes.append(f"due {finding.due or 'no date'}, not {match.answer.due}")
+                notes.append(f"{due_word(finding.kind)} {finding.due or 'no date'}, not {match.answer.due}")
             self.term.say(f"  Found: {_finding_words(finding, names)}" + (f" ({'; '.join(notes)})" if notes else ""))
         for finding in result.missed:
             self.term.say(f"  Missed: {_finding_words(finding, names)}")
@@ -245,7 +246,7 @@ class Player:
 
 
 def _finding_words(finding: KeyFinding, names: Any) -> str:
-    due = f", due {finding.due}" if finding.due else ""
+    due = f", {due_word(finding.kind)} {finding.due}" if finding.due else ""
     return f"¶{finding.paragraph} {finding.kind} of {names.name_of(finding.subject)}: {finding.status}{due}"
 
 

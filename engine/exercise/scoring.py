@@ -27,7 +27,7 @@ from typing import Any
 
 from .answers import Answer, AnswerSheet
 from .key import AnswerKey, KeyFinding
-from .paragraphs import top
+from .paragraphs import due_word, top
 
 BASE_CREDIT = 0.6  # a match on paragraph, kind and subject
 DETAIL_CREDIT = 0.2  # each of status and due: added when right, taken away when wrong
@@ -153,6 +153,6 @@ def render_scores(scores: Scores, actors: Any) -> str:
             lines.extend(f"    missed: {f.id} (¶{f.paragraph} {f.kind} {actors.name_of(f.subject)}, {f.status})"
                          for f in m.missed)
             lines.extend(f"    wrong:  ¶{a.paragraph} {a.kind} {actors.name_of(a.subject)}"
-                         + (f" {a.status}" if a.status else "") + (f" due {a.due}" if a.due else "")
+                         + (f" {a.status}" if a.status else "") + (f" {due_word(a.kind)} {a.due}" if a.due else "")
                          for a in m.wrong)
     return "\n".join(lines) + "\n"
