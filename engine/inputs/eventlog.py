@@ -34,9 +34,8 @@ from typing import IO, Any
 from ..errors import ScenarioError
 from . import limits as _limits
 from .checking import EventChecker
-from .scenario_model import sort_key
 from .sources import LineMap, open_regular
-from .vocabulary import EVENT_TYPES, Event
+from .vocabulary import EVENT_TYPES, Event, sort_key
 
 CHUNK_EVENTS = 50_000  # events sorted in memory at once; more go to temporary files, sorted runs merged later
 BATCH_EVENTS = 1_000  # events pickled together in a temporary file

@@ -1,5 +1,6 @@
 """What a validated scenario is: :class:`Scenario` (its window, events in processing order, assumptions and
-expectations), the expected findings it states, and :func:`sort_key`, the engine's processing order of events.
+expectations) and the expected findings it states. :func:`sort_key`, the engine's processing order of events, is
+defined with the vocabulary and re-exported here.
 
 Built by :mod:`.scenario` (plain scenarios) and :mod:`.variants` (scenarios that extend another); read by every
 later stage.
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..dates import end_of, start_of
-from .vocabulary import TYPE_ORDER, Event
+from .vocabulary import Event
+from .vocabulary import sort_key as sort_key  # the processing order, kept importable from here
 
 if TYPE_CHECKING:
     from .eventlog import EventLog
@@ -105,7 +107,3 @@ class Scenario:
     def window(self) -> tuple[datetime, datetime]:
         """First instant and limit instant (exclusive) of the replay."""
         return start_of(self.start), end_of(self.until)
-
-
-def sort_key(event: Event) -> tuple[datetime, int, str]:
-    return (event.at, TYPE_ORDER[event.type], event.id or "")

@@ -411,6 +411,11 @@ EVENT_TYPES: dict[str, type[Event]] = {
 TYPE_ORDER: dict[str, int] = {name: rank for rank, name in enumerate(EVENT_TYPES)}
 
 
+def sort_key(event: Event) -> tuple[datetime, int, str]:
+    """The engine's processing order of events: by instant, then by type (:data:`TYPE_ORDER`), then by id."""
+    return (event.at, TYPE_ORDER[event.type], event.id or "")
+
+
 def fields_of(event_type: str) -> set[str]:
     """The names of the fields an event of this type has (``t`` is the engine's tick)."""
     return {*EVENT_TYPES[event_type].model_fields, "t"}
