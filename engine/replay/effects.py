@@ -271,7 +271,7 @@ def open_obligation(replay: ReplayState, obligation_id: str, subject: str, event
     finding.ends_with_ground = ends_with_ground
     replay.touch(finding)
     replay.exercised.add(obligation_id)
-    replay.env.process(deadline(replay.env, replay, finding, replay.clock.day_limit(due)))
+    replay.env.process(deadline(replay.env, replay, finding, replay.due_limit(obligation, due)))
 
 
 def next_reporting_period(replay: ReplayState, obligation_id: str, now: datetime) -> Period | None:
@@ -348,6 +348,26 @@ def answer(replay: ReplayState, finding: Finding, act: Event) -> None:
         finding.add_event(act.id)
         finding.history.append(Step(replay.now_tick(), finding.status, act.id, f"late {act.type}"))
         finding.explanation += f" The {act.type} {act.id} came on {day}, {late} day{'s' if late != 1 else ''} late."
+
+
+def open_each_period(replay: ReplayState, obligation: Obligation, paragraph_id: str, period: Period) -> None:
+    """A duty aligned with a scheduled one that arises in each of its periods whatever the events (paragraph
+    47(i)-(iii) with the assumption report_must_cover_every_focus): opened as the period opens, under the id
+    events would give it, so that events of the period join it."""
+    subject = replay.pack.actor(obligation.subject)
+    finding_id = f"{obligation.id}:{subject}:{period.due.isoformat()}"
+    if finding_id in replay.ledger:
+        return
+    finding = replay.ledger.open(
+        id=finding_id, paragraph=paragraph_id, rule=obligation.id, kind=FindingKind.OBLIGATION, subject=subject,
+        tick=max(replay.clock.tick(period.opens), replay.now_tick()), events=[], due=period.due,
+        explanation=f'Paragraph {paragraph_id}: "{" ".join(obligation.says.split())}". Every quarterly report '
+                    f"covers it (assumption report_must_cover_every_focus); due {long_date(period.due)}.",
+        note="arose by schedule",
+    )
+    finding.provenance.append(Evidence(rule=f"{obligation.id}/schedule", tick=finding.opened, conditions=()))
+    replay.exercised.add(obligation.id)
+    replay.env.process(deadline(replay.env, replay, finding, replay.due_limit(obligation, period.due)))
 
 
 def open_period(replay: ReplayState, obligation: Obligation, paragraph_id: str, period: Period) -> Finding:

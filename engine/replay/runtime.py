@@ -16,6 +16,7 @@ fixed order (the pack's rule order, then the matched events' ids).
 from __future__ import annotations
 
 import collections
+import itertools
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ from ..inputs.scenario import Scenario, sort_key
 from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from ..rulepack.rulebook import Obligation
-from .effects import HANDLERS, open_period
+from .effects import HANDLERS, open_each_period, open_period
 from .ledger import Evidence, Ledger, Note
 from .matcher import Matcher
 from .messages import message_of, resolve
@@ -56,7 +57,8 @@ class Replay(ReplayState):
             events = {alias: self.live[msg["id"]][0] for alias, msg in bound.items()}
             bound_matches.append((rule.order, tuple(events[a].id or "" for a, _ in rule.aliases), rule, events))
         for _, _, rule, events in sorted(bound_matches, key=lambda item: (item[0], item[1])):
-            if self.within(rule, events) and self.apart(rule, events) and self.in_force(rule, events):
+            if (self.within(rule, events) and self.ordered(rule, events) and self.apart(rule, events)
+                    and self.in_force(rule, events)):
                 self.apply(rule, events)
         keep = self.compiled.retention.get(event.type)
         if keep is None:
@@ -79,6 +81,14 @@ class Replay(ReplayState):
         earliest, latest = moments[0], moments[-1]
         limit = datetime.combine(add(earliest.date(), rule.within), earliest.timetz())
         return latest <= limit
+
+    def ordered(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
+        """Whether joined events come in the order of the rule's patterns, when the rule asks for it
+        (paragraph 37 with the assumption request_may_precede_threat false: the threat first)."""
+        if rule.any_order or len(events) < 2:
+            return True
+        moments = [events[alias].at for alias, _ in rule.aliases]
+        return all(a <= b for a, b in itertools.pairwise(moments))
 
     def in_force(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
         """Whether the rule's paragraph governs the matched events: nothing before the adoption, and for a
@@ -144,7 +154,7 @@ def scheduled_obligation(env: simpy.Environment, replay: Replay, obligation: Obl
     """Open each period of a scheduled obligation when it begins, and start its deadline."""
     first_tick = Clock.tick_of(env.now)
     for period in periods(replay.pack, obligation):
-        limit = replay.clock.day_limit(period.due)
+        limit = replay.due_limit(obligation, period.due)
         if limit <= first_tick:
             continue  # fell due before the scenario starts: outside what the scenario looks at
         opens = Clock.sim_time(max(replay.clock.tick(period.opens), first_tick), PHASE_SETTLE)
@@ -154,6 +164,10 @@ def scheduled_obligation(env: simpy.Environment, replay: Replay, obligation: Obl
             yield env.timeout(opens - env.now)
         finding = open_period(replay, obligation, paragraph_id, period)
         env.process(deadline(env, replay, finding, limit))
+        for aligned, aligned_paragraph in replay.pack.obligations.values():
+            if (aligned.due is not None and aligned.due.aligned_with == obligation.id
+                    and replay.pack.bool_of(aligned.each_period, False)):
+                open_each_period(replay, aligned, aligned_paragraph.id, period)
 
 
 def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario,

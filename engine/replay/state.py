@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import collections
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import simpy
 
@@ -19,7 +21,7 @@ from ..inputs.scenario import Scenario, sort_key
 from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from ..rulepack.pack import RulePack
-from ..rulepack.rulebook import Authorization
+from ..rulepack.rulebook import Authorization, Obligation
 from .ledger import Evidence, Finding, Ledger
 from .matcher import Session
 from .messages import fill
@@ -82,6 +84,16 @@ class ReplayState:
 
     def authorization(self, authorization_id: str) -> Authorization:
         return self.pack.authorizations[authorization_id][0]
+
+    def due_limit(self, obligation: Obligation, due: date) -> int:
+        """The tick at which a duty due on ``due`` is late: the end of that day in the obligation's time zone
+        (paragraph 47's reports: New York, where the Council sits, unless the assumption council_time_zone says
+        UTC)."""
+        zone = self.pack.text_of(obligation.time_zone, "UTC")
+        if zone == "UTC":
+            return self.clock.day_limit(due)
+        end = datetime.combine(due + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone))
+        return self.clock.tick(end.astimezone(UTC))
 
     def periods_of(self, obligation_id: str) -> list[Period]:
         """The periods of a scheduled duty, computed once per replay."""

@@ -79,6 +79,7 @@ class CompiledRule:
     governs_from: date | None = None  # the adoption: the rule acts on nothing earlier (None: fulfilment rules)
     governs_through: date | None = None  # the last day of the window its paragraph ends with (None: outlives it)
     scope_why: str = ""  # the paragraph's reason for its scope
+    any_order: bool = True  # False: the joined events must come in the order of the rule's patterns
 
 
 @dataclass
@@ -229,7 +230,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
 
     def add(paragraph: Paragraph, rule_id: str, says: str, patterns: list[tuple[str, str, dict[str, Constraint]]],
             effects: tuple[CompiledEffect, ...], within: Duration | None, explain: str,
-            clause: str | None = None, fulfils: bool = False) -> None:
+            clause: str | None = None, fulfils: bool = False, any_order: bool = True) -> None:
         nonlocal order
         scope = pack.scope_of(paragraph.id)
         name = f"r{order}"
@@ -265,6 +266,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             governs_through=None if fulfils or scope is None or scope.ends_with is None
             else pack.window_days(scope.ends_with)[1],
             scope_why=" ".join(scope.why.split()) if scope is not None else "",
+            any_order=any_order,
         )
         order += 1
 
@@ -289,7 +291,8 @@ def compile_pack(pack: RulePack) -> CompiledPack:
                 since=getattr(body, "since", None),
             ))
         add(paragraph, rule.id, rule.says, [(p.as_, p.event, p.where) for p in rule.when], tuple(effects),
-            pack.duration_of(rule.within) if rule.within is not None else None, rule.explain, rule.clause)
+            pack.duration_of(rule.within) if rule.within is not None else None, rule.explain, rule.clause,
+            any_order=pack.bool_of(rule.any_order, True))
 
     for obligation_id, (obligation, paragraph) in pack.obligations.items():
         by = obligation.fulfilled_by

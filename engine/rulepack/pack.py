@@ -23,6 +23,7 @@ from ..inputs.vocabulary import EVENT_TYPES, fields_of, value_kind
 from .rulebook import (
     ALIAS_REF,
     Authorization,
+    BoolValue,
     Constraint,
     DateValue,
     Duration,
@@ -36,6 +37,7 @@ from .rulebook import (
     Pattern,
     Rule,
     Scope,
+    TextValue,
     Window,
 )
 
@@ -120,7 +122,7 @@ class RulePack:
         return {name: p for name, p in self.parameters.items() if p.assumption is not None}
 
     # ---- values ----------------------------------------------------------------------------------------------
-    def param(self, name: str) -> date | int | Duration:
+    def param(self, name: str) -> bool | date | int | Duration | str:
         if name == "adoption":
             return self.adopted
         return self.parameters[name].value
@@ -133,6 +135,20 @@ class RulePack:
     def duration_of(self, value: DurationValue) -> Duration:
         result = self.param(value.param) if isinstance(value, ParamRef) else value
         assert isinstance(result, Duration)
+        return result
+
+    def bool_of(self, value: BoolValue | None, default: bool) -> bool:
+        if value is None:
+            return default
+        result = self.param(value.param) if isinstance(value, ParamRef) else value
+        assert isinstance(result, bool)
+        return result
+
+    def text_of(self, value: TextValue | None, default: str) -> str:
+        if value is None:
+            return default
+        result = self.param(value.param) if isinstance(value, ParamRef) else value
+        assert isinstance(result, str)
         return result
 
     def number_of(self, value: NumberValue) -> int:
@@ -173,6 +189,9 @@ class RulePack:
             if isinstance(value, Duration) and not (value.days or value.weeks or value.months):
                 raise RuleError(f"assumption {name!r}: a duration of zero would make the paragraph meaningless "
                                 f"(got {raw!r})", path=path, line=line)
+            if current.choices is not None and value not in current.choices:
+                raise RuleError(f"assumption {name!r}: one of {', '.join(current.choices)} (got {raw!r})",
+                                path=path, line=line)
             params[name] = current.model_copy(update={"value": value})
             applied[name] = raw
         return replace(self, parameters=params, overridden=applied)
@@ -283,7 +302,8 @@ class _Checker:
             elif value.param not in self.pack.parameters:
                 raise self.fail(paragraph, loc, f"unknown parameter {value.param!r}")
             else:
-                ok = isinstance(self.pack.parameters[value.param].value, want)
+                held = self.pack.parameters[value.param].value
+                ok = isinstance(held, want) and (want is bool or not isinstance(held, bool))
             if not ok:
                 raise self.fail(paragraph, loc, f"parameter {value.param!r} is not a {want.__name__.lower()}")
 
@@ -316,6 +336,10 @@ class _Checker:
                        obligation.fulfilled_by.where, {})
             self.param(paragraph, (*loc, "fulfilled_by", "late_within"), obligation.fulfilled_by.late_within,
                        Duration)
+            self.param(paragraph, (*loc, "each_period"), obligation.each_period, bool)
+            self.param(paragraph, (*loc, "time_zone"), obligation.time_zone, str)
+            if obligation.each_period is not None and (obligation.due is None or obligation.due.aligned_with is None):
+                raise self.fail(paragraph, (*loc, "each_period"), "`each_period` needs `due.aligned_with`")
         for i, authorization in enumerate(paragraph.authorizations):
             loc = ("authorizations", i)
             self.actor(paragraph, (*loc, "subject"), authorization.subject)
@@ -339,6 +363,7 @@ class _Checker:
             self.pattern(paragraph, (*loc, "when", j), pattern, aliases)
             aliases[pattern.as_] = pattern.event
         self.param(paragraph, (*loc, "within"), rule.within, Duration)
+        self.param(paragraph, (*loc, "any_order"), rule.any_order, bool)
         for j, effect in enumerate(rule.then):
             body = effect.body
             eloc = (*loc, "then", j, effect.name)

@@ -23,7 +23,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 PARAGRAPH_ID = r"^\d{1,2}(\([a-z]\))?(\((i|ii|iii|iv|v|vi)\))?(\[\d\])?$"
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -82,6 +82,8 @@ class ParamRef(_Model):
 DateValue = date | ParamRef
 DurationValue = Duration | ParamRef
 NumberValue = int | ParamRef
+BoolValue = bool | ParamRef
+TextValue = str | ParamRef
 
 
 class Assumption(_Model):
@@ -93,10 +95,17 @@ class Assumption(_Model):
 class Parameter(_Model):
     """A dated value, figure or duration the text sets, with the words that ground it."""
 
-    value: date | int | Duration
+    value: Annotated[bool, Strict()] | date | int | Duration | str = Field(union_mode="left_to_right")
     says: str = Field(min_length=3, description="the words of the paragraph that ground this value")
     unit: str | None = None
+    choices: list[str] | None = Field(default=None, description="for a text value: the values it may take")
     assumption: Assumption | None = None
+
+    @model_validator(mode="after")
+    def _text_has_choices(self) -> Parameter:
+        if isinstance(self.value, str) and (not self.choices or self.value not in self.choices):
+            raise ValueError("a text parameter lists its `choices`, and its value is one of them")
+        return self
 
 
 class Constraint(_Model):
@@ -251,6 +260,8 @@ class Rule(_Model):
     clause: str | None = Field(default=None, pattern=NAME, description="the clause it encodes (see `clauses`)")
     when: list[Pattern] = Field(min_length=1, max_length=16)
     within: DurationValue | None = Field(default=None, description="how far apart joined events may be")
+    any_order: BoolValue | None = Field(
+        default=None, description="false: joined events must come in the order of `when` (default: any order)")
     then: list[Effect] = Field(min_length=1)
     explain: str = Field(min_length=3, description="a sentence with {alias.field} placeholders")
 
@@ -327,6 +338,11 @@ class Obligation(_Model):
     schedule: Schedule | None = None
     due: Due | None = None
     once_per: str | None = Field(default=None, description="'period': at most one open per period of `due`")
+    time_zone: TextValue | None = Field(
+        default=None, description="the time zone in which its due day ends (an IANA name, or UTC; default UTC)")
+    each_period: BoolValue | None = Field(
+        default=None, description="with `due.aligned_with`: true — it also arises in every period of that duty, "
+                                  "whatever the events")
     fulfilled_by: Fulfilment
 
     @model_validator(mode="after")
