@@ -57,6 +57,7 @@ def test_the_debrief_is_one_self_contained_page_with_every_trainee_and_move(cli:
     assert all(f"Move {n}:" in page for n in range(1, 5))
     # a missed finding comes with the engine's explanation and the paragraph's words
     assert "47(iii):secretary-general:2018-06-29" in page and "Paragraph 47(iii): on coordination" in page
+    assert "said due 2018-07-14" in page  # a finding found with a wrong date says so
     assert [p.name for p in tmp_path.iterdir()] == ["debrief.html"]
 
 
@@ -101,4 +102,4 @@ def test_an_unknown_contingency_inject_or_a_debrief_not_in_html_is_bad_input(cli
     assert key.code == 2 and "no contingency inject 'nothing'" in key.err
     debrief = cli("exercise", "debrief", str(EXERCISES / "timbuktu-2018.yaml"),
                   str(ANSWERS / "timbuktu-2018-partial.yaml"), "-o", str(tmp_path / "debrief.pdf"))
-    assert debrief.code == 2 and "FILE.html" in debrief.err
+    assert debrief.code == 2 and "must end in .html" in debrief.err

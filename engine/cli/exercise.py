@@ -60,8 +60,13 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
         from .serve import serve
 
         return serve(engine, args, out)
-    exercise = load_exercise(args.exercise, engine)
     command = args.exercise_command
+    if command == "debrief":  # a place the page cannot be written is bad input: say so before replaying
+        from ..outputs.files import check_target
+        from ..outputs.html import SUFFIXES
+
+        check_target(args.output, "-o", SUFFIXES)
+    exercise = load_exercise(args.exercise, engine)
     if command == "play":
         from ..exercise.play import play
 
@@ -89,12 +94,7 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
     if command == "debrief":
         from ..exercise.debrief import debrief_html, write_debrief
 
-        target = Path(args.output)
-        if target.suffix.lower() not in (".html", ".htm"):
-            raise InputError("the debrief is an HTML page: name a FILE.html", path=args.output)
-        if not target.parent.is_dir():
-            raise InputError("no such folder for the debrief", path=args.output)
-        write_debrief(target, debrief_html(engine, key, scores))
+        target = write_debrief(args.output, debrief_html(engine, key, scores))
         out(f"{target}: debrief of {len(sheets)} trainee{'s' if len(sheets) != 1 else ''}, "
             f"{len(key.moves)} moves\n")
         return 0

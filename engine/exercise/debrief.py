@@ -11,40 +11,42 @@ The same inputs give a byte-identical page, written whole (a temporary file, the
 from __future__ import annotations
 
 import dataclasses
-import html
-import io
-import os
-import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..explain.why import describe_event, event_line
+from ..outputs.files import write_whole
+from ..outputs.html import escape as _e
+from ..outputs.html import external_references, page, paragraph_words
+from ..outputs.html import timeline_svg as _timeline_svg
+from .answers import Answer
 from .key import AnswerKey, KeyFinding
 from .paragraphs import due_word
 from .scoring import Scores
 
+__all__ = ["debrief_html", "external_references", "timeline_svg", "write_debrief"]
+
 _STYLE = """
-body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #212121; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #cfd8dc; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; } th, td { border: 1px solid #cfd8dc; padding: .25rem .5rem;
-text-align: left; vertical-align: top; } th { background: #eceff1; }
-.ok { color: #2e7d32; font-weight: 600; } .no { color: #c62828; font-weight: 600; } .num { text-align: right; }
-.muted { color: #607d8b; }
-blockquote { margin: .3rem 0 .6rem 1rem; padding-left: .6rem; border-left: 3px solid #b0bec5; }
-.timeline svg { width: 100%; height: auto; } .trainer { color: #6a1b9a; }
+table.debrief { width: auto; } .ok { color: #2e7d32; font-weight: 600; } .no { color: #c62828; font-weight: 600; }
+.num { text-align: right; } .trainer { color: #6a1b9a; } h3 { font-size: 1rem; margin-bottom: .2rem; }
 """
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _finding_cell(finding: KeyFinding, names: Any) -> str:
     due = f", {due_word(finding.kind)} {_e(finding.due)}" if finding.due else ""
     trainer = ' <span class="trainer">(trainer)</span>' if finding.source == "trainer" else ""
     return (f"¶{_e(finding.paragraph)} {_e(finding.kind)} of {_e(names.name_of(finding.subject))}: "
-            f"<b>{_e(finding.status)}</b>{due}{trainer}<br><span class=\"muted\">{_e(finding.id)}</span>")
+            f"<b>{_e(finding.status)}</b>{due}{trainer}<br><span class=\"muted mono\">{_e(finding.id)}</span>")
+
+
+def _found_cell(answer: Answer, finding: KeyFinding) -> str:
+    """'found', with what the answer got wrong (a status or date) in words."""
+    wrong = []
+    if answer.status not in (None, finding.status):
+        wrong.append(f"said {answer.status}")
+    if answer.due is not None and answer.due != finding.due:
+        wrong.append(f"said {due_word(finding.kind)} {answer.due}")
+    return '<td class="ok">found' + (f'<br><span class="no">{_e("; ".join(wrong))}</span>' if wrong else "") + "</td>"
 
 
 def _answer_words(answer: dict[str, Any]) -> str:
@@ -53,30 +55,12 @@ def _answer_words(answer: dict[str, Any]) -> str:
 
 
 def timeline_svg(engine: Any, key: AnswerKey) -> str:
-    """The objectives' findings and the events on a time axis, with each move's end marked (inline SVG)."""
-    from matplotlib import dates, rc_context
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from ..outputs.plot import HASHSALT, figure
-
+    """The assessed findings and the events on a time axis, each move's end marked (an inline ``<svg>``)."""
     exercise = key.exercise
     last = key.reports[-1]
     report = dataclasses.replace(last, findings=tuple(f for f in last.findings if exercise.assessed(f.paragraph)))
-    with rc_context({"svg.hashsalt": HASHSALT, "svg.fonttype": "path", "path.simplify": True}):
-        fig = figure(report, key.scenario)
-        top, lane = fig.axes[0], fig.axes[1]
-        for move in exercise.moves:
-            x = float(dates.date2num(move.until.replace(tzinfo=None)))  # type: ignore[no-untyped-call]
-            for axis in (top, lane):
-                axis.axvline(x, color="#6a1b9a", linewidth=1.0, linestyle=":", zorder=5)
-            top.annotate(f"end of move {move.number}", (x, 0), xycoords=("data", "axes fraction"),
-                         xytext=(-2, 2), textcoords="offset points", rotation=90, fontsize=7, color="#6a1b9a",
-                         ha="right", va="bottom")
-        FigureCanvasAgg(fig)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "unsc-obligations"})
-    text = buffer.getvalue().decode("utf-8")
-    return text[text.index("<svg"):]
+    marks = [(move.until, f"end of move {move.number}") for move in exercise.moves]
+    return _timeline_svg(report, key.scenario, marks=marks)
 
 
 def debrief_html(engine: Any, key: AnswerKey, scores: Scores, *, timeline: bool = True) -> str:
@@ -84,15 +68,13 @@ def debrief_html(engine: Any, key: AnswerKey, scores: Scores, *, timeline: bool 
     exercise = key.exercise
     names = engine.pack.actors
     trainees = scores.trainees
-    out: list[str] = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-                      f"<title>Debrief: {_e(exercise.name)}</title>", f"<style>{_STYLE}</style></head><body>",
-                      f"<h1>Debrief: {_e(exercise.name)}</h1>",
+    out: list[str] = [f"<h1>Debrief: {_e(exercise.name)}</h1>",
                       f"<p>{_e(exercise.briefing)}</p>",
                       f"<p class=\"muted\">Scenario: {_e(key.scenario.name)} ({_e(key.scenario.path)}). Assessed: "
                       f"{_e(', '.join(exercise.objectives)) if exercise.objectives else 'every paragraph'}."
                       + (f" Contingency injects released: {_e(', '.join(key.released))}." if key.released else "")
                       + "</p>"]
-    out.append("<h2>Scores</h2><table><tr><th>Trainee</th><th>Score</th>"
+    out.append('<h2>Scores</h2><table class="debrief"><tr><th>Trainee</th><th>Score</th>'
                + "".join(f"<th>Move {m.move}</th>" for m in key.moves) + "</tr>")
     for t in trainees:
         out.append(f"<tr><td>{_e(t.trainee)}</td><td class=\"num\"><b>{t.score:g}</b></td>"
@@ -114,12 +96,13 @@ def debrief_html(engine: Any, key: AnswerKey, scores: Scores, *, timeline: bool 
             out.append(f"<p class=\"trainer\">Trainer's override: {_e(move.reason)}"
                        + (f" Not expected: {_e(', '.join(f.id for f in move.removed))}." if move.removed else "")
                        + "</p>")
-        out.append("<table><tr><th>Expected</th>" + "".join(f"<th>{_e(t.trainee)}</th>" for t in trainees) + "</tr>")
+        out.append('<table class="debrief"><tr><th>Expected</th>'
+                   + "".join(f"<th>{_e(t.trainee)}</th>" for t in trainees) + "</tr>")
         for finding in move.expected:
             cells = []
             for t in trainees:
-                found = any(m.finding.id == finding.id for m in t.moves[move.move - 1].matches)
-                cells.append('<td class="ok">found</td>' if found else '<td class="no">missed</td>')
+                match = next((m for m in t.moves[move.move - 1].matches if m.finding.id == finding.id), None)
+                cells.append(_found_cell(match.answer, finding) if match else '<td class="no">missed</td>')
             out.append(f"<tr><td>{_finding_cell(finding, names)}</td>{''.join(cells)}</tr>")
         if not move.expected:
             out.append(f"<tr><td>nothing</td>{'<td></td>' * len(trainees)}</tr>")
@@ -136,37 +119,12 @@ def debrief_html(engine: Any, key: AnswerKey, scores: Scores, *, timeline: bool 
             who = [t.trainee for t in trainees if finding.id in {m.id for m in t.moves[move.move - 1].missed}]
             out.append(f"<h3>{_e(finding.id)} <span class=\"muted\">missed by {_e(', '.join(who))}</span></h3>")
             out.append(f"<p>{_e(finding.explanation)}</p>")
-            words = _paragraph_words(engine, finding.paragraph)
+            words = paragraph_words(engine.pack, finding.paragraph)
             if words:
                 out.append(f"<blockquote>Paragraph {_e(finding.paragraph)}: {_e(words)}</blockquote>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
-
-
-def _paragraph_words(engine: Any, paragraph_id: str) -> str | None:
-    try:
-        return " ".join(engine.pack.paragraph(paragraph_id).text.split())
-    except KeyError:
-        return None
+    return page(f"Debrief: {exercise.name}", "\n".join(out), style=_STYLE, script=False)
 
 
 def write_debrief(target: Path | str, text: str) -> Path:
     """Write the page whole: a temporary file beside ``target``, then a rename."""
-    path = Path(target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def external_references(page: str) -> list[str]:
-    """Addresses the page would fetch from elsewhere (none, for a self-contained page)."""
-    return re.findall(r"""(?:src|href)\s*=\s*["']?(?!#|data:)([^"'\s>]+)""", page)
+    return write_whole(target, text.encode("utf-8"), "-o")
