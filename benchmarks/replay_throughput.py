@@ -431,43 +431,18 @@ def when(*conditions: tuple[str, list[Any]]) -> dict[str, Any]:
     return {"all": [{alias: {"$and": tests}} for alias, tests in conditions], "run": "noop"}
 
 
+HAND_PARAGRAPHS = ("4", "16", "37", "47", "48")
+
+
 def hand_written_rules(pack: RulePack) -> dict[str, Any]:
-    """Paragraphs 4, 16, 37, 47 and 48, written by hand in durable-rules' JSON ruleset format (keyed by the
-    pack's rule ids); only the groups' members and the ceilings are read from the pack."""
-    international = any_of("target", pack.actors.members("international-presence"))
-    minusma = pack.actors.members("minusma")
-    support = [{"type": "support"}, *BY_SOMEONE]
-    return {
-        "4(a)": when(("act", [{"type": "obstruction"}, *BY_SOMEONE])),
-        "4(b)": when(("act", [{"type": "ceasefire_violation"}, *BY_SOMEONE])),
-        "4(c)": when(("act", [{"type": "attack"}, *BY_SOMEONE, international])),
-        "4(c)/threat": when(("act", [{"type": "threat"}, *BY_SOMEONE,
-                                     any_of("against", pack.actors.members("international-presence"))])),
-        "4(d)/attack": when(("act", [{"type": "attack"}, {"$ex": {"incident": 1}}, international]),
-                            ("help", [*support, {"incident": {"act": "incident"}}, *within("act", SUPPORT_WINDOW)])),
-        "4(d)/attacker": when(("act", [{"type": "attack"}, *BY_SOMEONE, international]),
-                              ("help", [*support, {"to": {"act": "by"}}, *within("act", SUPPORT_WINDOW)])),
-        "4(d)/ceasefire": when(("act", [{"type": "ceasefire_violation"}, {"$ex": {"incident": 1}}]),
-                               ("help", [*support, {"incident": {"act": "incident"}},
-                                         *within("act", SUPPORT_WINDOW)])),
-        "4(d)/obstruction": when(("act", [{"type": "obstruction"}, {"$ex": {"incident": 1}}]),
-                                 ("help", [*support, {"incident": {"act": "incident"}},
-                                           *within("act", SUPPORT_WINDOW)])),
-        "16/military": when(("strength", [{"type": "deployment"},
-                                          {"$gt": {"military": pack.param("military_ceiling")}}])),
-        "16/police": when(("strength", [{"type": "deployment"}, {"$gt": {"police": pack.param("police_ceiling")}}])),
-        "37/grant": when(("threat", [{"type": "threat"}, any_of("against", minusma), {"level": "imminent_and_serious"},
-                                     {"$ex": {"incident": 1}}]),
-                         ("request", [{"type": "intervention_request"}, {"by": "secretary-general"},
-                                      {"to": "french-forces"}, {"incident": {"threat": "incident"}},
-                                      *within("threat", THREAT_WINDOW)])),
-        "37/intervene": when(("act", [{"type": "intervention"}, {"by": "french-forces"},
-                                      any_of("in_support_of", minusma)])),
-        "37/report/fulfilled": when(("act", [{"type": "report"}, any_of("by", pack.actors.members("france")),
-                                             {"kind": "french_forces"}])),
-        "47/fulfilled": when(("act", [{"type": "report"}, {"by": "secretary-general"}, {"kind": "quarterly"}])),
-        "48/fulfilled": when(("act", [{"type": "report"}, {"by": "secretary-general"}, {"kind": "strategic_plan"}])),
-    }
+    """Paragraphs 4, 16, 37, 47 and 48 in durable-rules' JSON ruleset format (keyed by the pack's rule ids).
+
+    These were once written by hand and drifted from the pack as its compilation changed (paragraph 16 came to
+    test `by: minusma`, actors came to be tested through membership flags): they are now taken from the pack's
+    compiled ruleset, so that they cannot drift again, with a no-op action."""
+    compiled = compile_pack(pack)
+    return {rule.rule_id: {**compiled.ruleset[name], "run": "noop"} for name, rule in compiled.rules.items()
+            if rule.paragraph.split("(")[0] in HAND_PARAGRAPHS}
 
 
 def tests_of(rule: dict[str, Any]) -> list[tuple[str, set[str]]]:

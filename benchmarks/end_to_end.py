@@ -1,0 +1,225 @@
+"""End to end: the `obligations` command on real files, against raw durable-rules and durable-rules' C core.
+
+    .venv/bin/python benchmarks/end_to_end.py [--events 20000] [--log-events 100000] [--repeat 3]
+                                              [--memory-events 1000000] [--seed 2364]
+
+Measured side by side in one run, on the seeded synthetic stream of ``replay_throughput.py``:
+
+1. **End to end.** ``obligations run --json SCENARIO.json`` in a fresh process (start-up, reading, validation,
+   replay and output) on a JSON scenario of ``--events`` events, against raw durable-rules (``Host.post`` of the
+   same events, one at a time, through its documented Python API, on the pack's rules of paragraphs 4, 16, 37, 47
+   and 48, in this process, already started). Target: engine/raw >= 0.5.
+2. **Loading.** ``Engine.load`` of a scenario whose ``events_from`` names a JSON Lines log of ``--log-events``
+   events: reading and validating each event. Target: >= 100,000 events/s.
+3. **C floor.** The engine's own call trace (every assert, retract and match drained, recorded from one replay,
+   with the JSON texts prebuilt) replayed against durable-rules' C core, against the engine's replay of the same
+   scenario; reported as the median of the paired ratios engine/C-floor over ``--repeat`` pairs.
+4. **Memory.** ``obligations run --json`` of a scenario whose log holds ``--memory-events`` events (about 1 % of
+   them engaging a paragraph), in a fresh process: wall time and peak RSS (the child's ``ru_maxrss``). Target:
+   under 600 MB. ``--memory-events 0`` skips it.
+
+It prints a plain-text report and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import durable_rules_engine as dre
+import replay_throughput as rt
+
+from engine.api import Engine
+from engine.replay import matcher
+from engine.rulepack.loader import load_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+OBLIGATIONS = Path(sys.executable).parent / "obligations"
+
+
+def write_streams(folder: Path, count: int, seed: int, *, quiet_share: float | None = None) -> dict[str, Any]:
+    """The stream as scenario data; also written as a JSON scenario and as a scenario with a JSON Lines log."""
+    pack = load_pack()
+    if quiet_share is not None:
+        rt.HOT = quiet_share
+    data = rt.scenario_data(count, seed, pack, False)
+    (folder / "scenario.json").write_text(json.dumps(data), encoding="utf-8")
+    with (folder / "events.jsonl").open("w", encoding="utf-8") as log:
+        for event in data["events"]:
+            log.write(json.dumps(event) + "\n")
+    header = {k: v for k, v in data.items() if k != "events"}
+    (folder / "logged.json").write_text(json.dumps({**header, "events_from": "events.jsonl"}), encoding="utf-8")
+    return data
+
+
+def end_to_end(folder: Path, count: int, repeat: int) -> list[float]:
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        done = subprocess.run([str(OBLIGATIONS), "run", "--json", str(folder / "scenario.json")], capture_output=True,
+                              check=False)
+        seconds.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            raise SystemExit(f"obligations run failed: {done.stderr.decode()}")
+    return seconds
+
+
+def raw(data: dict[str, Any], repeat: int) -> list[float]:
+    pack = load_pack()
+    scenario = rt.load(data, pack)
+    messages = rt.raw_messages(scenario)
+    rules, host = rt.hand_written_rules(pack), rt.QuietHost()
+    return [rt.raw_replay(messages, host, rules).seconds for _ in range(repeat)]
+
+
+def loading(folder: Path, repeat: int) -> list[float]:
+    engine = Engine()
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        engine.load(folder / "logged.json")
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+# ---- the C floor -------------------------------------------------------------------------------------------------
+
+Trace = list[tuple[str, Any, Any]]
+
+
+def record_trace(engine: Engine, scenario: Any) -> Trace:
+    """Every call the engine makes to durable-rules' C core in one replay, with its arguments."""
+    trace: Trace = []
+    originals = {name: getattr(dre, name) for name in ("assert_fact", "retract_fact", "start_action_for_state",
+                                                        "complete_and_start_action", "delete_state")}
+
+    def recording(name: str) -> Any:
+        def call(handle: int, *args: Any) -> Any:
+            result = originals[name](handle, *args)
+            trace.append((name, args, result))
+            return result
+        return call
+
+    for name in originals:
+        setattr(matcher._dre, name, recording(name))
+    try:
+        engine.run(scenario)
+    finally:
+        for name, function in originals.items():
+            setattr(matcher._dre, name, function)
+    return trace
+
+
+def replay_trace(ruleset: dict[str, Any], trace: Trace, number: int) -> float:
+    """The trace's calls against a fresh copy of the ruleset in the C core (state handles as they come back)."""
+    handle = dre.create_ruleset(f"floor{number}", json.dumps(ruleset, sort_keys=True))
+    states: dict[Any, Any] = {}  # the recorded run's state handles -> this run's
+    try:
+        started = time.perf_counter()
+        for name, args, result in trace:
+            if name in ("assert_fact", "retract_fact"):
+                again = getattr(dre, name)(handle, args[0])
+                if isinstance(result, tuple | list) and len(result) > 1:
+                    states[result[1]] = again[1] if isinstance(again, tuple | list) and len(again) > 1 else None
+            elif name in ("start_action_for_state", "complete_and_start_action"):
+                getattr(dre, name)(handle, states.get(args[0], args[0]))
+            else:
+                dre.delete_state(handle, *args)
+        return time.perf_counter() - started
+    finally:
+        dre.delete_ruleset(handle)
+
+
+def c_floor(data: dict[str, Any], repeat: int) -> list[tuple[float, float]]:
+    pack = load_pack()
+    scenario = rt.load(data, pack)
+    engine = Engine()
+    compiled, loaded = engine.compiled(scenario.assumptions)
+    trace = record_trace(engine, scenario)
+    pairs = []
+    for number in range(repeat):
+        started = time.perf_counter()
+        engine.run(scenario)
+        engine_s = time.perf_counter() - started
+        pairs.append((engine_s, replay_trace(compiled.ruleset, trace, number)))
+    del loaded
+    return pairs
+
+
+# ---- memory ------------------------------------------------------------------------------------------------------
+
+
+def memory(folder: Path) -> tuple[float, int, int]:
+    """Seconds, peak RSS (KiB) and exit code of `obligations run --json` on the logged scenario."""
+    started = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        child = subprocess.Popen([str(OBLIGATIONS), "run", "--json", str(folder / "logged.json")], stdout=sink,
+                                 stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        error = child.stderr.read().decode() if child.stderr else ""
+    if child.returncode != 0:
+        raise SystemExit(f"obligations run failed: {error}")
+    return time.perf_counter() - started, usage.ru_maxrss, child.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--log-events", type=int, default=100_000)
+    parser.add_argument("--memory-events", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2364)
+    args = parser.parse_args()
+    print(f"End to end: {rt.versions()}")
+    with tempfile.TemporaryDirectory(prefix="obligations-bench-") as name:
+        folder = Path(name)
+        data = write_streams(folder, args.events, args.seed)
+        size = (folder / "scenario.json").stat().st_size
+        e2e, baseline = [], []
+        for _ in range(args.repeat):  # in turn, so that both see the same machine
+            e2e += end_to_end(folder, args.events, 1)
+            baseline += raw(data, 1)
+        engine_rate, raw_rate = args.events / min(e2e), args.events / min(baseline)
+        print(f"\n1. {args.events:,} events, JSON scenario of {size / 2**20:.1f} MiB, best of {args.repeat}:")
+        print(f"   obligations run --json (fresh process)   {engine_rate:>10,.0f} events/s  ({min(e2e):.2f} s; "
+              f"runs {' '.join(f'{s:.2f}' for s in e2e)})")
+        print(f"   raw durable-rules Host.post (in process) {raw_rate:>10,.0f} events/s  ({min(baseline):.2f} s)")
+        verdict = "met" if engine_rate / raw_rate >= 0.5 else "NOT met"
+        print(f"   ratio end to end / raw: {engine_rate / raw_rate:.2f} (target >= 0.5: {verdict})")
+
+        log_data = write_streams(folder, args.log_events, args.seed)
+        load_s = loading(folder, args.repeat)
+        rate = args.log_events / min(load_s)
+        print(f"\n2. loading and validating a JSON Lines log of {args.log_events:,} events: {rate:,.0f} events/s "
+              f"(best of {' '.join(f'{s:.2f}' for s in load_s)} s; target >= 100,000: "
+              f"{'met' if rate >= 100_000 else 'NOT met'})")
+
+        pairs = c_floor(log_data, args.repeat)
+        ratios = [engine_s / floor_s for engine_s, floor_s in pairs]
+        print(f"\n3. C floor, {args.log_events:,} events: engine replay "
+              f"{' '.join(f'{e:.2f}' for e, _ in pairs)} s, the engine's call trace in the C core "
+              f"{' '.join(f'{f:.2f}' for _, f in pairs)} s; engine/C-floor, median of paired runs: "
+              f"{statistics.median(ratios):.1f}x ({args.log_events / statistics.median(e for e, _ in pairs):,.0f} "
+              f"vs {args.log_events / statistics.median(f for _, f in pairs):,.0f} events/s)")
+
+        if args.memory_events:
+            write_streams(folder, args.memory_events, args.seed, quiet_share=0.01)
+            seconds, peak, _ = memory(folder)
+            print(f"\n4. obligations run --json with a log of {args.memory_events:,} events: {seconds:.1f} s, peak "
+                  f"RSS {peak / 1024:,.0f} MiB (target < 600 MB: {'met' if peak * 1024 < 600e6 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
