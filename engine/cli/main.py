@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .exercise import add_commands as add_exercise
 
     add_exercise(sub)  # exercise key, score, debrief, play
+    from .acled import add_commands as add_import
+
+    add_import(sub)  # import acled
     from .limits import add_limit_options
 
     add_limit_options(parser, sub)  # --max-bytes, --max-events on every command
@@ -163,6 +166,10 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str], None]) -> int:
             _out(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         else:
             _out(render(rows, engine.pack.manifest.resolution))
+    elif args.command == "import":
+        from .acled import dispatch as import_events
+
+        return import_events(engine, args, _out, sys.stderr.write)
     elif args.command == "events":
         from ..inputs.schema import vocabulary_markdown
 
