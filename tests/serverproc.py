@@ -23,6 +23,7 @@ class Server:
     process: subprocess.Popen[str]
     controller_url: str
     join_url: str
+    log: Path  # the server's standard error
 
     @property
     def port(self) -> int:
@@ -81,4 +82,4 @@ def start_server(exercise: Path, db: Path, *extra: str) -> Server:
         process.kill()
         process.wait(STOP_TIMEOUT_S)
         raise AssertionError(f"the server did not start: {log.read_text().strip()}")
-    return Server(process=process, controller_url=got[0], join_url=got[1])
+    return Server(process=process, controller_url=got[0], join_url=got[1], log=log)

@@ -66,6 +66,9 @@ def test_the_server_prints_the_controllers_url_then_the_join_url(server: Callabl
     assert running.join_url == f"http://127.0.0.1:{running.port}/join"
     status, page = call(running, "GET", "/join")
     assert status == 200 and "Join the exercise" in page
+    running.stop()  # Ctrl-C: a clean stop, reported as an interruption
+    assert running.process.returncode == 130
+    assert "Traceback" not in (running.log).read_text()
 
 
 def _join_all(running: Server, count: int = TRAINEES) -> list[str]:
@@ -146,10 +149,26 @@ def test_a_port_in_use_is_bad_input(cli: Any, tmp_path: Path) -> None:
     assert not (tmp_path / "run.sqlite").exists()
 
 
-@pytest.mark.parametrize("args", [["--port", "70000"], ["--db", "no/such/folder/run.sqlite"]])
-def test_a_bad_port_or_database_folder_is_bad_input(cli: Any, args: list[str]) -> None:
+@pytest.mark.parametrize("args", [["--port", "70000"], ["--db", "no/such/folder/run.sqlite"],
+                                  ["--host", "no-such-host.invalid"]])
+def test_a_bad_port_host_or_database_folder_is_bad_input(cli: Any, args: list[str]) -> None:
     result = cli("exercise", "serve", str(EXERCISE), "--port", "0", *args)
     assert result.code == 2 and result.out == "" and result.err.count("\n") == 1
+
+
+def test_a_missing_or_broken_exercise_is_bad_input_at_its_line(cli: Any, write: Callable[..., Path],
+                                                                tmp_path: Path) -> None:
+    missing = cli("exercise", "serve", str(tmp_path / "nothing.yaml"), "--port", "0")
+    assert missing.code == 2 and missing.out == "" and "nothing.yaml" in missing.err
+    broken = write("broken.yaml", """\
+        name: A broken exercise
+        scenario: ../nowhere.yaml
+        briefing: Say what is engaged.
+        moves: [{name: One, until: 2018-01-01}]
+        """)
+    result = cli("exercise", "serve", str(broken), "--port", "0")
+    assert result.code == 2 and result.out == "" and result.err.startswith(f"{broken}:2: ")
+    assert not list(tmp_path.glob("*.sqlite"))
 
 
 def test_the_database_defaults_to_a_file_beside_the_exercise() -> None:

@@ -19,6 +19,7 @@ from ..errors import InputError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8364
+EXIT_INTERRUPTED = 130  # stopped by Ctrl-C (SIGINT), as shells report it
 GRACE_SECONDS = 5  # on Ctrl-C, how long requests under way may take to finish
 LISTEN_BACKLOG = 256  # connections waiting to be accepted: a room of trainees joining at once
 
@@ -58,7 +59,8 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def serve(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> int:
-    """Open the exercise and its database, bind, print the two URLs, then serve until interrupted."""
+    """Bind, open the exercise and its database, print the two URLs, then serve until stopped (Ctrl-C: 130,
+    SIGTERM: ends as that signal, 143; requests under way are given :data:`GRACE_SECONDS` to finish)."""
     import uvicorn
 
     from ..exercise.server.app import create_app, open_session
@@ -72,7 +74,10 @@ def serve(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> 
             out(f"{base}/controller?token={session.store.controller_token}\n{base}/join\n")
             config = uvicorn.Config(create_app(session), log_level="warning", access_log=False, lifespan="off",
                                     timeout_graceful_shutdown=GRACE_SECONDS)
-            uvicorn.Server(config).run(sockets=[sock])
+            try:
+                uvicorn.Server(config).run(sockets=[sock])
+            except KeyboardInterrupt:  # uvicorn stops cleanly, then passes Ctrl-C on
+                return EXIT_INTERRUPTED
         finally:
             session.store.close()
     finally:
