@@ -296,3 +296,35 @@ def test_the_api_is_described_at_openapi_json(api: Any) -> None:
     for path in ("/api/join", "/api/state", "/api/answers", "/api/moves/next", "/api/scores", "/debrief"):
         assert path in paths
     assert "/trainee" not in paths
+    assert api.get("/docs").status_code == 404  # its page would load scripts from elsewhere
+
+
+def test_no_route_gives_a_trainee_the_key_another_trainees_answers_or_a_later_inject(
+        api: Any, controller: Headers, server_session: Any) -> None:
+    from fastapi.routing import APIRoute
+
+    from engine.exercise.server import api as api_routes
+    from engine.exercise.server import pages
+
+    me, other = join(api, "Capt. Diallo"), join(api, "Lt. Secret-Name")
+    release(api, controller)
+    answer(api, other, move=1, paragraph="37", kind="authorization", subject="French forces", status="exercised")
+    key = answer_key(server_session.engine, server_session.exercise)
+    secrets = [f.id for m in key.moves for f in m.expected] + [f.explanation for m in key.moves for f in m.expected]
+    secrets.append("Lt. Secret-Name")
+    secrets += [e.id for n in (2, 3, 4) for e in server_session.exercise.injects(n) if e.id]
+    secrets += [server_session.exercise.move(n).name for n in (2, 3, 4)]
+    token = me["Authorization"].split()[1]
+    paths = {r.path for router in (api_routes.router, pages.router) for r in router.routes
+             if isinstance(r, APIRoute) and "GET" in r.methods}
+    paths |= {"/debrief", "/static/app.js", "/static/style.css", "/openapi.json"}
+    assert {"/api/state", "/api/answers", "/trainee", "/api/scores", "/debrief"} <= paths
+    for path in sorted(paths):
+        for how in ("bearer", "cookie"):
+            api.cookies.clear()
+            if how == "cookie":
+                api.cookies.set("trainee", token)
+            response = api.get(path, headers=me if how == "bearer" else {})
+            seen = response.text
+            leaked = [s for s in secrets if s and s in seen]
+            assert not leaked, f"{path} ({how}, {response.status_code}) shows {leaked[:3]}"

@@ -51,7 +51,8 @@ def _reason(exc: RequestValidationError) -> str:
 
 def create_app(session: Session) -> FastAPI:
     """The application serving ``session``."""
-    app = FastAPI(title="Exercise server", version="1",
+    app = FastAPI(title="Exercise server", version="1", docs_url=None, redoc_url=None,  # their pages load scripts
+                  # from a CDN, which the pages' policy (and a room without the Internet) would refuse
                   description=f"The exercise {session.exercise.name!r}: trainees join, answer each released move, "
                               "and are scored against the engine's findings.")
     app.state.session = session
