@@ -59,7 +59,7 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
     if args.exercise_command == "serve":
         from .serve import serve
 
-        return serve(engine, args, out)
+        return serve(engine, args)
     command = args.exercise_command
     if command == "debrief":  # a place the page cannot be written is bad input: say so before replaying
         from ..outputs.files import check_target

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import socket
-from collections.abc import Callable
+import sys
 from typing import Any
 
 from ..errors import InputError
@@ -58,7 +58,7 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> int:
+def serve(engine: Any, args: argparse.Namespace) -> int:
     """Bind, open the exercise and its database, print the two URLs, then serve until stopped (Ctrl-C: 130,
     SIGTERM: ends as that signal, 143; requests under way are given :data:`GRACE_SECONDS` to finish)."""
     import uvicorn
@@ -71,7 +71,9 @@ def serve(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) -> 
         try:
             port = sock.getsockname()[1]
             base = f"http://{_url_host(args.host)}:{port}"
-            out(f"{base}/controller?token={session.store.controller_token}\n{base}/join\n")
+            # printed now, not with the command's output at its end: the server runs until it is stopped
+            sys.stdout.write(f"{base}/controller?token={session.store.controller_token}\n{base}/join\n")
+            sys.stdout.flush()
             config = uvicorn.Config(create_app(session), log_level="warning", access_log=False, lifespan="off",
                                     timeout_graceful_shutdown=GRACE_SECONDS)
             try:
