@@ -10,7 +10,8 @@ The public surface, importable from ``engine`` (``from engine import Engine``):
 * :func:`load_pack`, :func:`load_pack_from`, :func:`bundled_packs` — rule packs;
 * what-if analysis: :func:`replayed` (a replay that keeps the pack it used), :func:`why` (why a finding arose),
   :func:`why_not` (why one did not), :func:`diff_reports` and :func:`render_diff` (two replays compared),
-  :func:`render_table` (a report as text) and :func:`render_plot` (its timeline as PNG or SVG bytes).
+  :func:`render_table` (a report as text), :func:`render_plot` (its timeline as PNG or SVG bytes) and
+  :func:`render_diff_plot` (two replays on one time axis, differences marked).
 
 Hypothesis strategies and helpers for users' own property tests are in :mod:`engine.testing`. Every other module
 is internal: its names may change without notice.
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from .explain.whynot import why_not
     from .inputs.scenario import Scenario
     from .outputs.plot import render as render_plot
+    from .outputs.plotdiff import render_diff_plot
     from .outputs.report import FindingView, Report, render_table
     from .rulepack.loader import bundled_packs, load_pack, load_pack_from
 
@@ -54,6 +56,7 @@ _PUBLIC: dict[str, tuple[str, str]] = {
     "load_pack": (".rulepack.loader", "load_pack"),
     "load_pack_from": (".rulepack.loader", "load_pack_from"),
     "render_diff": (".explain.diff", "render_diff"),
+    "render_diff_plot": (".outputs.plotdiff", "render_diff_plot"),
     "render_plot": (".outputs.plot", "render"),
     "render_table": (".outputs.report", "render_table"),
     "replayed": (".explain.why", "replay"),
@@ -77,6 +80,7 @@ __all__ = [
     "load_pack",
     "load_pack_from",
     "render_diff",
+    "render_diff_plot",
     "render_plot",
     "render_table",
     "replayed",

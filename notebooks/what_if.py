@@ -26,24 +26,59 @@
 # For each: the differences in findings (`obligations diff`), the timeline (`obligations run --plot`), and,
 # where a finding disappeared, why it did not arise (`obligations explain --why-not`).
 #
-# Open it with `.venv/bin/jupytext --to ipynb notebooks/what_if.py` and Jupyter, or run it as a script:
-# `.venv/bin/python notebooks/what_if.py`.
+# Open it with `.venv/bin/jupytext --to ipynb notebooks/what_if.py` and Jupyter (the `.ipynb` is yours: git
+# ignores it and the tests do not mind it), or run it as a script: `.venv/bin/python notebooks/what_if.py`, which
+# writes the pictures to `what-if-pictures/` in the current folder (or the folder `WHAT_IF_PICTURES` names) and
+# prints where. It uses only the engine's public API: the names importable from `engine`.
 
 # %%
+import os
 from pathlib import Path
 
-from IPython.display import Image, display
-
 import engine
-from engine import Engine, diff_reports, render_diff, render_plot, render_table, replayed, why, why_not
+from engine import (
+    Engine,
+    diff_reports,
+    render_diff,
+    render_diff_plot,
+    render_plot,
+    render_table,
+    replayed,
+    why,
+    why_not,
+)
 
 SCENARIOS = Path(engine.__file__).resolve().parents[1] / "scenarios"
 obligations = Engine()
 
 
-def timeline(scenario, report):
-    """The replay's timeline as an inline PNG."""
-    display(Image(data=render_plot(report, scenario, "png")))
+def _in_a_notebook():
+    """Whether a Jupyter kernel runs this (pictures inline), rather than a plain script (pictures as files)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def show(png, name):
+    """A PNG picture: inline in a notebook; as a script, written to the pictures folder, with its path printed."""
+    if _in_a_notebook():
+        from IPython.display import Image, display
+
+        display(Image(data=png))
+        return
+    folder = Path(os.environ.get("WHAT_IF_PICTURES", "what-if-pictures"))
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.png"
+    target.write_bytes(png)
+    print(f"picture: {target}")
+
+
+def timeline(scenario, report, name):
+    """The replay's timeline."""
+    show(render_plot(report, scenario, "png"), name)
 
 
 # %% [markdown]
@@ -55,7 +90,7 @@ base_report = obligations.run(base)
 print(render_table(base_report).split("\nWhy:")[0])
 
 # %%
-timeline(base, base_report)
+timeline(base, base_report, "baseline")
 
 # %% [markdown]
 # Why was the French forces' intervention authorized? The chain from paragraph 37's words to the events:
@@ -82,7 +117,14 @@ assert "37:french-forces:tbk-2018-04-14" in {d.finding.id for d in first.of("dis
 assert "37:not-covered:tbk-intervention" in {d.finding.id for d in first.of("appeared")}
 
 # %%
-timeline(no_request, no_request_report)
+timeline(no_request, no_request_report, "no-request")
+
+# %% [markdown]
+# Both replays on one time axis: the base in the upper half of each row, the variant in the lower half, the
+# rows that differ shaded and marked (`obligations diff BASE VARIANT --plot FILE`):
+
+# %%
+show(render_diff_plot(first, base, no_request, "png"), "baseline-vs-no-request")
 
 # %% [markdown]
 # Why did paragraph 37 not authorize the intervention this time?
@@ -110,7 +152,7 @@ second = diff_reports(base_report, late_report, base_path="timbuktu-2018.yaml", 
 print(render_diff(second))
 
 # %%
-timeline(late, late_report)
+timeline(late, late_report, "late-request")
 
 # %% [markdown]
 # The threat and the request are joined only when they are at most three days apart — an interpretation, the
