@@ -11,14 +11,21 @@ Compiled rulesets are cached per process and per set of assumptions, and loaded 
 public surface (``from engine import Engine, Scenario, Report, FindingView, replayed, why, why_not,
 diff_reports, render_diff, render_table, render_plot``, the errors and the pack loaders; see :mod:`engine`).
 Modules not named there are internal.
+
+Sweeps (many sampled variants of one scenario, see ``docs/sweeps.md``) run with :func:`sweep`:
+
+>>> result = sweep("scenarios/sweeps/timbuktu-2018-request-and-slip.yaml", workers=2)  # doctest: +SKIP
+>>> result.share("37:french-forces:tbk-2018-04-14")                                    # doctest: +SKIP
+>>> print(result.to_json())                                                            # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import functools
 from datetime import datetime
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import InputError, ScenarioError
 from .inputs.scenario import Scenario, in_order, load_scenario, scenario_from_text
@@ -29,6 +36,9 @@ from .replay.runtime import run
 from .rulepack.compiler import CompiledPack, compile_pack
 from .rulepack.loader import DEFAULT_PACK, load_pack
 from .rulepack.pack import RulePack
+
+if TYPE_CHECKING:
+    from .sweep import SweepResult
 
 
 @functools.lru_cache(maxsize=32)
@@ -124,6 +134,16 @@ class Engine:
         if assume:
             self.pack.with_assumptions(assume, path="--assume")
 
+    def sweep(self, spec: Path | str | Mapping[str, Any], *, workers: int | None = None, dask: Any = None,
+              db: Path | str | None = None, resume: bool = False, root: Path | str | None = None,
+              progress: TextIO | None = None) -> SweepResult:
+        """Run a sweep against this engine's pack: see :func:`sweep`."""
+        from .sweep import load_sweep, run_sweep
+
+        source = dict(spec) if isinstance(spec, Mapping) else spec
+        loaded = load_sweep(source, engine=self, root=root)
+        return run_sweep(loaded, workers=workers, dask=dask, db=db, resume=resume, progress=progress)
+
 
 def _as_of(value: Any) -> datetime:
     if isinstance(value, datetime) and value.tzinfo is not None and value.microsecond == 0:
@@ -132,3 +152,19 @@ def _as_of(value: Any) -> datetime:
         return as_of_instant(value)
     except ValueError as exc:
         raise InputError(str(exc), path="--as-of") from None
+
+
+def sweep(spec: Path | str | Mapping[str, Any], *, workers: int | None = None, dask: Any = None,
+          db: Path | str | None = None, resume: bool = False, root: Path | str | None = None,
+          progress: TextIO | None = None, pack: str = DEFAULT_PACK) -> SweepResult:
+    """Run a sweep: many samples of a scenario's variants (``obligations sweep``; the file format is in
+    ``docs/sweeps.md``).
+
+    ``spec`` is a sweep file (YAML or JSON) or the same as a mapping, whose ``base`` is then relative to ``root``
+    (default: the current folder). ``workers``: processes (default: every core; 1: this process); ``dask``: the
+    address of a running ``dask.distributed`` scheduler, or a ``distributed.Client``; ``db``: an SQLite file
+    keeping each sample as it completes, and ``resume`` to finish the sweep it holds; ``progress``: a stream for
+    the progress bar (drawn only if it is a terminal). Returns a :class:`~engine.sweep.SweepResult`
+    (``.to_json()``, ``.render()``, ``.share(id, status)``); bad input raises :class:`~engine.errors.InputError`.
+    """
+    return Engine(pack).sweep(spec, workers=workers, dask=dask, db=db, resume=resume, root=root, progress=progress)

@@ -9,6 +9,7 @@
     obligations actors                                             the actors scenarios may name
     obligations assumptions                                        the interpretations a scenario may override
     obligations exercise key|score|debrief|play EXERCISE ...       training exercises (see engine.cli.exercise)
+    obligations sweep SPEC [--workers N] [--dask ADDRESS] [--db FILE] [--resume] [--json] [--plot FILE]
 
 Bad input of any kind prints one line ``path:line: what is wrong`` on standard error and exits with status 2;
 nothing is printed on standard output then: a command's output is written only once the whole of it is ready
@@ -106,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .acled import add_commands as add_import
 
     add_import(sub)  # import acled
+    from .sweep import add_command as add_sweep
+
+    add_sweep(sub)
     from .limits import add_limit_options
 
     add_limit_options(parser, sub)  # --max-bytes, --max-events on every command
@@ -182,6 +186,10 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str], None]) -> int:
         from .exercise import dispatch as exercise
 
         return exercise(engine, args, _out)
+    elif args.command == "sweep":
+        from .sweep import dispatch as sweep
+
+        return sweep(engine, args, _out)
     elif args.command in ("explain", "diff"):
         from .whatif import dispatch as whatif
 
