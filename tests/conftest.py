@@ -102,3 +102,22 @@ def api(server_session: Any) -> Iterator[Any]:
 
     with TestClient(create_app(server_session), cookies=None) as client:
         yield client
+
+
+# ---- sweeps (tests/test_sweep*.py) ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def sweep_file(tmp_path: Path) -> Callable[..., Path]:
+    """Write a sweep file over the headline scenario: `vary` given as YAML text (dedented), the rest as keywords."""
+
+    def _sweep_file(vary: str = "[]", *, samples: int = 40, seed: int = 2364, name: str = "sweep.yaml",
+                    base: Path = SCENARIOS / "timbuktu-2018.yaml") -> Path:
+        body = textwrap.indent(textwrap.dedent(vary).strip(), "  ")
+        text = (f"name: A sweep written by a test.\nbase: {base}\nsamples: {samples}\nseed: {seed}\n"
+                f"vary:\n{body}\n") if not vary.strip().startswith("[") else (
+                f"name: A sweep written by a test.\nbase: {base}\nsamples: {samples}\nseed: {seed}\nvary: {vary}\n")
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _sweep_file

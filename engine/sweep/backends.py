@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineError
+from ..rulepack.loader import load_pack
 from .errors import SweepError
 from .spec import Sweep
 from .worker import Failure, SampleResult, SampleRunner, run_chunk
@@ -58,7 +59,7 @@ def _unwrap(outcome: list[SampleResult] | Failure) -> list[SampleResult]:
 
 
 def serial(sweep: Sweep, numbers: list[int]) -> Iterator[list[SampleResult]]:
-    runner = SampleRunner(sweep)
+    runner = SampleRunner(sweep, load_pack(sweep.pack))
     for batch in batches(numbers, 1):
         yield runner.run_many(batch)
 
@@ -76,7 +77,7 @@ def pool(sweep: Sweep, numbers: list[int], workers: int) -> Iterator[list[Sample
                                      stdout=subprocess.PIPE, env=env)
             children.append(child)
             assert child.stdin is not None
-            pickle.dump(sweep, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((sweep, load_pack(sweep.pack)), child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         busy: dict[Any, subprocess.Popen[bytes]] = {}
         for child in children:
             _send(child, work.popleft())
@@ -134,9 +135,9 @@ def dask(sweep: Sweep, numbers: list[int], address: Any) -> Iterator[list[Sample
         client = address
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        [shared] = client.scatter([sweep], broadcast=True, hash=False)
+        [shared] = client.scatter([(sweep, load_pack(sweep.pack))], broadcast=True, hash=False)
         futures = [client.submit(run_chunk, shared, batch, pure=False) for batch in batches(numbers, workers)]
-        done: Any = as_completed(futures, with_results=True)  # type: ignore[no-untyped-call]
+        done: Any = as_completed(futures, with_results=True, loop=client.loop)  # type: ignore[no-untyped-call]
         for future, outcome in done:
             future.release()
             yield _unwrap(outcome)

@@ -1,6 +1,7 @@
 """A worker process of a sweep's pool: ``python -m engine.sweep.child``, fed through its standard input.
 
-The parent (:func:`engine.sweep.backends.pool`) writes the pickled :class:`~engine.sweep.spec.Sweep` once, then
+The parent (:func:`engine.sweep.backends.pool`) writes the pickled :class:`~engine.sweep.spec.Sweep` and its rule
+pack once, then
 one pickled batch of sample numbers at a time; for each, the child writes back the pickled batch results (or a
 failure, as data). It loads the engine once and keeps its compiled rulesets for every batch. When its standard
 input closes — the sweep is done, or the parent died, even by SIGKILL — it exits. Being a fresh interpreter
@@ -22,7 +23,7 @@ def main() -> int:
     sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the results
     try:
-        sweep = pickle.load(source)
+        job = pickle.load(source)
     except EOFError:
         return 0
     while True:
@@ -31,7 +32,7 @@ def main() -> int:
         except EOFError:
             return 0
         try:
-            pickle.dump(run_chunk(sweep, numbers), sink, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(run_chunk(job, numbers), sink, protocol=pickle.HIGHEST_PROTOCOL)
             sink.flush()
         except BrokenPipeError:  # the parent is gone
             return 1
