@@ -22,8 +22,8 @@ Sweeps (many sampled variants of one scenario, see ``docs/sweeps.md``) run with 
 from __future__ import annotations
 
 import functools
-from datetime import datetime
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 

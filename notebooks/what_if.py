@@ -166,3 +166,29 @@ assert any("only within 3 days (assumption threat_request_window)" in reason for
 # %%
 wider = replayed(obligations, late, assume={"threat_request_window": {"days": 7}})
 print([f"{f.id} ({f.status})" for f in wider.report.findings if f.paragraph == "37"])
+
+# %% [markdown]
+# ## How often? A small sweep
+#
+# A variant answers "what if"; a sweep answers "how often": it replays many samples of the baseline, each changed
+# at random — here the request comes in about half of them and the March report moves by up to five days either
+# way — and counts how often each finding arises (see `docs/sweeps.md`; `obligations sweep` does the same on every
+# core). Forty samples in this process are enough to see the shape; the intervals say how little forty can tell.
+
+# %%
+from engine.api import sweep
+
+SMALL_SWEEP = {
+    "name": "How often is the strike covered and the March report on time, if the request may not come?",
+    "base": "timbuktu-2018.yaml",
+    "samples": 40,
+    "seed": 2364,
+    "vary": [
+        {"remove": {"event": "tbk-request", "probability": 0.5}},
+        {"shift": {"event": "q3", "days": {"uniform": [-5, 5]}}},
+    ],
+}
+shares = sweep(SMALL_SWEEP, root=SCENARIOS, workers=1)
+print(shares.render())
+assert 0.2 < shares.share("37:french-forces:tbk-2018-04-14") < 0.8
+assert shares.share("37:french-forces:tbk-2018-04-14") + shares.share("37:not-covered:tbk-intervention") == 1.0

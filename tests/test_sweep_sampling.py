@@ -23,7 +23,8 @@ def test_a_sample_draws_the_same_whenever_and_in_whatever_order_it_is_drawn(
         - remove: {event: tbk-request, probability: 0.5}
         - shift: {event: q3, days: {uniform: [-10, 10]}}
         - assume: {threat_request_window: {days: {choice: [1, 3, 7]}}}
-        - add: {probability: 0.2, event: {type: attack, by: JNIM, target: MINUSMA, at: {between: [2018-04-01, 2018-04-30]}}}
+        - add: {probability: 0.2, event: {type: attack, by: JNIM, target: MINUSMA,
+                                          at: {between: [2018-04-01, 2018-04-30]}}}
         """, samples=200), engine=engine)
     forwards = [draw_sample(spec, n) for n in range(200)]
     backwards = [draw_sample(spec, n) for n in reversed(range(200))][::-1]

@@ -9,12 +9,11 @@ byte-identical for identical results and written whole (a temporary file, then r
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from ..outputs.files import write_whole
 from ..outputs.plot import HASHSALT, STATUS_COLOURS, colour_of, plot_format
 from .aggregate import SweepResult, wilson
 
@@ -78,17 +77,4 @@ def render(result: SweepResult, fmt: str) -> bytes:
 def write_plot(result: SweepResult, target: str | Path) -> Path:
     """Write the chart to ``target`` (format by suffix): to a temporary file first, then renamed."""
     fmt = plot_format(target)
-    data = render(result, fmt)
-    path = Path(target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_whole(target, render(result, fmt), "--plot")
