@@ -131,6 +131,29 @@ def test_a_duplicate_id_names_its_own_line_whatever_the_order_of_dates(cli: Call
     assert_bad_input(cli("check", str(scenario)), f"{scenario}:5: ", "event id 'b' is used twice (first at line 3)")
 
 
+@pytest.mark.parametrize(("name", "layout"), [("tabs", "{{\n\t\"name\": \"Ids twice.\",\n\t\"events\": [\n{}]}}\n"),
+                                              ("cr", "{{\r\"name\": \"Ids twice.\",\r\"events\": [\r{}]}}\r"),
+                                              ("crlf", "{{\r\n\"name\": \"Ids twice.\",\r\n\"events\": [\r\n{}]}}\r\n")])
+def test_json_with_tabs_or_cr_line_ends_still_gets_a_line(name: str, layout: str, cli: Callable[..., Any],
+                                                         write: Callable[..., Path]) -> None:
+    event = '\t{"id": "b", "at": "2017-07-01", "type": "obstruction", "by": "GATIA"}'
+    ending = layout[-1] if not layout.endswith("\r\n") else "\r\n"
+    scenario = write(f"{name}.json", layout.format(f",{ending}".join([event, event.replace("07-01", "08-01")])))
+    assert_bad_input(cli("check", str(scenario)), f"{scenario}:5: ", "event id 'b' is used twice (first at line 4)")
+
+
+def test_json_with_more_values_than_the_limit_still_gets_a_line(cli: Callable[..., Any],
+                                                               write: Callable[..., Path]) -> None:
+    from engine.inputs import sources
+
+    limit = getattr(sources, "MAX_NODES", 100_000)
+    document = {"name": "Too many values.", "events": [], "note": list(range(limit + 10))}
+    scenario = write("many.json", json.dumps(document, indent=1))
+    result = cli("check", str(scenario))
+    assert result.code == 2 and result.out == ""
+    assert re.match(rf"^{re.escape(str(scenario))}:\d+: ", result.err), result.err
+
+
 # ---- surroundings that are not scenarios -----------------------------------------------------------------------
 
 

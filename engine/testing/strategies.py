@@ -317,8 +317,9 @@ def event_streams(window: Window = "mandate", *, min_size: int = 0, max_size: in
 
 
 def _durations() -> st.SearchStrategy[dict[str, int]]:
-    return st.one_of(st.builds(lambda n: {"days": n}, st.integers(0, 120)),
-                     st.builds(lambda n: {"weeks": n}, st.integers(0, 16)),
+    """Durations an assumption may take: at least one day, week or month (zero is refused)."""
+    return st.one_of(st.builds(lambda n: {"days": n}, st.integers(1, 120)),
+                     st.builds(lambda n: {"weeks": n}, st.integers(1, 16)),
                      st.builds(lambda n: {"months": n}, st.integers(1, 6)))
 
 
