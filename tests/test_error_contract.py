@@ -131,9 +131,10 @@ def test_a_duplicate_id_names_its_own_line_whatever_the_order_of_dates(cli: Call
     assert_bad_input(cli("check", str(scenario)), f"{scenario}:5: ", "event id 'b' is used twice (first at line 3)")
 
 
-@pytest.mark.parametrize(("name", "layout"), [("tabs", "{{\n\t\"name\": \"Ids twice.\",\n\t\"events\": [\n{}]}}\n"),
-                                              ("cr", "{{\r\"name\": \"Ids twice.\",\r\"events\": [\r{}]}}\r"),
-                                              ("crlf", "{{\r\n\"name\": \"Ids twice.\",\r\n\"events\": [\r\n{}]}}\r\n")])
+@pytest.mark.parametrize(("name", "layout"), [
+    ("tabs", "{{\n\t\"name\": \"Ids twice.\",\n\t\"events\": [\n{}]}}\n"),
+    ("cr", "{{\r\"name\": \"Ids twice.\",\r\"events\": [\r{}]}}\r"),
+    ("crlf", "{{\r\n\"name\": \"Ids twice.\",\r\n\"events\": [\r\n{}]}}\r\n")])
 def test_json_with_tabs_or_cr_line_ends_still_gets_a_line(name: str, layout: str, cli: Callable[..., Any],
                                                          write: Callable[..., Path]) -> None:
     event = '\t{"id": "b", "at": "2017-07-01", "type": "obstruction", "by": "GATIA"}'

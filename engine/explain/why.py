@@ -12,6 +12,7 @@ The helpers here (:func:`replay`, :func:`describe_event`, :func:`parameters_of`)
 
 from __future__ import annotations
 
+import collections
 import difflib
 import json
 from dataclasses import dataclass, field
@@ -244,7 +245,14 @@ class Explanation:
         out.append(f"  \"{p['text']}\"")
         out.append("")
         out.append("Why:")
-        for number, match in enumerate(self.matches, 1):
+        shown, skipped = _summarized(self.matches)
+        if skipped:
+            rules = collections.Counter(str(m["summary"]).split(":", 1)[0] for m in self.matches)
+            out.append(f"  {len(self.matches):,} matches ({', '.join(f'{r}: {n:,}' for r, n in rules.items())}); "
+                       f"the first {EXAMPLES - 1} and the last are shown")
+        for number, match in shown:
+            if number == len(self.matches) and skipped:
+                out.append(f"  ... {skipped:,} more matches like these ...")
             out.append(f"  {number}. {match['summary']}")
             for condition in match["conditions"]:
                 out.append(f"     - {condition['as']}: {condition['condition']}")
@@ -256,9 +264,12 @@ class Explanation:
                 out.append(f"     - {match['within']['words']}")
         out.append("")
         out.append("Status history:")
-        width = max((len(_instant(step["at"])) for step in f.history), default=0)
-        events = max((len(step.get("event") or "-") for step in f.history), default=0)
-        for step in f.history:
+        steps, skipped = _summarized(list(f.history))
+        width = max((len(_instant(step["at"])) for _, step in steps), default=0)
+        events = max((len(step.get("event") or "-") for _, step in steps), default=0)
+        for number, step in steps:
+            if number == len(f.history) and skipped:
+                out.append(f"  ... {skipped:,} more steps ...")
             event = step.get("event") or "-"
             out.append(f"  {_instant(step['at']):<{width}}  {step['status']:<11} {event:<{events}}  {step['note']}")
         out.append("")
@@ -273,6 +284,19 @@ class Explanation:
         out.append("")
         out.append(f"Explanation: {f.explanation}")
         return "\n".join(out) + "\n"
+
+
+EXAMPLES = 5  # matches or history steps an explanation shows in full: the first four and the last
+
+
+def _summarized(items: list[dict[str, Any]]) -> tuple[list[tuple[int, dict[str, Any]]], int]:
+    """The items to show, numbered from 1, and how many are left out: all of them when there are at most
+    :data:`EXAMPLES`, else the first ``EXAMPLES - 1`` and the last (an explanation stays readable however many
+    events matched)."""
+    numbered = list(enumerate(items, 1))
+    if len(numbered) <= EXAMPLES:
+        return numbered, 0
+    return [*numbered[:EXAMPLES - 1], numbered[-1]], len(numbered) - EXAMPLES
 
 
 def _instant(iso: str) -> str:

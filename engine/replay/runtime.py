@@ -35,6 +35,8 @@ from .processes import Process, deadline, forget
 from .schedules import add, periods
 from .state import ReplayState
 
+_NOT_A_JOIN_DIFFERENCE = frozenset({"t", "id", "location"})  # what two facts may differ in and be one for joins
+
 
 class Replay(ReplayState):
     """One replay: its state, and the feeding of events to durable-rules and the matching of what comes back."""
@@ -69,9 +71,22 @@ class Replay(ReplayState):
                 queue = self.pending[event.type] = collections.deque()
                 self.env.process(forget(self.env, self, event.type))
             queue.append((message["t"] + keep + 1, message))
+            self.keep_latest_only(event.type, message)
             waiter = self.waiting.pop(event.type, None)
             if waiter is not None:
                 waiter.succeed()
+
+    def keep_latest_only(self, event_type: str, message: dict[str, Any]) -> None:
+        """Of the facts kept for joins that say the same thing (same type, same fields but for their instant,
+        id and location), keep only the latest: an event to come would join each of them alike, and the latest
+        is the nearest to it and stays joinable longest. So N threats and N requests about one incident make N
+        matches, not N² (see README, "Limits")."""
+        key = (event_type, *sorted((k, v) for k, v in message.items() if k not in _NOT_A_JOIN_DIFFERENCE))
+        older = self.latest.get(key)
+        self.latest[key] = message
+        if older is not None and older["id"] in self.live:  # (else its retention ended already)
+            self.retract(older)
+            self.replaced.add(older["id"])
 
     def within(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
         """Whether joined events fall within the rule's ``within`` of the earliest."""

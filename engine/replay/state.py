@@ -44,6 +44,8 @@ class ReplayState:
         self.live: dict[str, tuple[Event, dict[str, Any]]] = {}
         self.pending: dict[str, collections.deque[tuple[int, dict[str, Any]]]] = {}
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
+        self.latest: dict[tuple[Any, ...], dict[str, Any]] = {}  # facts kept for joins, the latest of each kind
+        self.replaced: set[str] = set()  # ids of kept facts retracted early, replaced by a later one of their kind
         self.peak_live_facts = 0
         self.evidence: Evidence | None = None  # the match being applied
         self.recorded: set[tuple[str, Evidence]] = set()  # (finding id, evidence) already in its provenance
