@@ -18,7 +18,7 @@ EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "timbuktu-2018
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WAIT_MS = 20_000  # the longest a page may take to show what is expected
+WAIT_MS = 30_000  # the longest a page may take to show what is expected (on two busy cores)
 VIEWPORT = {"width": 1280, "height": 800}  # a laptop's screen
 
 
