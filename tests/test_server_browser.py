@@ -72,7 +72,7 @@ def _control(page: Any, label: str) -> None:
         page.get_by_role("button", name=label, exact=True).click()
 
 
-def test_a_controller_and_two_trainees_run_the_first_moves_in_browsers(browser: Any, running: Server,
+def test_a_controller_and_two_trainees_run_the_exercise_in_browsers(browser: Any, running: Server,
                                                                        tmp_path: Path) -> None:
     controller = _page(browser)
     controller.goto(running.controller_url)
@@ -123,8 +123,16 @@ def test_a_controller_and_two_trainees_run_the_first_moves_in_browsers(browser: 
     debrief.goto(running.controller_url.split("/controller")[0] + "/debrief")
     assert "Capt. Diallo" in debrief.locator("body").inner_text()
     debrief.screenshot(path=str(tmp_path / "debrief.png"), full_page=True)
+    # to the end: the last move closed, each trainee sees every move scored
+    _control(controller, "Close move 2 and release move 3")
+    _control(controller, "Close move 3 and release move 4")
+    _control(controller, "Close the last move")
+    assert "The exercise is over" in controller.locator(".controls h2").inner_text()
+    traore.locator(".banner", has_text="The exercise is over").wait_for()
+    assert traore.locator(".result").count() == 4
+    traore.screenshot(path=str(tmp_path / "trainee-over.png"), full_page=True)
     for name in ("trainee-waiting", "trainee-answering", "trainee-scored", "trainee-2-scored", "controller-move-1",
-                 "controller-move-2", "debrief"):
+                 "controller-move-2", "debrief", "trainee-over"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000
 
 
