@@ -97,3 +97,14 @@ def test_more_moves_than_the_limit_is_bad_input(engine: Engine, write: Callable[
     with pytest.raises(InputError) as caught:
         load_exercise(_exercise(write, "moves:\n" + moves), engine)
     assert caught.value.line == 5 and f"at most {MAX_MOVES} items" in caught.value.message
+
+
+def test_a_move_releases_the_events_of_the_scenarios_event_log_too(engine: Engine,
+                                                                  write: Callable[[str, str], Path]) -> None:
+    write("log.jsonl", '{"id": "logged-threat", "at": "2018-04-14T14:30Z", "type": "threat", "against": "MINUSMA", '
+          '"level": "imminent_and_serious", "incident": "x"}\n')
+    write("logged.yaml", "name: A scenario whose events come from a log.\nevents_from: log.jsonl\nevents: []\n")
+    path = write("drill.yaml", "name: A drill for the tests.\nscenario: logged.yaml\nbriefing: B.\nmoves:\n"
+                 "  - {name: Before, until: 2018-04-14}\n  - {name: After, until: 2018-06-30}\n")
+    exercise = load_exercise(path, engine)
+    assert [e.id for e in exercise.injects(1)] == ["logged-threat"] and exercise.injects(2) == []

@@ -86,7 +86,8 @@ def debrief_html(engine: Any, key: AnswerKey, scores: Scores, *, timeline: bool 
         out.append(f"<h2>Timeline</h2><div class=\"timeline\">{timeline_svg(engine, key)}</div>")
     for move in key.moves:
         out.append(f"<h2>Move {move.move}: {_e(move.name)} <span class=\"muted\">(until {_e(move.until)})</span></h2>")
-        events = {e.id: e for e in key.scenario.events}
+        wanted = set(move.injects)
+        events = {e.id: e for e in key.scenario.all_events() if e.id in wanted}
         injects = [events[i] for i in move.injects if i in events]
         out.append("<p><b>Injects</b></p><ul>" + "".join(
             f"<li>{_e(event_line(describe_event(engine.pack, e)))}"

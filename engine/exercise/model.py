@@ -150,7 +150,7 @@ class Exercise:
 
     def injects(self, number: int, scenario: Scenario | None = None) -> list[Event]:
         """The events move ``number`` releases (of ``scenario``, default the exercise's), in processing order."""
-        events = (scenario or self.scenario).events
+        events = (scenario or self.scenario).all_events()  # with an event log's events too
         after = self.moves[number - 2].until if number > 1 else None
         until = self.moves[number - 1].until
         return [e for e in events if known_by(e.at, until) and (after is None or not known_by(e.at, after))]
