@@ -172,6 +172,7 @@ def parameters_of(pack: RulePack, ids: list[str]) -> list[str]:
                     todo.append(obligation.due.window)
         if item in pack.authorizations:
             authorization = pack.authorizations[item][0]
+            _refs(authorization, out)  # `lasts`: how long after its threat an act is covered
             todo.append(authorization.window)
         if item in pack.windows:
             _refs(pack.windows[item][0], out)
