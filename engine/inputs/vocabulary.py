@@ -57,9 +57,10 @@ def parse_instant(value: Any) -> datetime:
 
 def has_offset(value: Any) -> bool | None:
     """Whether a raw ``at`` value is an offset-aware date-time (None for a plain date or non-string)."""
-    if isinstance(value, str) and _DATETIME.match(value.strip()):
-        text = value.strip()
-        return text.endswith("Z") or bool(re.search(r"[+-]\d{2}:?\d{2}$", text))
+    if isinstance(value, str):
+        match = _DATETIME.match(value.strip())
+        if match:
+            return match.group(3) is not None  # the offset: Z or +hh:mm
     return None
 
 
