@@ -176,8 +176,6 @@ print([f"{f.id} ({f.status})" for f in wider.report.findings if f.paragraph == "
 # core). Forty samples in this process are enough to see the shape; the intervals say how little forty can tell.
 
 # %%
-from engine.api import sweep
-
 SMALL_SWEEP = {
     "name": "How often is the strike covered and the March report on time, if the request may not come?",
     "base": "timbuktu-2018.yaml",
@@ -188,7 +186,7 @@ SMALL_SWEEP = {
         {"shift": {"event": "q3", "days": {"uniform": [-5, 5]}}},
     ],
 }
-shares = sweep(SMALL_SWEEP, root=SCENARIOS, workers=1)
+shares = obligations.sweep(SMALL_SWEEP, root=SCENARIOS, workers=1)
 print(shares.render())
 assert 0.2 < shares.share("37:french-forces:tbk-2018-04-14") < 0.8
 assert shares.share("37:french-forces:tbk-2018-04-14") + shares.share("37:not-covered:tbk-intervention") == 1.0
