@@ -228,7 +228,7 @@ class _Checker:
                 self.pack.parameter_paragraph[name] = paragraph.id
             for i, actor in enumerate(paragraph.addressees):
                 self.actor(paragraph, ("addressees", i), actor)
-            self.clauses(paragraph)
+            _check_clauses(self, paragraph)
         ids: dict[str, set[str]] = {"window": set(), "obligation": set(), "authorization": set(), "rule": set()}
         for paragraph in self.pack.paragraphs:
             groups: tuple[tuple[str, list[Any]], ...] = (
@@ -242,48 +242,7 @@ class _Checker:
                     self.quote(paragraph, (f"{kind}s", i, "says"), item.says)
         for paragraph in self.pack.paragraphs:
             self.paragraph(paragraph, ids)
-            self.scope(paragraph, ids)
-
-    def scope(self, paragraph: Paragraph, ids: dict[str, set[str]]) -> None:
-        """A paragraph with rules says (or inherits) how long it governs."""
-        ends_with = paragraph.scope.ends_with if paragraph.scope is not None else None
-        if ends_with is not None and ends_with not in ids["window"]:
-            raise self.fail(paragraph, ("scope", "ends_with"), f"unknown window {ends_with!r}")
-        if (paragraph.rules or paragraph.obligations or paragraph.authorizations) and \
-                self.pack.scope_of(paragraph.id) is None:
-            raise self.fail(paragraph, ("id",), "a paragraph with rules must say how long it governs (`scope`: "
-                                                "`ends_with` a window, or none if it outlives the mandate, and `why`)")
-
-    def clauses(self, paragraph: Paragraph) -> None:
-        """Each clause quotes the paragraph from its verb on; every rule, obligation and authorization of a
-        paragraph with clauses names one of them and quotes its words."""
-        seen: set[str] = set()
-        for i, c in enumerate(paragraph.clauses):
-            if c.id in seen:
-                raise self.fail(paragraph, ("clauses", i, "id"), f"clause {c.id!r} is defined twice")
-            seen.add(c.id)
-            self.quote(paragraph, ("clauses", i, "says"), c.says)
-            if not normalise_text(c.says).casefold().startswith(normalise_text(c.verb).casefold()):
-                raise self.fail(paragraph, ("clauses", i, "verb"), f"clause {c.id!r} must begin with its verb "
-                                                                   f"{c.verb!r}")
-            for j, actor in enumerate(c.addressees):
-                self.actor(paragraph, ("clauses", i, "addressees", j), actor)
-        groups: tuple[tuple[str, list[Any]], ...] = (
-            ("obligations", paragraph.obligations), ("authorizations", paragraph.authorizations),
-            ("rules", paragraph.rules))
-        for key, items in groups:
-            for i, item in enumerate(items):
-                if item.clause is None:
-                    if paragraph.clauses:
-                        raise self.fail(paragraph, (key, i), "this paragraph has clauses; name the one it encodes "
-                                                             f"(`clause`: one of {sorted(seen)})")
-                    continue
-                found = paragraph.clause(item.clause)
-                if found is None:
-                    raise self.fail(paragraph, (key, i, "clause"), f"no clause {item.clause!r}; known: {sorted(seen)}")
-                if normalise_text(item.says) not in normalise_text(found.says):
-                    raise self.fail(paragraph, (key, i, "says"), f"{item.says!r} is not a quotation from clause "
-                                                                 f"{item.clause!r}")
+            _check_scope(self, paragraph, ids)
 
     def quote(self, paragraph: Paragraph, loc: tuple[Any, ...], words: str) -> None:
         if normalise_text(words) not in normalise_text(paragraph.text):
@@ -451,6 +410,51 @@ class _Checker:
                 other = aliases[match.group(1)]
                 if match.group(2) not in fields_of(other):
                     raise self.fail(paragraph, cloc, f"a {other} event has no field {match.group(2)!r}")
+
+
+# ---- checks of paragraphs' clauses and scopes (functions of the checker, to keep the class small) ----------
+
+
+def _check_scope(self: _Checker, paragraph: Paragraph, ids: dict[str, set[str]]) -> None:
+    """A paragraph with rules says (or inherits) how long it governs."""
+    ends_with = paragraph.scope.ends_with if paragraph.scope is not None else None
+    if ends_with is not None and ends_with not in ids["window"]:
+        raise self.fail(paragraph, ("scope", "ends_with"), f"unknown window {ends_with!r}")
+    if (paragraph.rules or paragraph.obligations or paragraph.authorizations) and \
+            self.pack.scope_of(paragraph.id) is None:
+        raise self.fail(paragraph, ("id",), "a paragraph with rules must say how long it governs (`scope`: "
+                                            "`ends_with` a window, or none if it outlives the mandate, and `why`)")
+
+def _check_clauses(self: _Checker, paragraph: Paragraph) -> None:
+    """Each clause quotes the paragraph from its verb on; every rule, obligation and authorization of a
+    paragraph with clauses names one of them and quotes its words."""
+    seen: set[str] = set()
+    for i, c in enumerate(paragraph.clauses):
+        if c.id in seen:
+            raise self.fail(paragraph, ("clauses", i, "id"), f"clause {c.id!r} is defined twice")
+        seen.add(c.id)
+        self.quote(paragraph, ("clauses", i, "says"), c.says)
+        if not normalise_text(c.says).casefold().startswith(normalise_text(c.verb).casefold()):
+            raise self.fail(paragraph, ("clauses", i, "verb"), f"clause {c.id!r} must begin with its verb "
+                                                               f"{c.verb!r}")
+        for j, actor in enumerate(c.addressees):
+            self.actor(paragraph, ("clauses", i, "addressees", j), actor)
+    groups: tuple[tuple[str, list[Any]], ...] = (
+        ("obligations", paragraph.obligations), ("authorizations", paragraph.authorizations),
+        ("rules", paragraph.rules))
+    for key, items in groups:
+        for i, item in enumerate(items):
+            if item.clause is None:
+                if paragraph.clauses:
+                    raise self.fail(paragraph, (key, i), "this paragraph has clauses; name the one it encodes "
+                                                         f"(`clause`: one of {sorted(seen)})")
+                continue
+            found = paragraph.clause(item.clause)
+            if found is None:
+                raise self.fail(paragraph, (key, i, "clause"), f"no clause {item.clause!r}; known: {sorted(seen)}")
+            if normalise_text(item.says) not in normalise_text(found.says):
+                raise self.fail(paragraph, (key, i, "says"), f"{item.says!r} is not a quotation from clause "
+                                                             f"{item.clause!r}")
 
 
 def check(pack: RulePack, lines: dict[str, Any]) -> RulePack:
