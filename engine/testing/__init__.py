@@ -26,7 +26,7 @@ Strategies (each a Hypothesis ``SearchStrategy``):
   renders them; :func:`scenario_objects` validates them into :class:`~engine.inputs.scenario.Scenario` objects;
 * :func:`mutants` — valid scenario texts broken by a few random edits, as bytes, for fuzzing.
 * :func:`exercises` — training exercises over generated scenarios; :func:`answers` — trainees' answers;
-  :func:`sheet_from_key` — the perfect answers sheet of a key (:mod:`.exercises`).
+  :func:`sheet_from_key` — the perfect answers sheet of a key (a helper, not a strategy).
 
 A *window* is ``"mandate"`` (the adoption, 29 June 2017, to the mandate's end, 30 June 2018), ``"outside"``
 (the adoption to 31 December 2018: events after the mandate too; the scenario sets ``until``) or a pair of dates.
@@ -50,15 +50,16 @@ strategy), :mod:`.machine` (:class:`ReplayMachine`), :mod:`.invariants` (:func:`
 
 from __future__ import annotations
 
-from .exercises import answers, exercises, sheet_from_key
-from .helpers import ADOPTION, MANDATE_END, MANDATE_LIMIT, findings, instant, run
+from .helpers import ADOPTION, MANDATE_END, MANDATE_LIMIT, findings, instant, run, sheet_from_key
 from .invariants import check_report
 from .machine import ReplayMachine
 from .strategies import (
     actor_ids,
     actor_names,
+    answers,
     event_streams,
     events,
+    exercises,
     instants,
     mutants,
     scenario_objects,

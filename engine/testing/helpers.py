@@ -1,5 +1,6 @@
 """The kit's helpers: the bundled pack's landmark dates, replaying events, scenario dicts, text, paths or
-Scenarios (:func:`run`), filtering findings (:func:`findings`) and reading instants (:func:`instant`)."""
+Scenarios (:func:`run`), filtering findings (:func:`findings`), reading instants (:func:`instant`) and the
+perfect answers sheet of an exercise's key (:func:`sheet_from_key`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from ..api import Engine
 from ..dates import end_of
+from ..exercise import Answer, AnswerKey, AnswerSheet
 from ..inputs.scenario import Scenario
 from ..inputs.vocabulary import parse_instant
 from ..outputs.report import FindingView, Report
@@ -91,3 +93,10 @@ def findings(report: Report, paragraph: str | None = None, kind: str | None = No
     return [f for f in report.findings
             if (paragraph is None or f.paragraph == paragraph) and (kind is None or f.kind == kind)
             and (status is None or f.status == status) and (wanted is None or f.subject == wanted)]
+
+
+def sheet_from_key(key: AnswerKey, trainee: str = "The key") -> AnswerSheet:
+    """Every expected finding of every move as an answer, with its status and due date."""
+    items: list[Any] = [Answer(move=m.move, paragraph=f.paragraph, kind=f.kind, subject=f.subject, status=f.status,
+                               due=f.due) for m in key.moves for f in m.expected]
+    return AnswerSheet(trainee=trainee, answers=tuple(items))

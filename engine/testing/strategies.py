@@ -1,5 +1,6 @@
 """The Hypothesis strategies of the kit (each returns a ``SearchStrategy``): instants, actors, events, event
-streams, whole scenarios as dicts, texts or objects, and mutants for fuzzing."""
+streams, whole scenarios as dicts, texts or objects, mutants for fuzzing, and training exercises with trainees'
+answers (:func:`exercises`, :func:`answers`)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from ..dates import end_of, start_of
+from ..dates import end_of, iso_instant, start_of
+from ..exercise import Answer, Exercise, Move
+from ..exercise.paragraphs import KINDS, statuses_of
 from ..inputs.scenario import Scenario
 from ..inputs.vocabulary import EVENT_TYPES
+from ..replay.asof import as_of_instant
 from ..replay.schedules import periods
 from ..rulepack.rulebook import Duration
 from .helpers import (
@@ -439,3 +443,53 @@ def mutants(format: str = "yaml", *, max_edits: int = 4) -> st.SearchStrategy[by
         raise ValueError(f"format is 'yaml' or 'json', not {format!r}")
     _engine()
     return _mutant(format, max_edits)
+
+
+# Training exercises
+
+
+def _objectives() -> st.SearchStrategy[tuple[str, ...]]:
+    engine = _engine()
+    with_rules = sorted({p.id.split("(")[0].split("[")[0] for p in engine.pack.paragraphs
+                         if p.rules or p.obligations or p.authorizations})
+    return st.one_of(st.just(()), st.lists(st.sampled_from(with_rules), min_size=1, max_size=4, unique=True)
+                     .map(lambda ids: tuple(sorted(ids, key=with_rules.index))))
+
+
+@st.composite
+def _exercise(draw: st.DrawFn, window: Window, max_moves: int, max_events: int) -> Exercise:
+    scenario = draw(scenario_objects(window, max_events=max_events))
+    first, limit = scenario.window
+    moments = draw(st.lists(instants(window).filter(lambda m: first <= m < limit), min_size=1, max_size=max_moves,
+                            unique=True))
+    ends: list[datetime] = sorted({m.replace(second=0, microsecond=0) for m in moments})
+    if draw(st.booleans()):  # the last move at the end of the scenario: the as-of replay is the full one
+        last = as_of_instant(scenario.until)
+        ends = [m for m in ends if m < last] + [last]
+    moves = tuple(Move(number=i + 1, name=f"Move {i + 1}", until=end, until_text=iso_instant(end))
+                  for i, end in enumerate(ends))
+    return Exercise(path="<generated>", name="A generated exercise.", scenario=scenario,
+                    objectives=draw(_objectives()), briefing="Say what each move engages.", moves=moves)
+
+
+def exercises(window: Window = "mandate", *, max_moves: int = 4, max_events: int = 12) -> st.SearchStrategy[Exercise]:
+    """Exercises over generated scenarios (see the module's docstring)."""
+    _engine()
+    return _exercise(window, max_moves, max_events)
+
+
+def answers(move: int = 1) -> st.SearchStrategy[Answer]:
+    """Answers to ``move``: any paragraph, kind and actor, maybe with a status of that kind and a due date."""
+    engine = _engine()
+    paragraphs = [p.id for p in engine.pack.paragraphs]
+    actors = engine.pack.actors.ids()
+
+    @st.composite
+    def _answer(draw: st.DrawFn) -> Answer:
+        kind = draw(st.sampled_from(KINDS))
+        status = draw(st.none() | st.sampled_from(statuses_of(kind)))
+        due = draw(st.none() | instants().map(lambda m: m.date().isoformat()))
+        return Answer(move=move, paragraph=draw(st.sampled_from(paragraphs)), kind=kind,
+                      subject=draw(st.sampled_from(actors)), status=status, due=due)
+
+    return _answer()
