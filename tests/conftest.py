@@ -121,3 +121,21 @@ def sweep_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _sweep_file
+
+
+CHROMIUM = Path("/usr/bin/chromium")  #: Debian's Chromium, installed by scripts/chromium (which ./test runs)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (never a browser Playwright downloads); one per module."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run scripts/chromium (./test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -15,23 +15,9 @@ import pytest
 from serverproc import Server, start_server
 
 EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "timbuktu-2018.yaml"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT_MS = 30_000  # the longest a page may take to show what is expected (on two busy cores)
 VIEWPORT = {"width": 1280, "height": 800}  # a laptop's screen
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run scripts/chromium (./test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
