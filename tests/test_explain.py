@@ -238,3 +238,12 @@ def replay_text(engine: Engine) -> Callable[..., Replayed]:
         return replay(engine, engine.parse(textwrap.dedent(text), path="inline.yaml"))
 
     return _replay
+
+
+def test_why_not_says_the_threat_was_no_longer_imminent_when_a_strike_came_after_its_cover(
+        cli: Callable[..., object]) -> None:
+    scenario = str(SCENARIOS / "p37-an-intervention-after-the-threat-is-no-longer-imminent-is-not-covered.yaml")
+    result = cli("explain", scenario, "--why-not", "37", "--incident", "gao-2018-02")
+    assert result.code == 0  # type: ignore[attr-defined]
+    assert ("the threat of 1 February 2018 at 05:00 UTC was no longer imminent on 21 February 2018 at 06:00 UTC"
+            in result.out)  # type: ignore[attr-defined]

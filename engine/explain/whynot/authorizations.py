@@ -80,5 +80,9 @@ def exercise_reason(question: Question, body: Any, binding: dict[str, Event], ac
         return (f"the authorization for incident {incident} was granted only on {when(opened)}, after the "
                 f"{noun(act.type)} on {when(act.at)}")
     if grant.status == "lapsed":
+        threats = [e for e in question.by_type.get("threat", ()) if e.id in grant.events and e.at <= act.at]
+        if threats:  # the grant lasted while its threat did (an authorization's `lasts`)
+            return (f"the threat of {when(max(threats, key=lambda e: e.at).at)} was no longer imminent on "
+                    f"{when(act.at)}: the authorization for incident {incident} had lapsed")
         return f"the authorization for incident {incident} had lapsed"
     return None
