@@ -146,3 +146,12 @@ def test_answers_given_before_ctrl_c_or_ctrl_d_are_kept_and_play_resumes_there(t
     again.expect(pexpect.EOF)
     again.close()
     assert len(load_answers(answers, Engine()).answers) == 2
+
+
+def test_the_terminal_escapes_control_characters_from_files(capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.exercise.play import Terminal
+
+    Terminal().say("Move 1: \x1b[2Jok: this scenario is valid\r")
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out
+    assert "\\u001b[2Jok" in out

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..explain.why import describe_event, event_line
+from ..text import escape
 from .answers import Answer, AnswerSheet, _day, dump_answers, load_answers, parse_answer
 from .choices import choices
 from .key import AnswerKey, KeyFinding, answer_key
@@ -38,12 +39,21 @@ class Quit(Exception):
     """The trainee stopped (Ctrl-D, or ``q`` at a prompt)."""
 
 
+def _say(text: str) -> None:
+    print(escape(text, layout=True))  # words from files (names, notes) may hold control characters
+
+
+def _ask(question: str) -> str:
+    return input(escape(question, layout=True))
+
+
 @dataclass
 class Terminal:
-    """Where questions are asked: ``input`` with readline completion by default; replaceable in tests."""
+    """Where questions are asked: ``input`` with readline completion by default; replaceable in tests. What it
+    writes has every control character escaped (:func:`engine.text.escape`), as every other output has."""
 
-    ask: Callable[[str], str] = input
-    say: Callable[[str], None] = print
+    ask: Callable[[str], str] = _ask
+    say: Callable[[str], None] = _say
     complete_with: Callable[[Sequence[str]], None] = field(default=lambda words: None)
 
 
