@@ -7,6 +7,9 @@ the line, so that the command-line interface can print the single line ``path:li
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class EngineError(Exception):
     """Base of every error raised on purpose by the engine."""
@@ -29,6 +32,18 @@ class InputError(EngineError):
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
+
+
+@contextmanager
+def reported_as(error_type: type[InputError]) -> Iterator[None]:
+    """Within the block, an :class:`InputError` about a file itself (unreadable, not YAML or JSON) is raised again
+    as ``error_type``, with the same place and words; an ``error_type`` error passes through as it is."""
+    try:
+        yield
+    except error_type:
+        raise
+    except InputError as exc:
+        raise error_type(exc.message, path=exc.path, line=exc.line) from None
 
 
 class ScenarioError(InputError):

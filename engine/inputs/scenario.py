@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import InputError, ScenarioError
+from ..errors import ScenarioError, reported_as
 from . import limits as _limits
 from .actors import ActorRegistry
 from .checking import EventChecker, auto_id, full_digest
@@ -172,12 +172,8 @@ def _expected_paragraphs(expect: Expectations | None, lines: LineMap) -> list[tu
 def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: date, default_until: date) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    try:
+    with reported_as(ScenarioError):
         data, lines = load(path, what="scenario file")
-    except ScenarioError:
-        raise
-    except InputError as exc:
-        raise ScenarioError(exc.message, path=exc.path, line=exc.line) from None
     return build(data, lines, path=str(path), actors=actors, default_start=default_start,
                  default_until=default_until)
 
@@ -185,12 +181,8 @@ def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: dat
 def scenario_from_text(text: str, *, path: str, actors: ActorRegistry, default_start: date,
                        default_until: date) -> Scenario:
     """A scenario from YAML or JSON text (``path``'s suffix decides which)."""
-    try:
+    with reported_as(ScenarioError):
         data, lines = parse(text, path=path)
-    except ScenarioError:
-        raise
-    except InputError as exc:
-        raise ScenarioError(exc.message, path=exc.path, line=exc.line) from None
     return build(data, lines, path=path, actors=actors, default_start=default_start, default_until=default_until)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InputError, RuleError
+from ..errors import RuleError, reported_as
 from ..inputs.actors import Actor, ActorRegistry
 from ..inputs.sources import first_error, parse
 from .pack import Origin, RulePack, check
@@ -40,12 +40,8 @@ def _read(node: Traversable, shown: str) -> str:
 
 
 def _parse(text: str, shown: str) -> tuple[Any, Any]:
-    try:
+    with reported_as(RuleError):  # a problem of the file itself: report it as a rule-file error
         return parse(text, path=shown)
-    except RuleError:
-        raise
-    except InputError as exc:  # a problem of the file itself: report it as a rule-file error
-        raise RuleError(exc.message, path=exc.path, line=exc.line) from None
 
 
 def _parse_model(model: Any, node: Traversable, shown: str) -> tuple[Any, Any]:

@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 from pydantic import ValidationError
 
 from ..dates import end_of
-from ..errors import InputError
+from ..errors import reported_as
 from ..inputs.actors import ActorRegistry
 from ..inputs.scenario import Scenario
 from ..inputs.sources import LineMap, first_error, load
@@ -438,11 +438,7 @@ def load_sweep(source: Path | str | dict[str, Any], *, engine: Any, root: Path |
     if isinstance(source, dict):
         return build_sweep(source, LineMap(), path="<sweep>", root=Path(root or "."), engine=engine)
     path = Path(source)
-    try:
+    with reported_as(SweepError):
         data, lines = load(path, what="sweep file")
-    except SweepError:
-        raise
-    except InputError as exc:
-        raise SweepError(exc.message, path=exc.path, line=exc.line) from None
     return build_sweep(data, lines, path=str(path), root=Path(root) if root else path.parent, engine=engine)
 
