@@ -174,3 +174,56 @@ def test_the_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "obligations"
     result = subprocess.run([str(script), "check", HEADLINE], capture_output=True, text=True)
     assert result.returncode == 0 and "ok (14 events" in result.stdout
+
+
+# the libraries and engine modules that only a command's work needs: `--help` and argument errors import none
+_HEAVY = ("pydantic", "yaml", "simpy", "durable_rules_engine", "durable", "numpy", "matplotlib", "engine.api",
+          "engine.inputs", "engine.rulepack", "engine.replay", "engine.outputs", "engine.explain", "engine.exercise",
+          "engine.sweep")
+
+
+def _imported_by(*args: str) -> tuple[int, list[str]]:
+    """Run `obligations ARGS` in a fresh interpreter; its exit status and the heavy modules it imported."""
+    probe = (
+        "import sys\n"
+        "from engine.cli.main import main\n"
+        "try:\n"
+        f"    code = main({list(args)!r})\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {_HEAVY!r} or m.startswith({_HEAVY!r}))\n"
+        "print(code, *heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    code, *heavy = result.stderr.splitlines()[-1].split()
+    return int(code), heavy
+
+
+@pytest.mark.parametrize("args", [("--help",), ("frobnicate",), ("--max-bytes", "0", "run", "x.yaml")])
+def test_help_and_argument_errors_import_no_library_and_no_engine_module(args: tuple[str, ...]) -> None:
+    code, heavy = _imported_by(*args)
+    assert code == (0 if args == ("--help",) else 2)
+    assert heavy == []
+
+
+@pytest.mark.parametrize("args", [("run", "--help"), ("exercise", "serve", "--help"), ("run", HEADLINE, "--kind")])
+def test_a_command_s_help_and_its_argument_errors_import_none_of_the_libraries(args: tuple[str, ...]) -> None:
+    code, heavy = _imported_by(*args)
+    assert code == (0 if "--help" in args else 2)
+    assert [m for m in heavy if not m.startswith("engine.")] == []
+
+
+def test_the_limits_help_shows_are_the_limits_applied() -> None:
+    from engine.cli.limits import SHOWN_MAX_BYTES, SHOWN_MAX_EVENTS
+    from engine.inputs.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, MIB
+
+    assert f"{DEFAULT_MAX_BYTES // MIB} MiB" == SHOWN_MAX_BYTES and DEFAULT_MAX_BYTES % MIB == 0
+    assert f"{DEFAULT_MAX_EVENTS:,}" == SHOWN_MAX_EVENTS
+
+
+def test_a_command_s_help_lists_its_own_options_then_the_limits(cli: Callable[..., object]) -> None:
+    result = cli("run", "--help")
+    assert result.code == 0
+    usage = " ".join(result.out.split("\n\n")[0].split())
+    assert usage.startswith("usage: obligations run [-h] [--json]")
+    assert usage.index("[--as-of INSTANT]") < usage.index("[--max-bytes SIZE]") < usage.index("scenario")

@@ -10,13 +10,14 @@ words, or to standard output as JSON with ``--json`` (which then needs ``-o``).
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from datetime import date
 
 
 def add_commands(sub: Any) -> None:
@@ -32,6 +33,8 @@ def add_commands(sub: Any) -> None:
 
 
 def _day(text: str) -> date:
+    from datetime import date  # here, not above: `obligations --help` imports this module
+
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -39,6 +42,8 @@ def _day(text: str) -> date:
 
 
 def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None], err: Callable[[str], Any]) -> int:
+    import json
+
     from ..inputs.acled import bundled_mapping, import_export
     from ..inputs.checking import EventChecker
     from ..inputs.sources import LineMap, load
@@ -78,6 +83,8 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None], 
 def _valid(outcome: Any, engine: Any, checker_type: Any, line_map: Any,
            args: argparse.Namespace) -> list[dict[str, Any]]:
     """The imported events the engine accepts; an ACLED event with one refused is moved to the skipped."""
+    from datetime import date
+
     from ..errors import ScenarioError
 
     if not outcome.events:
@@ -97,6 +104,8 @@ def _valid(outcome: Any, engine: Any, checker_type: Any, line_map: Any,
 
 
 def _render(events: list[dict[str, Any]], suffix: str, args: argparse.Namespace) -> str:
+    import json
+
     if suffix == ".jsonl":
         return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
     days = [e["at"] for e in events]

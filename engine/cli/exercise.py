@@ -23,6 +23,10 @@ from ..errors import InputError
 def add_commands(sub: Any) -> None:
     """Add ``exercise`` and its sub-commands to the sub-parsers of ``obligations``."""
     exercise = sub.add_parser("exercise", help="training exercises: the key, scores, a debrief, play on a terminal")
+    exercise.later(_commands)  # when used: see engine.cli.main
+
+
+def _commands(exercise: argparse.ArgumentParser) -> None:
     commands = exercise.add_subparsers(dest="exercise_command", required=True, parser_class=type(exercise))
     key = commands.add_parser("key", help="the answer key, move by move (for controllers)")
     key.add_argument("exercise")

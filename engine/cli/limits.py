@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..inputs.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, Limits
+if TYPE_CHECKING:
+    from ..inputs.limits import Limits
+
+#: the defaults of :mod:`engine.inputs.limits` as ``--help`` shows them: repeated here so that ``obligations --help``
+#: does not import that module (and :mod:`dataclasses` with it); ``tests/test_cli.py`` checks that they agree
+SHOWN_MAX_BYTES = "256 MiB"
+SHOWN_MAX_EVENTS = "10,000,000"
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([KMG]i?B?)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
@@ -36,19 +42,20 @@ def _count(text: str) -> int:
 def _add(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default: Any = argparse.SUPPRESS if suppress else None
     parser.add_argument("--max-bytes", type=_size, default=default, metavar="SIZE",
-                        help=f"largest YAML or JSON file read (default {DEFAULT_MAX_BYTES >> 20} MiB; e.g. 1G)")
+                        help=f"largest YAML or JSON file read (default {SHOWN_MAX_BYTES}; e.g. 1G)")
     parser.add_argument("--max-events", type=_count, default=default, metavar="N",
-                        help=f"most events in one scenario, file and event log together (default "
-                             f"{DEFAULT_MAX_EVENTS:,})")
+                        help=f"most events in one scenario, file and event log together (default {SHOWN_MAX_EVENTS})")
 
 
 def add_limit_options(parser: argparse.ArgumentParser, commands: Any) -> None:
     """Add the options to the top-level parser and to every command already registered in ``commands``."""
     _add(parser, suppress=False)
     for command in dict(commands.choices).values():
-        _add(command, suppress=True)
+        command.later(lambda command: _add(command, suppress=True))  # after the command's own (engine.cli.main)
 
 
 def limits_of(args: argparse.Namespace) -> Limits:
+    from ..inputs.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, Limits
+
     return Limits(max_bytes=getattr(args, "max_bytes", None) or DEFAULT_MAX_BYTES,
                   max_events=getattr(args, "max_events", None) or DEFAULT_MAX_EVENTS)

@@ -22,7 +22,6 @@ characters from files never reach the terminal raw (see :mod:`engine.text`).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -39,11 +38,40 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ct
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse's parser, with one-line errors; a command's own arguments can be added :meth:`later`: when the
+    command is used or its help shown, so that ``obligations --help`` builds (and imports) none of them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._later: list[Callable[[Any], object]] = []
+
+    def later(self, add: Callable[[Any], object]) -> None:
+        """Call ``add(self)`` before this parser first parses or shows its help (in the order given)."""
+        self._later.append(add)
+
+    def _complete(self) -> None:
+        while self._later:
+            self._later.pop(0)(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._complete()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._complete()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._complete()
+        return super().format_help()
+
     def error(self, message: str) -> Any:  # argparse's own errors: one line, exit 2
         self.exit(EXIT_BAD_INPUT, f"obligations: {escape(message)} (see `obligations --help`)\n")
 
 
 def _assumption(text: str) -> tuple[str, Any]:
+    import json
+
     if "=" not in text:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
     name, raw = text.split("=", 1)
@@ -73,18 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="obligations", description="Replay scenarios against Security Council resolutions.")
     parser.add_argument("--pack", default="res2364", help="bundled rule pack (default: res2364)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run = sub.add_parser("run", help="replay a scenario and print its findings")
-    run.add_argument("scenario")
-    run.add_argument("--json", action="store_true", help="print the JSON document instead of a table")
-    run.add_argument("--assume", action="append", type=_assumption, default=[], metavar="NAME=VALUE",
-                     help='override an assumption, e.g. --assume \'quarterly_interval={"days": 90}\'')
-    from .filters import add_filter_options
-    from .outputs import add_output_options
-
-    add_output_options(run)  # --plot, --ics, --html
-    add_filter_options(run)
-    run.add_argument("--as-of", metavar="INSTANT", help="replay only the events up to INSTANT (a date: the whole "
-                     "day) and report the state as known then")
+    sub.add_parser("run", help="replay a scenario and print its findings").later(_run_arguments)
     check = sub.add_parser("check", help="validate scenario files without replaying them")
     check.add_argument("scenarios", nargs="+")
     verify = sub.add_parser("verify", help="replay scenarios and compare with the findings they expect")
@@ -116,8 +133,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_arguments(run: argparse.ArgumentParser) -> None:
+    run.add_argument("scenario")
+    run.add_argument("--json", action="store_true", help="print the JSON document instead of a table")
+    run.add_argument("--assume", action="append", type=_assumption, default=[], metavar="NAME=VALUE",
+                     help='override an assumption, e.g. --assume \'quarterly_interval={"days": 90}\'')
+    from .filters import add_filter_options
+    from .outputs import add_output_options
+
+    add_output_options(run)  # --plot, --ics, --html
+    add_filter_options(run)
+    run.add_argument("--as-of", metavar="INSTANT", help="replay only the events up to INSTANT (a date: the whole "
+                     "day) and report the state as known then")
+
+
 def dispatch(args: argparse.Namespace, _out: Callable[[str], None]) -> int:
     """Run the command; its output goes to ``_out`` (printed by :func:`main` once the command has succeeded)."""
+    import json
+
     from ..api import Engine
 
     engine = Engine(args.pack)

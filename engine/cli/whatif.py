@@ -26,6 +26,12 @@ COMMANDS = ("explain", "diff")
 def add_commands(sub: Any, assumption: Callable[[str], tuple[str, Any]]) -> None:
     """Add ``explain`` and ``diff`` to the sub-parsers of ``obligations``."""
     explain = sub.add_parser("explain", help="why a finding arose, or (--why-not) why a paragraph gave none")
+    explain.later(lambda parser: _explain_arguments(parser, assumption))  # when used: see engine.cli.main
+    diff = sub.add_parser("diff", help="the findings that appear, disappear or change from BASE to VARIANT")
+    diff.later(lambda parser: _diff_arguments(parser, assumption))
+
+
+def _explain_arguments(explain: argparse.ArgumentParser, assumption: Callable[[str], tuple[str, Any]]) -> None:
     explain.add_argument("scenario")
     explain.add_argument("finding", nargs="?", help="the id of a finding (see `obligations run`)")
     explain.add_argument("--why-not", metavar="PARAGRAPH", help="a paragraph (e.g. 37) or rule (e.g. 4(d)) that "
@@ -39,7 +45,11 @@ def add_commands(sub: Any, assumption: Callable[[str], tuple[str, Any]]) -> None
 
     add_filter_options(explain, subject=False)  # its own --subject is one more test on the rules
     explain.add_argument("--as-of", metavar="INSTANT", help="as known at INSTANT, as for `run`")
-    diff = sub.add_parser("diff", help="the findings that appear, disappear or change from BASE to VARIANT")
+
+
+def _diff_arguments(diff: argparse.ArgumentParser, assumption: Callable[[str], tuple[str, Any]]) -> None:
+    from .filters import add_filter_options
+
     diff.add_argument("base")
     diff.add_argument("variant")
     diff.add_argument("--json", action="store_true", help="print JSON instead of a table")

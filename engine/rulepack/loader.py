@@ -81,10 +81,11 @@ def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
     for file_name in manifest.files:
         shown = f"{shown_root}/{file_name}"
         rule_file, lines = _parse_model(RuleFile, root / file_name, shown)
+        starts = lines.lines_of([("paragraphs", i) for i in range(len(rule_file.paragraphs))])  # one reading
         for i, paragraph in enumerate(rule_file.paragraphs):
             paragraphs.append(paragraph)
             where.setdefault(paragraph.id, (shown, lines, ("paragraphs", i)))
-            origins.setdefault(paragraph.id, Origin(shown, lines.line_of(("paragraphs", i))))
+            origins.setdefault(paragraph.id, Origin(shown, starts[("paragraphs", i)]))
     pack = RulePack(
         name=name,
         manifest=manifest,

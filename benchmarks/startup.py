@@ -1,0 +1,106 @@
+"""Start-up: how long the ``obligations`` command takes in a fresh process, beside Python's own start-up.
+
+    .venv/bin/python benchmarks/startup.py [--repeat 15] [--scenario scenarios/timbuktu-2018.yaml]
+
+Each command runs ``--repeat`` times in a fresh process; the commands take turns within each round (so that a
+burst of load from other processes falls on all of them), and the median of each is reported. Measured in the
+same run:
+
+* baselines: ``python -c pass`` (the interpreter and its ``site``), and ``python -c "import durable_rules_engine,
+  simpy"`` (the two libraries every replay needs);
+* ``obligations --help`` (target: under 0.1 s);
+* ``obligations run SCENARIO`` warm: with the rule-pack cache filled by an earlier run (target: under 0.25 s);
+* ``obligations run SCENARIO`` with the cache disabled (``OBLIGATIONS_NO_CACHE=1``): every run reads, checks and
+  compiles the rule pack, as a first run does.
+
+The cache lives in a temporary folder for the duration of the script, never in the user's own cache. The
+script also says whether the engine's modules have compiled bytecode (``__pycache__``): with
+``PYTHONDONTWRITEBYTECODE`` set and no bytecode, every run compiles the engine's sources again, which costs more
+than all the rest of the start-up (``scripts/bootstrap`` compiles them once). It prints a plain-text report and
+exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HELP_TARGET_S = 0.1
+RUN_TARGET_S = 0.25
+
+
+def _obligations() -> list[str]:
+    script = Path(sys.executable).parent / "obligations"
+    return [str(script)] if script.exists() else [PYTHON, "-m", "engine.cli.main"]
+
+
+def _time(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode().strip()}")
+    return seconds
+
+
+def _bytecode_note() -> str:
+    sources = sorted((ROOT / "engine").rglob("*.py"))
+    tag = sys.implementation.cache_tag
+    compiled = sum((p.parent / "__pycache__" / f"{p.stem}.{tag}.pyc").exists() for p in sources)
+    writes = "not written (PYTHONDONTWRITEBYTECODE is set)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "written"
+    return f"engine bytecode: {compiled} of {len(sources)} modules compiled; new bytecode {writes}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="fresh processes per command (default 15)")
+    parser.add_argument("--scenario", default="scenarios/timbuktu-2018.yaml")
+    args = parser.parse_args()
+    obligations = _obligations()
+    with tempfile.TemporaryDirectory(prefix="startup-bench-") as cache:
+        env = {**os.environ, "OBLIGATIONS_CACHE_DIR": cache}
+        env.pop("OBLIGATIONS_NO_CACHE", None)
+        cold_env = {**env, "OBLIGATIONS_NO_CACHE": "1"}
+        commands: dict[str, tuple[list[str], dict[str, str]]] = {
+            "python -c pass": ([PYTHON, "-c", "pass"], env),
+            "python -c 'import durable_rules_engine, simpy'": ([PYTHON, "-c", "import durable_rules_engine, simpy"],
+                                                               env),
+            "obligations --help": ([*obligations, "--help"], env),
+            f"obligations run {args.scenario} (warm cache)": ([*obligations, "run", args.scenario], env),
+            f"obligations run {args.scenario} (no cache)": ([*obligations, "run", args.scenario], cold_env),
+        }
+        for argv, command_env in commands.values():  # fill the cache; let the OS cache the files
+            _time(argv, command_env)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.repeat):
+            for name, (argv, command_env) in commands.items():
+                times[name].append(_time(argv, command_env))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    names = list(commands)
+    base, libraries, help_, warm, cold = (median[n] for n in names)
+    print(f"start-up, median of {args.repeat} fresh processes per command, taking turns "
+          f"(load average {os.getloadavg()[0]:.2f} at the end)")
+    print(f"Python {sys.version.split()[0]}; {_bytecode_note()}")
+    print()
+    width = max(map(len, names))
+    for name in names:
+        values = sorted(times[name])
+        print(f"  {name:{width}}  {median[name]:6.3f} s   (min {values[0]:.3f}, max {values[-1]:.3f})")
+    print()
+    print(f"  --help: {help_:.3f} s = python -c pass + {help_ - base:.3f} s; target < {HELP_TARGET_S} s: "
+          f"{'met' if help_ < HELP_TARGET_S else 'not met'}")
+    print(f"  warm run: {warm:.3f} s = import durable_rules_engine, simpy + {warm - libraries:.3f} s; "
+          f"target < {RUN_TARGET_S} s: {'met' if warm < RUN_TARGET_S else 'not met'}")
+    print(f"  no cache: {cold:.3f} s; the cache saves {cold - warm:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
