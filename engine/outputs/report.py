@@ -15,7 +15,7 @@ resolution, then by id. Output is byte-identical for identical inputs.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,8 +24,11 @@ from ..dates import Clock, human_instant, iso_instant
 from ..inputs.scenario import Scenario
 from ..replay.ledger import Finding, Ledger
 from ..rulepack.pack import RulePack
+from . import jsontext
 
 SCHEMA_VERSION = 1
+_PAD1, _PAD2, _PAD3 = ("\n" + n * jsontext.INDENT for n in (1, 2, 3))  # indentation: keys, findings, their keys
+_PIECES = 4096  # pieces gathered before :meth:`Report.json_pieces` yields them as one text
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,21 @@ class FindingView:
         }
 
 
+    def write_json(self, emit: Callable[[str], None]) -> None:
+        """Emit the text of :meth:`as_dict` as an item of the report's ``findings`` (what ``json.dumps`` would write
+        there), without making the dictionary."""
+        t, pad = jsontext.text, _PAD3
+        emit(f'{{{pad}"id": {t(self.id)},{pad}"paragraph": {t(self.paragraph)},{pad}"rule": {t(self.rule)},'
+             f'{pad}"kind": {t(self.kind)},{pad}"subject": {t(self.subject)},{pad}"status": {t(self.status)},'
+             f'{pad}"opened": {t(self.opened)},{pad}"due": {t(self.due)},{pad}"closed": {t(self.closed)},'
+             f'{pad}"events": {jsontext.strings(self.events, pad)},{pad}"criterion": {t(self.criterion)},'
+             f'{pad}"incident": {t(self.incident)},{pad}"explanation": {t(self.explanation)},{pad}"provenance": ')
+        jsontext.write([dict(p) for p in self.provenance], pad, emit)
+        emit(f',{pad}"history": ')
+        jsontext.write([dict(h) for h in self.history], pad, emit)
+        emit(f',{pad}"days_late": {t(self.days_late, pad)},{pad}"answered_by": {t(self.answered_by)}{_PAD2}}}')
+
+
 @dataclass(frozen=True)
 class Report:
     """The findings of one replay, with what produced them."""
@@ -79,6 +97,9 @@ class Report:
 
 
     def as_dict(self) -> dict[str, Any]:
+        return self._document([f.as_dict() for f in self.findings])
+
+    def _document(self, findings: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION,
             "scenario": self.scenario,
@@ -87,12 +108,41 @@ class Report:
             "until": self.until,
             "assumptions": self.assumptions,
             "event_count": self.events,
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": findings,
             "notes": [dict(n) for n in self.notes],
         } | ({"as_of": self.as_of} if self.as_of is not None else {})
 
     def to_json(self) -> str:
-        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        """The JSON contract: ``json.dumps(self.as_dict(), indent=2, ensure_ascii=False)`` and a newline."""
+        return "".join(self.json_pieces())
+
+    def json_pieces(self) -> Iterator[str]:
+        """:meth:`to_json` in pieces, each finding's dictionary made only while it is written (a long report is
+        never held whole, as text or as dictionaries)."""
+        head = self._document([])  # the findings are written in their place, one at a time
+        out: list[str] = []
+        emit = out.append
+        emit("{")
+        for number, (key, value) in enumerate(head.items()):
+            emit("," + _PAD1 if number else _PAD1)
+            emit(jsontext.string(key) + ": ")
+            if key != "findings":
+                jsontext.write(value, _PAD1, emit)
+            elif not self.findings:
+                emit("[]")
+            else:
+                emit("[")
+                separator = _PAD2
+                for finding in self.findings:
+                    emit(separator)
+                    finding.write_json(emit)
+                    separator = "," + _PAD2
+                    if len(out) > _PIECES:
+                        yield "".join(out)
+                        out.clear()
+                emit(_PAD1 + "]")
+        emit("\n}\n")
+        yield "".join(out)
 
     def by_id(self, finding_id: str) -> FindingView | None:
         return next((f for f in self.findings if f.id == finding_id), None)
