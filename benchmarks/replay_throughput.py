@@ -79,6 +79,7 @@ SLOT_SECONDS = 86_400 // EVENTS_PER_DAY
 DAY = 86_400
 HOT = 0.02  # share of background events drawn so that they engage a paragraph
 LINKED_INCIDENTS = 0.004  # share of draws that start a linked incident (five events within about six hours)
+QUIET_SHARE = 0.0  # share of draws made from forms that engage nothing (a sparse log); 0: the usual mix only
 ABOVE_CEILING = 0.02  # share of deployments above a paragraph 16 ceiling
 TOWNS = ("Timbuktu", "Gao", "Kidal", "Mopti", "Menaka", "Aguelhok", "Tessalit", "Ber", "Anefis", "Goundam")
 NEEDED_ACTORS = ("minusma", "french-forces", "france", "secretary-general", "unidentified", "government-of-mali",
@@ -169,6 +170,8 @@ class StreamBuilder:
             if kind == "incident":
                 if self.count - slot >= 5:
                     self.linked_incident()
+            elif QUIET_SHARE and self.rng.random() < QUIET_SHARE:
+                self.draw_quiet()
             elif kind in self.generic:
                 self.emit(kind, **generic_fields(EVENT_TYPES[kind], self.rng))
             else:
@@ -305,6 +308,46 @@ class StreamBuilder:
 
     def draw_report(self) -> None:
         self.emit("report", by=self.pick("secretary-general", "france"), kind="other")
+
+    # ---- quiet events (a sparse log: the forms above that engage no paragraph) ----
+    QUIET: typing.ClassVar[tuple[str, ...]] = ("attack", "threat", "support", "intervention", "coordination",
+                                               "intervention_request", "intelligence", "deployment",
+                                               "movement_obstruction", "support_to_forces", "report",
+                                               "terrorist_ties")
+
+    def draw_quiet(self) -> None:
+        kind = self.rng.choices(self.QUIET, [self.WEIGHTS[k] for k in self.QUIET])[0]
+        national_or_other = (*self.cast.national, *self.cast.other_presences)
+        if kind == "attack":
+            self.emit("attack", by=self.nobody(), target=self.rng.choice(national_or_other), location=self.town())
+        elif kind == "threat":
+            self.emit("threat", against=self.rng.choice(national_or_other), level="low", by=self.nobody(),
+                      location=self.town())
+        elif kind == "support":
+            self.emit("support", by=self.nobody(), to=self.rng.choice((*self.cast.armed, "unidentified")))
+        elif kind == "intervention":
+            self.emit("intervention", by=self.pick("fc-g5s", "mdsf"), in_support_of=self.rng.choice(self.cast.national),
+                      location=self.town())
+        elif kind == "coordination":
+            self.emit("coordination", by="minusma", partner="government-of-mali")
+        elif kind == "intervention_request":
+            self.emit("intervention_request", by="government-of-mali", to=self.pick("french-forces", "fc-g5s"))
+        elif kind == "intelligence":
+            about = self.rng.choice((*self.cast.unlisted, *self.cast.signatories))
+            self.emit("intelligence", by="minusma", about=about)
+        elif kind == "deployment":
+            self.emit("deployment", military=self.rng.randint(11_000, 13_289), police=self.rng.randint(1_500, 1_920))
+        elif kind == "movement_obstruction":
+            self.emit("movement_obstruction", by=self.nobody(), against=self.rng.choice(self.cast.other_presences),
+                      of=self.pick("personnel", "supplies"), route=self.pick("within_mali", "to_or_from_mali"),
+                      location=self.town())
+        elif kind == "support_to_forces":
+            self.emit("support_to_forces", by="minusma", to="fc-g5s", hrddp="compliant")
+        elif kind == "report":
+            self.emit("report", by=self.pick("secretary-general", "france"), kind="other")
+        else:
+            self.emit("terrorist_ties", by=self.rng.choice(self.cast.terrorists),
+                      partner=self.rng.choice(self.cast.terrorists))
 
     # ---- linked incidents ----
     def linked_incident(self) -> None:
