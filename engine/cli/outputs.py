@@ -101,7 +101,11 @@ def writable(target: str, option: str) -> None:
 
 def _scenario(args: argparse.Namespace, engine: Any, report: Any) -> Any:
     """The scenario as replayed: with ``--as-of``, only its events up to that instant."""
-    scenario = engine.load(args.scenario)
+    return as_replayed(engine.load(args.scenario), report)
+
+
+def as_replayed(scenario: Any, report: Any) -> Any:
+    """``scenario`` as ``report`` saw it: after an as-of replay, only its events (the log's too) up to then."""
     if getattr(report, "as_of", None) is not None:
         from ..replay.asof import as_of_instant, truncated
 

@@ -109,9 +109,10 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
         result = narrow_diff(diff_reports(base, variant, base_path=args.base, variant_path=args.variant), chosen)
         if args.plot:
             from ..outputs.plotdiff import write_diff_plot
+            from .outputs import as_replayed
 
-            write_diff_plot(result, engine.load(args.base), engine.load(args.variant), args.plot,
-                            start=args.plot_from, end=args.plot_to)
+            write_diff_plot(result, as_replayed(engine.load(args.base), base), as_replayed(
+                engine.load(args.variant), variant), args.plot, start=args.plot_from, end=args.plot_to)
         out(result.to_json() if args.json else render_diff(result))
         return 0
     raise AssertionError(f"not a what-if command: {args.command}")

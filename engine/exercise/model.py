@@ -213,6 +213,7 @@ def build_exercise(data: Any, lines: LineMap, *, path: str, engine: Any) -> Exer
         moves.append(Move(number=i + 1, name=raw_move.name, until=until,
                           until_text=_until_text(data["moves"][i].get("until"), until),
                           contingency=contingency, expect=override))
+    _not_in_log(scenario, moves, data, lines, path=path)
     return Exercise(path=path, name=" ".join(model.name.split()), scenario=scenario, objectives=tuple(objectives),
                     briefing=" ".join(model.briefing.split()), moves=tuple(moves),
                     description=" ".join(model.description.split()) if model.description else None)
@@ -246,6 +247,21 @@ def _contingency(raw: list[Any], lines: LineMap, loc: tuple[Any, ...], *, path: 
                              f"{iso_instant(after) if after else iso_instant(start_of(scenario.start))}, up to "
                              f"{iso_instant(until)})", path=path, line=line)
     return tuple(events)
+
+
+def _not_in_log(scenario: Scenario, moves: list[Move], data: dict[str, Any], lines: LineMap, *, path: str) -> None:
+    """Refuse a contingency inject whose id an event of the scenario's event log has (the log is streamed once)."""
+    injects = {e.id: (m.number - 1, e) for m in moves for e in m.contingency}
+    if scenario.log is None or not injects:
+        return
+    for event in scenario.log:
+        if event.id in injects:
+            index, _ = injects[event.id]
+            raw = data["moves"][index].get("contingency") or []
+            at = next((i for i, item in enumerate(raw) if isinstance(item, dict) and item.get("id") == event.id), 0)
+            raise InputError(f"event id {event.id!r} is already used by the scenario's event log "
+                             f"({scenario.log.path})", path=path,
+                             line=lines.line_of(("moves", index, "contingency", at)))
 
 
 def _override(model: _Override, lines: LineMap, loc: tuple[Any, ...], *, path: str, engine: Any) -> Override:

@@ -44,7 +44,12 @@ class Replayed:
 
     @property
     def events(self) -> dict[str, Event]:
+        """Every event by id (the event log's too: held in memory; :meth:`events_named` reads only some)."""
         return {e.id: e for e in self.scenario.all_events() if e.id is not None}
+
+    def events_named(self, ids: set[str]) -> dict[str, Event]:
+        """The events with these ids, from the file and the event log (streamed: only these are kept)."""
+        return {e.id: e for e in self.scenario.all_events() if e.id is not None and e.id in ids}
 
 
 def replay(engine: Any, scenario: Scenario | Path | str, *, assume: dict[str, Any] | None = None,
@@ -320,7 +325,7 @@ def explain(replayed: Replayed, finding_id: str) -> Explanation:
         hint = f"; nearest: {', '.join(near)}" if near else "; this replay has no findings"
         raise InputError(f"no finding {finding_id!r} in this replay{hint}", path=scenario.path)
     paragraph = pack.paragraph(finding.paragraph)
-    events = replayed.events
+    events = replayed.events_named({c["event"] for entry in finding.provenance for c in entry["conditions"]})
     matches = []
     for entry in finding.provenance:
         rule_id = entry["rule"]

@@ -9,6 +9,7 @@ later stage.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -91,17 +92,26 @@ class Scenario:
     #: the paragraphs ``expect`` names, each with its line (checked against the rule pack by the engine)
     expected_paragraphs: list[tuple[str, int | None]] = field(default_factory=list)
     log: EventLog | None = None  # events read from `events_from`, streamed (not in ``events``)
+    #: an as-of view (:func:`engine.replay.asof.truncated`): only the events up to this instant (inclusive, to the
+    #: second) are known; the log is read no further
+    known_until: datetime | None = None
 
     @property
     def event_count(self) -> int:
-        """Events of the scenario file and of its event log."""
+        """Events of the scenario file and of its event log (in an as-of view, those known; the log is read)."""
+        if self.known_until is not None and self.log is not None:
+            return sum(1 for _ in self.all_events())
         return len(self.events) + (self.log.count if self.log is not None else 0)
 
     def all_events(self) -> Iterator[Event]:
-        """Every event in processing order: the file's and the log's, merged (the log is streamed)."""
-        if self.log is None or self.log.count == 0:
-            return iter(self.events)
-        return heapq.merge(self.events, self.log, key=sort_key)
+        """Every event in processing order: the file's and the log's, merged; the log is streamed (memory follows
+        its sorted chunks, not its length). Every consumer of a scenario's events reads them here."""
+        merged = iter(self.events) if self.log is None or self.log.count == 0 else heapq.merge(
+            self.events, self.log, key=sort_key)
+        if self.known_until is None:
+            return merged
+        last = self.known_until
+        return itertools.takewhile(lambda e: e.at.replace(microsecond=0) <= last, merged)
 
     @property
     def window(self) -> tuple[datetime, datetime]:

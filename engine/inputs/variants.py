@@ -151,6 +151,8 @@ class Variant:
         first, limit = start_of(own.start), end_of(own.until)
         by_id = {event.id: event for event in base.events if event.id is not None}
         known = sorted(by_id)
+        if base.log is not None:
+            self._keep_base_log(base, own, by_id)
         removed: set[str] = set()
         for event_id, index in self.removals:
             if event_id not in by_id:
@@ -198,7 +200,38 @@ class Variant:
         for name in own.assumptions:
             assumption_paths.pop(name, None)
         return dataclasses.replace(own, path=path, events=events, assumptions=assumptions,
-                                   assumption_lines=assumption_lines, assumption_paths=assumption_paths)
+                                   assumption_lines=assumption_lines, assumption_paths=assumption_paths,
+                                   log=base.log if own.log is None else own.log)
+
+    def _keep_base_log(self, base: Scenario, own: Scenario, by_id: dict[str, Event]) -> None:
+        """The base's event log (``events_from``) stays the variant's, read as a stream: refuse, at their lines,
+        a log of the variant's own beside it, ``remove`` or ``shift`` naming one of its events (they change the
+        events listed in a file), an event of the variant with an id of the log, and a log event outside the
+        variant's window. One pass over the log, when any of these can arise."""
+        assert base.log is not None
+        name = Path(base.log.path).name
+        if own.log is not None:
+            raise _error(f"events_from: the base scenario takes its events from the log {name}; a variant keeps "
+                         "that log and lists its own events under `events:`", self.path, self.lines, ("events_from",))
+        named: dict[str, tuple[str, str | int]] = {event_id: ("remove", index) for event_id, index in self.removals
+                                                   if event_id not in by_id}
+        named |= {event_id: ("shift", event_id) for event_id in self.shifts if event_id not in by_id}
+        added = {event.id: index for index, event in enumerate(own.events)}
+        first, limit = start_of(own.start), end_of(own.until)
+        if not named and not added and (own.start, own.until) == (base.start, base.until):
+            return
+        for event in base.log:
+            if event.id in named:
+                raise _error(f"{named[event.id][0]}: {event.id!r} is an event of the base's log {name}; remove and "
+                             "shift change the events listed in a scenario file", self.path, self.lines,
+                             named[event.id])
+            if event.id in added:
+                raise _error(f"event id {event.id!r} is already used by the base scenario's event log {name}",
+                             self.path, self.lines, ("events", _position(self.data, event.id, added[event.id]), "id"))
+            if not first <= event.at < limit:
+                key = "start" if event.at < first else "until"
+                raise _error(f"the base's event {event.id} at {event.at.isoformat()} (in its log {name}) is outside "
+                             f"this scenario's window {own.start} to {own.until}", self.path, self.lines, (key,))
 
 
 def read_variant(data: dict[str, Any], lines: LineMap, *, path: str) -> Variant:

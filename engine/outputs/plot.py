@@ -6,8 +6,10 @@ more findings): obligations as bars from their opening to their due date, author
 end of their window, both coloured by status, with a mark where they closed (fulfilled ``o``, violated or expired
 ``x``, exercised ``*``) and ``v`` where a late act came; eligibilities, breaches, acts not covered and engagements
 as marks at the instant they arose. The scenario's events run below, one lane per event type, labelled with their
-ids where the labels fit (the others are counted). ``--from``/``--to`` zoom on a window: only what overlaps it is
-drawn. A legend gives every colour and mark. The same statuses have the same colours in every picture.
+ids where the labels fit (the others are counted): the events of the scenario file and of its event log
+(``events_from``, read as a stream), at most :data:`MAX_EVENTS_DRAWN` in the window shown (more is bad input: zoom
+in). ``--from``/``--to`` zoom on a window: only what overlaps it is drawn. A legend gives every colour and mark.
+The same statuses have the same colours in every picture.
 
 Every batch of marks or bars of one colour is one artist, so drawing costs time linear in the findings and events;
 the height is capped. Output is deterministic: the same replay gives a byte-identical file (SVG ids are salted with
@@ -51,11 +53,12 @@ PLOT_AREA_IN = 9.6  # the time axis's width, inches (the rest: row labels and le
 LABEL_FONT = 6.5  # event labels, points
 CLOSED_MARKS = {"fulfilled": "o", "exercised": "*", "violated": "x", "expired": "x", "lapsed": "|",
                 "discharged": "|"}
+MAX_EVENTS_DRAWN = 100_000  # events one picture draws in its window (file and event log); more: exit 2, zoom
 EVENT_COLOUR = "#37474f"
 MARK_COLOUR = "#6a1b9a"
 
-__all__ = ["FORMATS", "HASHSALT", "MAX_ROWS", "STATUS_COLOURS", "colour_of", "figure", "plot_format", "render",
-           "write_plot"]
+__all__ = ["FORMATS", "HASHSALT", "MAX_EVENTS_DRAWN", "MAX_ROWS", "STATUS_COLOURS", "colour_of", "figure",
+           "plot_format", "render", "write_plot"]
 
 
 def plot_format(target: str | Path) -> str:
@@ -267,6 +270,23 @@ def draw_marks(axes: Sequence[Any], marks: Sequence[tuple[datetime, str]]) -> No
                          va="bottom")
 
 
+def events_in(scenario: Scenario, first: datetime, last: datetime) -> list[tuple[str, datetime, str]]:
+    """The scenario's events (its file's and its event log's, streamed) from ``first`` to before ``last``, as
+    (type, naive instant, id); at most :data:`MAX_EVENTS_DRAWN`, else an :class:`InputError` saying to zoom."""
+    out: list[tuple[str, datetime, str]] = []
+    for event in scenario.all_events():
+        at = naive(event.at)
+        if at >= last and scenario.log is not None:
+            break  # a log is merged in processing order: nothing later is in the window; stop reading it
+        if first <= at < last:
+            if len(out) == MAX_EVENTS_DRAWN:
+                raise InputError(f"--plot: more than {MAX_EVENTS_DRAWN:,} events to draw from {first.date()} to "
+                                 f"{(last - timedelta(days=1)).date()} (MAX_EVENTS_DRAWN); show fewer days with "
+                                 "--from and --to", path=scenario.path)
+            out.append((event.type, at, event.id or ""))
+    return out
+
+
 def visible(findings: Sequence[FindingView], first: datetime, last: datetime,
             replay_end: datetime) -> list[FindingView]:
     """The findings whose bar or mark overlaps the window."""
@@ -286,7 +306,7 @@ def figure(report: Report, scenario: Scenario, *, start: date | None = None, end
     replay_end = window(report, None, None)[1]
     findings = visible(report.findings, first, last, replay_end)
     rows = rows_for(findings, name_of=name_of)
-    events = [(e.type, naive(e.at), e.id or "") for e in scenario.events if first <= naive(e.at) < last]
+    events = events_in(scenario, first, last)
     fig, ax, lane = frame(len(rows), len({t for t, _, _ in events}))
     draw_rows(ax, rows, replay_end)
     style_rows(ax, rows)

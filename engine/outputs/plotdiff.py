@@ -22,6 +22,7 @@ from .files import write_whole
 from .plot import (
     draw_rows,
     event_lanes,
+    events_in,
     frame,
     legend,
     naive,
@@ -78,13 +79,11 @@ def diff_figure(diff: ReportDiff, base: Scenario, variant: Scenario, *, start: d
         sign = SIGNS[changes[0]] if len(row.findings) == 1 and changes else ("~" if changes else " ")
         labels.append(f"{sign} {row.label}" + (f" [{len(changes)} differ]" if len(row.findings) > 1 and changes
                                                  else ""))
-    events = [(e.type, naive(e.at), e.id or "") for e in variant.events if first <= naive(e.at) < last]
-    moved_or_gone = []
-    where = {e.id: naive(e.at) for e in variant.events}
-    for e in base.events:
-        at = naive(e.at)
-        if first <= at < last and (e.id not in where or where[e.id] != at):
-            moved_or_gone.append((e.type, at, e.id or ""))
+    events = events_in(variant, first, last)  # the file's and the event log's, streamed, at most MAX_EVENTS_DRAWN
+    shown_base = events_in(base, first, last)
+    wanted = {ident for _, _, ident in shown_base}
+    where = {e.id: naive(e.at) for e in variant.all_events() if e.id in wanted}
+    moved_or_gone = [(kind, at, ident) for kind, at, ident in shown_base if ident not in where or where[ident] != at]
     fig, ax, lane = frame(len(rows), len({t for t, _, _ in [*events, *moved_or_gone]}))
     for y in changed_rows:
         ax.axhspan(y - 0.5, y + 0.5, color=CHANGED_SHADE, zorder=0, linewidth=0)

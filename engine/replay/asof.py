@@ -5,7 +5,9 @@ duty due later is still ``active``, an authorization whose window has not ended 
 nothing that opens after INSTANT appears. A date alone means the whole of that day (like a scenario's
 ``until``: as it ends, a duty due that day that is still unmet is violated); a date-time means up to and
 including that second. An instant after the scenario's window is the window's end; the scenario's later events
-are never refused, only not yet seen.
+are never refused, only not yet seen. The events of an event log (``events_from``) are cut at the same instant:
+the replay stops reading the log there, and :func:`truncated` gives the explanations and pictures a scenario
+whose events (:meth:`~engine.inputs.scenario_model.Scenario.all_events`) end there too.
 """
 
 from __future__ import annotations
@@ -42,5 +44,8 @@ def known_by(event_at: datetime, as_of: datetime) -> bool:
 
 
 def truncated(scenario: Scenario, as_of: datetime) -> Scenario:
-    """The scenario with only the events known by ``as_of`` (for explanations that read the events)."""
-    return dataclasses.replace(scenario, events=[e for e in scenario.events if known_by(e.at, as_of)])
+    """The scenario with only the events known by ``as_of`` (for explanations and pictures that read the events):
+    the file's events up to then, and an event log read only up to then (:meth:`Scenario.all_events`)."""
+    last = as_of if scenario.known_until is None else min(as_of, scenario.known_until)
+    return dataclasses.replace(scenario, events=[e for e in scenario.events if known_by(e.at, last)],
+                               known_until=last)

@@ -23,6 +23,7 @@ mistake reported as ``path:line`` of the sweep file; a mistake in the base is re
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -48,6 +49,7 @@ from .errors import SweepError
 
 MAX_SAMPLES = 1_000_000
 MAX_VARY = 64  # items in `vary`
+MAX_BASE_LOG_EVENTS = 100_000  # events a base scenario may take from an event log: a sweep holds them in memory
 SHIFT_UNITS = {"weeks": 5_200, "days": 36_500, "hours": 876_000, "minutes": 52_560_000}  # unit: largest move
 KEYS = ("name", "description", "base", "samples", "seed", "vary")
 FORMAT = 1  # of the fingerprint; bump when the meaning of a sweep file changes
@@ -375,6 +377,18 @@ def fingerprint(data: dict[str, Any], base: Scenario, pack: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _with_log_events(base: Scenario, path: str, lines: LineMap) -> Scenario:
+    """The base with the events of its event log (``events_from``) among its own: a sweep removes, moves and
+    replays them in every sample, in every worker. At most :data:`MAX_BASE_LOG_EVENTS` (else exit 2)."""
+    if base.log is None:
+        return base
+    if base.log.count > MAX_BASE_LOG_EVENTS:
+        raise _err(f"base: the scenario's event log {Path(base.log.path).name} holds {base.log.count:,} events; a "
+                   f"sweep holds its base's events in memory and replays them in every sample: at most "
+                   f"{MAX_BASE_LOG_EVENTS:,} from a log (MAX_BASE_LOG_EVENTS)", path, lines, ("base",))
+    return dataclasses.replace(base, events=list(base.all_events()), log=None)
+
+
 def build_sweep(data: Any, lines: LineMap, *, path: str, root: Path, engine: Any) -> Sweep:
     """Validate parsed sweep data; ``root`` is the folder ``base`` is relative to; ``engine`` an
     :class:`engine.api.Engine` (its pack and its scenario loader)."""
@@ -400,7 +414,7 @@ def build_sweep(data: Any, lines: LineMap, *, path: str, root: Path, engine: Any
         raise _err(f"base: no such scenario file {base_text!r} (looked for {base_file})", path, lines, ("base",))
     samples = _integer(data["samples"], "samples", 1, MAX_SAMPLES, path, lines, ("samples",))
     seed = _integer(data["seed"], "seed", 0, 2**63 - 1, path, lines, ("seed",))
-    base: Scenario = engine.load(base_file)
+    base: Scenario = _with_log_events(engine.load(base_file), path, lines)
     vary_data = data.get("vary", [])
     if not isinstance(vary_data, list):
         raise _err("`vary` is a list of changes: remove, shift, assume, add", path, lines, ("vary",))

@@ -32,7 +32,7 @@ def _paragraph_problems(report: Report, scenario: Scenario) -> list[str]:
 
 def _identity_problems(report: Report, scenario: Scenario) -> list[str]:
     ids = [f.id for f in report.findings]
-    known = {e.id for e in scenario.events}
+    known = {e.id for e in scenario.all_events()}  # the event log's too
     problems = [f"finding id {i} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
     problems += [f"{f.id}: cites unknown events {sorted(set(f.events) - known)}"
                  for f in report.findings if not set(f.events) <= known]
@@ -68,7 +68,7 @@ def _causality_problems(report: Report, scenario: Scenario) -> list[str]:
     """A finding opens when the last event of the match that caused it happens: never before it, never later;
     and inside the replay's window."""
     problems = []
-    at = {e.id: e.at for e in scenario.events}
+    at = {e.id: e.at for e in scenario.all_events()}
     first, limit = scenario.window
     for f in report.findings:
         opened = instant(f.opened)

@@ -53,7 +53,8 @@ def why_not(replayed: Replayed, paragraph: str, *, subject: str | None = None,
                     text=" ".join(model.text.split()), subject=actor, incident=incident)
     if not model.encoded:
         answer.note = f"Paragraph {paragraph_id} is not encoded as rules: {' '.join((model.not_engaged or '').split())}"
-    question = Question(replayed, actor, incident)
+    types = {p.event for rule in rules for p in rule.when} | {o.fulfilled_by.event for o in obligations}
+    question = Question(replayed, actor, incident, types | {"threat"})  # threats: why a grant lapsed
     rule_ids = {r.id for r in rules}
     obligation_ids = {o.id for o in obligations}
     for finding in replayed.report.findings:

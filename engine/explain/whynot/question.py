@@ -1,8 +1,16 @@
 """One why-not question on one replay: the scenario's events by type, which findings each match produced in
-the replay, and the tests the question adds to a rule's patterns (``--subject``, ``--incident``)."""
+the replay, and the tests the question adds to a rule's patterns (``--subject``, ``--incident``).
+
+The events are those of the scenario file and of its event log (``events_from``), read as a stream; only those of
+the types the question looks at are kept, at most :data:`MAX_EVENTS_SEARCHED` (the near-miss search ranks each of
+them against each pattern, for each of its combinations kept): more is bad input, answered with exit 2.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from ...errors import InputError
 from ...inputs.vocabulary import Event
 from ...outputs.report import FindingView
 from ...rulepack.rulebook import ALIAS_REF, Rule
@@ -10,18 +18,31 @@ from ..why import Replayed
 from .patterns import Pattern, could_be
 from .phrasing import actor_phrase
 
+MAX_EVENTS_SEARCHED = 20_000  # events of the types a why-not question looks at (file and event log together)
+
 
 class Question:
-    """One why-not question on one replay."""
+    """One why-not question on one replay; ``types``: the event types it looks at (default: every type)."""
 
-    def __init__(self, replayed: Replayed, subject: str | None, incident: str | None) -> None:
+    def __init__(self, replayed: Replayed, subject: str | None, incident: str | None,
+                 types: Collection[str] | None = None) -> None:
         self.replayed = replayed
         self.pack = replayed.pack
         self.report = replayed.report
         self.subject = subject
         self.incident = incident
         self.by_type: dict[str, list[Event]] = {}
+        held = 0
         for event in replayed.scenario.all_events():
+            if types is not None and event.type not in types:
+                continue
+            held += 1
+            if held > MAX_EVENTS_SEARCHED:
+                kinds = ", ".join(sorted(types)) if types is not None else "every type"
+                raise InputError(f"--why-not: more than {MAX_EVENTS_SEARCHED:,} events of the types this question "
+                                 f"looks at ({kinds}) to search (MAX_EVENTS_SEARCHED); ask about an earlier "
+                                 "instant with --as-of, or about a scenario with fewer such events",
+                                 path=replayed.scenario.path)
             self.by_type.setdefault(event.type, []).append(event)
         self.produced: dict[tuple[str, tuple[str, ...]], list[FindingView]] = {}
         for finding in self.report.findings:
