@@ -80,3 +80,35 @@ def test_a_period_that_opens_as_the_day_ends_is_not_known_yet(engine: Engine) ->
     on_the_due_date = engine.run(TIMBUKTU, as_of="2017-09-29")
     assert "47:2017-12-29" not in {f.id for f in on_the_due_date.findings}  # it opens at 00:00 on 30 September
     assert "47:2017-12-29" in {f.id for f in engine.run(TIMBUKTU, as_of="2017-09-30").findings}
+
+
+FROM_LOG = ROOT / "scenarios" / "timbuktu-2018-events-from-a-log.yaml"  # field events in a JSON Lines log
+
+
+def test_an_as_of_replay_of_a_scenario_with_an_event_log_stops_reading_the_log_at_its_instant(
+        engine: Engine) -> None:
+    before_the_strike = {f.id: f.status for f in engine.run(FROM_LOG, as_of="2018-04-14T15:00Z").findings}
+    assert before_the_strike["37:french-forces:tbk-2018-04-14"] == "granted"  # the log's request is seen
+    assert "37/report:france:2018-06-29" not in before_the_strike  # the log's strike is not yet
+
+
+def test_the_as_of_view_of_a_scenario_holds_the_log_s_events_known_by_then_and_no_later_one(engine: Engine) -> None:
+    from engine.replay.asof import truncated
+
+    scenario = engine.load(FROM_LOG)
+    view = truncated(scenario, as_of_instant("2018-04-14T15:00Z"))
+    known = [e.id for e in view.all_events()]
+    assert {"anefis-clash", "tbk-threat", "tbk-request", "q3"} <= set(known)  # the log's and the file's
+    assert "tbk-intervention" not in known and "q4" not in known
+    assert view.event_count == len(known) < scenario.event_count
+    assert [e.id for e in truncated(view, as_of_instant("2019-01-01")).all_events()] == known, "a view stays cut"
+
+
+def test_explain_as_of_does_not_use_a_log_event_that_comes_later(cli: Callable[..., Any]) -> None:
+    result = cli("explain", str(FROM_LOG), "--why-not", "37", "--as-of", "2018-04-14T15:00Z")
+    assert result.code == 0, result.err
+    assert "tbk-intervention" not in result.out
+    assert "no intervention by the French forces in support of MINUSMA (the scenario has no intervention event)" \
+        in result.out
+    grant = cli("explain", str(FROM_LOG), "37:french-forces:tbk-2018-04-14", "--as-of", "2018-04-14T15:00Z")
+    assert grant.code == 0 and "met by tbk-request: intervention_request on 14 April 2018 at 14:50 UTC" in grant.out

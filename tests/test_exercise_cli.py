@@ -103,3 +103,17 @@ def test_an_unknown_contingency_inject_or_a_debrief_not_in_html_is_bad_input(cli
     debrief = cli("exercise", "debrief", str(EXERCISES / "timbuktu-2018.yaml"),
                   str(ANSWERS / "timbuktu-2018-partial.yaml"), "-o", str(tmp_path / "debrief.pdf"))
     assert debrief.code == 2 and "must end in .html" in debrief.err
+
+
+def test_the_debrief_of_an_exercise_over_an_event_log_draws_and_lists_the_log_s_events(
+        cli: Callable[..., Any], write: Callable[[str, str], Path], tmp_path: Path) -> None:
+    sheet = write("sheet.yaml", "trainee: Lt. Traore\nanswers:\n"
+                  "  - {move: 1, paragraph: \"37\", kind: authorization, subject: French forces, status: granted}\n")
+    target = tmp_path / "debrief.html"
+    result = cli("exercise", "debrief", str(EXERCISES / "timbuktu-2018-from-an-event-log.yaml"), str(sheet),
+                 "-o", str(target))
+    assert result.code == 0, result.err
+    page = target.read_text(encoding="utf-8")
+    timeline = page[page.index("<svg"):page.index("</svg>")]
+    assert "<!-- tbk-intervention -->" in timeline  # the log's event in the picture's event lanes
+    assert "tbk-request: intervention_request on 14 April 2018 at 14:50 UTC" in page  # and among move 1's injects

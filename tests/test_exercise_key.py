@@ -98,3 +98,11 @@ def test_removing_a_finding_the_key_does_not_have_is_bad_input(engine: Engine,
     with pytest.raises(InputError) as caught:
         answer_key(engine, load_exercise(path, engine))
     assert caught.value.line == 9 and "no-such-finding" in caught.value.message
+
+
+def test_the_key_of_an_exercise_over_an_event_log_expects_what_the_log_s_events_engage(engine: Engine) -> None:
+    exercise = load_exercise(ROOT / "exercises" / "timbuktu-2018-from-an-event-log.yaml", engine)
+    key = answer_key(engine, exercise)
+    assert "tbk-request" in key.move(1).injects and "tbk-intervention" in key.move(2).injects
+    assert [(f.id, f.status) for f in key.move(1).expected] == [("37:french-forces:tbk-2018-04-14", "granted")]
+    assert ("37:french-forces:tbk-2018-04-14", "exercised") in [(f.id, f.status) for f in key.move(2).expected]

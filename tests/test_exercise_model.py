@@ -108,3 +108,28 @@ def test_a_move_releases_the_events_of_the_scenarios_event_log_too(engine: Engin
                  "  - {name: Before, until: 2018-04-14}\n  - {name: After, until: 2018-06-30}\n")
     exercise = load_exercise(path, engine)
     assert [e.id for e in exercise.injects(1)] == ["logged-threat"] and exercise.injects(2) == []
+
+
+FROM_LOG_EXERCISE = EXERCISES / "timbuktu-2018-from-an-event-log.yaml"  # its scenario's field events are in a log
+
+
+def test_a_contingency_inject_with_the_id_of_an_event_of_the_log_is_refused_at_its_line(
+        engine: Engine, write: Callable[[str, str], Path]) -> None:
+    scenario = (ROOT / "scenarios" / "timbuktu-2018-events-from-a-log.yaml").as_posix()
+    path = write("drill.yaml", f"name: A drill for the tests.\nscenario: {scenario}\nbriefing: B.\nmoves:\n"
+                 "  - name: Before\n    until: 2018-04-14\n    contingency:\n"
+                 "      - {id: q9, at: 2018-04-13, type: report, by: Secretary-General, kind: quarterly}\n"
+                 "      - {id: tbk-request, at: 2018-04-13, type: report, by: Secretary-General, kind: quarterly}\n"
+                 "  - {name: After, until: 2018-06-30}\n")
+    with pytest.raises(InputError) as caught:
+        load_exercise(path, engine)
+    assert caught.value.line == 9
+    assert "'tbk-request' is already used by the scenario's event log" in caught.value.message
+
+
+def test_the_bundled_exercise_over_an_event_log_releases_the_log_s_events_in_its_moves(engine: Engine) -> None:
+    exercise = load_exercise(FROM_LOG_EXERCISE, engine)
+    assert exercise.scenario.log is not None
+    first, second = ([e.id for e in exercise.injects(n)] for n in (1, 2))
+    assert first[-3:] == ["tbk-threat", "tbk-attack", "tbk-request"] and "q3" in first  # log and file, in order
+    assert second == ["tbk-intervention", "q4", "france-report"]

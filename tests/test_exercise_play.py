@@ -155,3 +155,17 @@ def test_the_terminal_escapes_control_characters_from_files(capsys: pytest.Captu
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\r" not in out
     assert "\\u001b[2Jok" in out
+
+
+def test_play_shows_the_events_of_the_scenario_s_event_log_among_a_move_s_injects(tmp_path: Path) -> None:
+    exercise = ROOT / "exercises" / "timbuktu-2018-from-an-event-log.yaml"
+    child = pexpect.spawn(sys.executable, ["-m", "engine.cli", "exercise", "play", str(exercise), "--answers",
+                                           str(tmp_path / "answers.yaml"), "--trainee", "Lt. Log"],
+                          cwd=str(ROOT), encoding="utf-8", timeout=TIMEOUT_SECONDS, dimensions=(50, 200))
+    child.expect("Move 1 of 2")
+    child.expect("tbk-request: intervention_request on 14 April 2018 at 14:50 UTC")  # from the log
+    child.expect("Paragraph")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -247,3 +247,45 @@ def test_why_not_says_the_threat_was_no_longer_imminent_when_a_strike_came_after
     assert result.code == 0  # type: ignore[attr-defined]
     assert ("the threat of 1 February 2018 at 05:00 UTC was no longer imminent on 21 February 2018 at 06:00 UTC"
             in result.out)  # type: ignore[attr-defined]
+
+
+# ---- scenarios with an event log (events_from) -------------------------------------------------------------------
+
+FROM_LOG = str(SCENARIOS / "timbuktu-2018-events-from-a-log.yaml")  # field events in a JSON Lines log
+
+
+def test_explain_describes_the_log_events_that_engaged_a_finding(engine: Engine) -> None:
+    from engine.explain.why import explain
+
+    explanation = explain(replay(engine, FROM_LOG), GRANT)
+    described = {c["event_id"]: c["event"] for m in explanation.matches for c in m["conditions"]}
+    assert described["tbk-threat"] is not None and described["tbk-request"] is not None  # both in the log
+    assert "14 April 2018 at 14:50 UTC" in json.dumps(described["tbk-request"])
+
+
+def test_explain_reads_from_the_log_only_the_events_a_finding_names(engine: Engine) -> None:
+    replayed = replay(engine, FROM_LOG)
+    assert set(replayed.events_named({"tbk-request", "q4", "no-such-event"})) == {"tbk-request", "q4"}
+
+
+def test_why_not_keeps_only_the_events_of_the_types_it_looks_at(engine: Engine,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.explain.whynot import question
+
+    monkeypatch.setattr(question, "MAX_EVENTS_SEARCHED", 9)  # a threat, a request, an intervention and 6 reports
+    replayed = replay(engine, FROM_LOG)
+    assert replayed.scenario.event_count == 14
+    answer = why_not(replayed, "37")
+    assert [r.rule for r in answer.rules] == ["37/grant", "37/intervene"]
+    assert answer.arose and answer.reasons == []  # the intervention of the log was searched and found
+
+
+def test_why_not_over_more_events_than_it_searches_is_bad_input_naming_the_limit(
+        cli: Callable[..., object], monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.explain.whynot import question
+
+    monkeypatch.setattr(question, "MAX_EVENTS_SEARCHED", 2)
+    result = cli("explain", FROM_LOG, "--why-not", "37")
+    assert result.code == 2 and result.out == ""  # type: ignore[attr-defined]
+    assert "more than 2 events of the types this question looks at" in result.err  # type: ignore[attr-defined]
+    assert "MAX_EVENTS_SEARCHED" in result.err  # type: ignore[attr-defined]

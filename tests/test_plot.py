@@ -267,3 +267,58 @@ def test_diff_draws_both_replays_on_one_axis_with_changes_marked(engine: Engine,
     target = tmp_path / "diff.png"
     result = cli("diff", HEADLINE, VARIANT, "--plot", str(target))
     assert result.code == 0 and target.read_bytes().startswith(PNG_SIGNATURE)  # type: ignore[attr-defined]
+
+
+FROM_LOG = str(ROOT / "scenarios" / "timbuktu-2018-events-from-a-log.yaml")  # field events in a JSON Lines log
+
+
+def _lane_labels(fig: Any) -> set[str]:
+    return {t.get_text() for t in fig.axes[1].texts}
+
+
+def test_the_picture_draws_the_events_of_the_scenario_s_event_log(engine: Engine) -> None:
+    from datetime import date
+
+    scenario = engine.load(FROM_LOG)
+    assert "tbk-intervention" not in {e.id for e in scenario.events}, "the intervention is the log's"
+    fig = figure(engine.run(scenario), scenario, start=date(2018, 4, 14), end=date(2018, 4, 14))
+    assert {"tbk-threat", "tbk-attack", "tbk-request", "tbk-intervention"} <= _lane_labels(fig)
+    assert {"threat", "intervention"} <= {t.get_text() for t in fig.axes[1].get_yticklabels()}
+
+
+def test_an_as_of_picture_draws_no_log_event_after_its_instant(cli: Callable[..., Any], tmp_path: Path) -> None:
+    target = tmp_path / "as-of.svg"
+    result = cli("run", FROM_LOG, "--as-of", "2018-04-14T15:00Z", "--plot", str(target), "--from", "2018-04-14",
+                 "--to", "2018-04-14")
+    assert result.code == 0, result.err
+    drawn = target.read_text(encoding="utf-8")  # matplotlib keeps each text as a comment beside its paths
+    assert "<!-- tbk-request -->" in drawn and "<!-- tbk-intervention -->" not in drawn
+
+
+def test_more_events_in_the_window_than_a_picture_draws_is_bad_input_naming_the_limit(
+        cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.outputs import plot
+
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 10)
+    target = tmp_path / "crowded.png"
+    result = cli("run", FROM_LOG, "--plot", str(target))
+    assert result.code == 2 and result.out == ""
+    assert "more than 10 events to draw" in result.err and "MAX_EVENTS_DRAWN" in result.err
+    assert not target.exists()
+    zoomed = cli("run", FROM_LOG, "--plot", str(target), "--from", "2018-04-14", "--to", "2018-04-14")
+    assert zoomed.code == 0 and target.exists()
+
+
+def test_the_diff_picture_draws_the_log_events_of_both_sides(engine: Engine, tmp_path: Path) -> None:
+    from datetime import date
+
+    from engine.explain.diff import diff_reports
+
+    variant_path = tmp_path / "later-strike.yaml"
+    variant_path.write_text(f"name: The French strike a day later.\nextends: {FROM_LOG}\nevents:\n"
+                            "  - {id: second-strike, at: 2018-04-15T09:00Z, type: intervention, by: French forces,"
+                            " in_support_of: MINUSMA, incident: tbk-2018-04-14}\n", encoding="utf-8")
+    base, variant = engine.load(FROM_LOG), engine.load(variant_path)
+    fig = diff_figure(diff_reports(engine.run(base), engine.run(variant)), base, variant, start=date(2018, 4, 14),
+                      end=date(2018, 4, 15))
+    assert {"tbk-intervention", "second-strike"} <= _lane_labels(fig)

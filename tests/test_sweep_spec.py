@@ -154,3 +154,31 @@ def test_the_fingerprint_changes_with_the_file_and_not_with_its_name(engine: Eng
     other = load_sweep(sweep_file("- remove: {event: q2}", name="c.yaml"), engine=engine).fingerprint
     more = load_sweep(sweep_file("- remove: {event: q1}", samples=41, name="d.yaml"), engine=engine).fingerprint
     assert first == same and len({first, other, more}) == 3
+
+
+FROM_LOG = ROOT / "scenarios" / "timbuktu-2018-events-from-a-log.yaml"  # field events in a JSON Lines log
+
+
+def test_a_sweep_of_a_base_with_an_event_log_varies_and_replays_the_log_s_events(
+        engine: Engine, sweep_file: Callable[..., Path]) -> None:
+    from engine.api import sweep
+
+    path = sweep_file("- remove: {event: tbk-request, probability: 1}", samples=3, base=FROM_LOG)
+    loaded = load_sweep(path, engine=engine)
+    assert loaded.base.log is None and "tbk-intervention" in {e.id for e in loaded.base.events}  # folded in
+    result = sweep(path, workers=1)
+    assert result.share("37:not-covered:tbk-intervention") == 1.0  # the log's strike, without the log's request
+    assert result.share("37:french-forces:tbk-2018-04-14") == 0.0
+
+
+def test_a_sweep_base_whose_log_holds_more_events_than_a_sweep_holds_is_bad_input_at_base(
+        cli: Callable[..., object], sweep_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.sweep import spec
+
+    monkeypatch.setattr(spec, "MAX_BASE_LOG_EVENTS", 6)  # the log holds 7
+    path = sweep_file("[]", samples=3, base=FROM_LOG)
+    result = cli("sweep", str(path))
+    assert result.code == 2 and result.out == ""  # type: ignore[attr-defined]
+    match = LOCATED.match(result.err)  # type: ignore[attr-defined]
+    assert match and match["line"] == "2" and "holds 7 events" in match["message"]
+    assert "MAX_BASE_LOG_EVENTS" in match["message"]

@@ -160,3 +160,35 @@ def test_an_error_in_the_base_is_located_in_the_base_file(cli: Callable[..., obj
     base = write("base.yaml", BASE.replace("by: SG", "by: Secretary-Generale"))
     result = cli("check", str(write("v.yaml", "name: A variant.\nextends: base.yaml\n")))
     assert result.code == 2 and result.err.startswith(f"{base}:4: ")
+
+
+FROM_LOG = (SCENARIOS / "timbuktu-2018-events-from-a-log.yaml").as_posix()  # field events in a JSON Lines log
+
+
+def test_a_variant_keeps_the_event_log_of_its_base(engine: Engine, write: Callable[..., Path]) -> None:
+    path = write("v.yaml", f"name: The second report on time.\nextends: {FROM_LOG}\nshift: {{q2: {{days: -2}}}}\n")
+    variant = engine.load(path)
+    assert variant.event_count == 14 and "tbk-intervention" in {e.id for e in variant.all_events()}
+    statuses = {f.id: f.status for f in engine.run(path).findings}
+    assert statuses["37:french-forces:tbk-2018-04-14"] == "exercised"  # the log's threat, request and strike
+    assert statuses["47:2017-12-29"] == "fulfilled"
+
+
+@pytest.mark.parametrize(("changes", "line", "says"), [
+    ("remove: [q1, tbk-request]\n", 3, "remove: 'tbk-request' is an event of the base's log "
+                                       "timbuktu-2018-field-log.jsonl; remove and shift change the events listed"),
+    ("shift:\n  tbk-attack: {hours: 1}\n", 4, "shift: 'tbk-attack' is an event of the base's log"),
+    ("events:\n  - {id: tbk-threat, at: 2018-05-01, type: threat, against: MINUSMA, level: imminent_and_serious}\n",
+     4, "event id 'tbk-threat' is already used by the base scenario's event log"),
+    ("start: 2017-08-01\nremove: [q1]\n", 3, "the base's event anefis-clash at 2017-07-11T06:00:00+00:00 (in its log "
+                                             "timbuktu-2018-field-log.jsonl) is outside this scenario's window"),
+    ("events_from: other.jsonl\n", 3, "events_from: the base scenario takes its events from the log"),
+])
+def test_a_variant_that_would_change_or_clash_with_its_base_s_log_is_refused_at_its_line(
+        engine: Engine, write: Callable[..., Path], changes: str, line: int, says: str) -> None:
+    write("other.jsonl", "")
+    path = write("v.yaml", f"name: A variant of the scenario with a log.\nextends: {FROM_LOG}\n{changes}")
+    with pytest.raises(ScenarioError) as caught:
+        engine.load(path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
+    assert says in caught.value.message
