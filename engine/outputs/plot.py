@@ -90,6 +90,15 @@ def x_of(moment: datetime) -> float:
     return float(dates.date2num(moment))  # type: ignore[no-untyped-call,unused-ignore]
 
 
+def xs_of(moments: Sequence[datetime]) -> list[float]:
+    """:func:`x_of` of many instants at once (one conversion, not one per instant: events may be many)."""
+    from matplotlib import dates
+
+    if not moments:
+        return []
+    return [float(x) for x in dates.date2num(list(moments))]  # type: ignore[no-untyped-call,unused-ignore]
+
+
 def window(report: Report, start: date | None, end: date | None) -> tuple[datetime, datetime]:
     """The instants the picture spans: the replay's window, or the zoom ``start`` to ``end`` (whole days)."""
     first = start or date.fromisoformat(report.start)
@@ -184,15 +193,16 @@ def event_lanes(lane: Any, events: Sequence[tuple[str, datetime, str]], first: d
         per_lane[kind].append((at, ident))
     width_pt = PLOT_AREA_IN * 72
     scale = width_pt / max(x_of(last) - x_of(first), 1e-9)
+    x_first = x_of(first)
     for kind, items in per_lane.items():
         y = level_of[kind]
-        lane.plot([x_of(a) for a, _ in items], [y] * len(items), marker="o", color=EVENT_COLOUR, markersize=4,
-                  linestyle="none", zorder=3)
-        spans = [((x_of(a) - x_of(first)) * scale, label_width(i, LABEL_FONT) + 4) for a, i in items]
+        xs = xs_of([a for a, _ in items])
+        lane.plot(xs, [y] * len(items), marker="o", color=EVENT_COLOUR, markersize=4, linestyle="none", zorder=3)
+        spans = [((x - x_first) * scale, label_width(i, LABEL_FONT) + 4) for x, (_, i) in zip(xs, items, strict=True)]
         levels = place_labels(spans, LABEL_LEVELS)
-        for (at, ident), level in zip(items, levels, strict=True):
+        for x, (_, ident), level in zip(xs, items, levels, strict=True):
             if level is not None and ident:
-                lane.annotate(ident, (x_of(at), y), xytext=(2, 3 + 7 * level), textcoords="offset points",
+                lane.annotate(ident, (x, y), xytext=(2, 3 + 7 * level), textcoords="offset points",
                               fontsize=LABEL_FONT, color=EVENT_COLOUR, ha="left", va="bottom", annotation_clip=True)
         left_out = sum(1 for level in levels if level is None)
         if left_out:
