@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from engine import Engine, Report
+from engine.dates import human_instant, iso_instant
 from engine.inputs.scenario import Scenario
 from engine.outputs import report as report_module
+from engine.outputs.report import render_table
 from engine.testing import scenario_objects
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +64,33 @@ def test_a_report_without_findings_writes_an_empty_list(engine: Engine) -> None:
     report = dataclasses.replace(engine.run(ROOT / "scenarios" / "timbuktu-2018-every-90-days.yaml"), findings=())
     assert '"findings": []' in report.to_json()
     assert report.to_json() == contract(report)
+
+
+def test_a_replay_s_findings_are_views_made_on_demand_equal_to_the_same_tuple(engine: Engine) -> None:
+    report = engine.run(ROOT / "scenarios" / "timbuktu-2018-every-90-days.yaml")
+    assert isinstance(report.findings, report_module.FindingViews)
+    whole = tuple(report.findings)
+    assert report.findings == whole and whole == report.findings
+    assert report.findings[1:3] == whole[1:3] and report.findings[-1] == whole[-1]
+    assert report.findings != whole[:-1]
+    assert dataclasses.replace(report, findings=whole) == report
+    assert report.by_id(whole[2].id) == whole[2]
+    assert f"{len(whole)} findings" in repr(report.findings)
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.just(UTC))
+       | st.datetimes(timezones=st.timezones()))
+def test_an_instant_is_written_as_iso_instant_writes_it_and_read_back_for_tables(moment: datetime) -> None:
+    text = report_module._iso(moment)
+    assert text == iso_instant(moment)
+    if moment.astimezone(UTC).year >= 1000:
+        assert report_module._short(text) == human_instant(moment)
+
+
+def test_the_table_lists_each_finding_once_in_order_with_its_explanation(engine: Engine) -> None:
+    report = engine.run(ROOT / "scenarios" / "timbuktu-2018-every-90-days.yaml")
+    table = render_table(report)
+    why = table.split("\nWhy:\n")[1].splitlines()
+    assert why[:len(report.findings)] == [f"  {f.id}: {f.explanation}" for f in report.findings]
+    assert sum(line.startswith(tuple(f.id + " " for f in report.findings)) for line in table.splitlines()) \
+        == len(report.findings)

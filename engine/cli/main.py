@@ -25,10 +25,13 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError, InputError
 from ..text import escape
+
+if TYPE_CHECKING:
+    from .outputs import Spool
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # `verify`: a scenario's findings differ from what it expects
@@ -147,7 +150,7 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
                      "day) and report the state as known then")
 
 
-def dispatch(args: argparse.Namespace, _out: Callable[[str], None]) -> int:
+def dispatch(args: argparse.Namespace, _out: Callable[[str | Spool], None]) -> int:
     """Run the command; its output goes to ``_out`` (printed by :func:`main` once the command has succeeded)."""
     import json
 
@@ -156,7 +159,7 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str], None]) -> int:
     engine = Engine(args.pack)
     if args.command == "run":
         from .filters import selection
-        from .outputs import check_outputs, write_outputs
+        from .outputs import Spool, check_outputs, write_outputs
 
         chosen = selection(args, engine)  # bad filters and output files are bad input: say so before replaying
         check_outputs(args)
@@ -165,7 +168,7 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str], None]) -> int:
         write_outputs(args, engine, report)
         from ..outputs.report import render_table
 
-        _out(report.to_json() if args.json
+        _out(Spool(report.json_pieces()) if args.json
              else render_table(report, total=len(full.findings), selection=chosen.describe()))
     elif args.command == "check":
         for path in args.scenarios:
@@ -246,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
-        output: list[str] = []
+        output: list[str | Spool] = []
         from ..inputs.limits import using
         from .limits import limits_of
 
@@ -260,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             message = str(exc) or type(exc).__name__
             return _fail(EXIT_INTERNAL, f"obligations: internal error: {message} (set OBLIGATIONS_DEBUG=1 for details)")
-        return _print("".join(output), code)
+        return _print(output, code)
     except KeyboardInterrupt:
         return _fail(EXIT_INTERRUPTED, "obligations: interrupted")
 
@@ -276,12 +279,15 @@ def _fail(code: int, line: str) -> int:
     return code
 
 
-def _print(text: str, code: int) -> int:
-    """Write a command's whole output; a standard output that is closed is bad input (exit 2)."""
+def _print(output: list[str | Spool], code: int) -> int:
+    """Write a command's whole output (texts, and spools read back); a standard output that is closed is bad input
+    (exit 2)."""
     try:
         if sys.stdout is None:
             raise BrokenPipeError
-        sys.stdout.write(escape(text, layout=True))
+        for item in output:
+            for text in (item,) if isinstance(item, str) else item.chunks():
+                sys.stdout.write(escape(text, layout=True))
         sys.stdout.flush()
     except (BrokenPipeError, ValueError) as exc:  # ValueError: the stream object itself was closed
         _silence_stdout()

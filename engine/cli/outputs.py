@@ -1,5 +1,6 @@
-"""The files ``obligations run`` can write besides its table or JSON: ``--plot`` (a picture), ``--ics`` (a
-calendar of the duties and authorizations) and ``--html`` (a self-contained report page).
+"""What ``obligations run`` writes: its JSON spooled to a temporary file as it is made (:class:`Spool`), and the
+files it can write besides its table or JSON: ``--plot`` (a picture), ``--ics`` (a calendar of the duties and
+authorizations) and ``--html`` (a self-contained report page).
 
 Each target is checked before the replay (a bad name or folder is bad input, exit 2, nothing written) and
 written whole after it, from the report as narrowed by the filters.
@@ -9,11 +10,40 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from ..outputs.ics import DEFAULT_ALARM_DAYS, MAX_ALARM_DAYS
+
+SPOOL_IN_MEMORY = 8 * 2**20  # characters of output kept in memory before the spool moves to a temporary file
+SPOOL_CHUNK = 2**20  # characters read back at a time when the spool is printed
+
+
+class Spool:
+    """A command's output, written as it is made to a temporary file (in memory while it is short), and read back
+    in chunks once the command has succeeded: a long report is never held whole, and nothing reaches the standard
+    output if the command fails (the file, never named, goes when it is closed)."""
+
+    def __init__(self, pieces: Iterable[str]) -> None:
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - it outlives this call; chunks() closes it
+            max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline="")
+        try:
+            for piece in pieces:
+                self._file.write(piece)
+        except BaseException:
+            self._file.close()
+            raise
+
+    def chunks(self) -> Iterator[str]:
+        """The text, from the start, in chunks; the file is closed once they are all read."""
+        try:
+            self._file.seek(0)
+            while chunk := self._file.read(SPOOL_CHUNK):
+                yield chunk
+        finally:
+            self._file.close()
 
 
 def _alarm_days(text: str) -> int:

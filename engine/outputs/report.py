@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, overload
 
 from ..dates import Clock, human_instant, iso_instant
 from ..inputs.scenario import Scenario
@@ -90,7 +90,7 @@ class Report:
     until: str
     assumptions: dict[str, Any]
     events: int
-    findings: tuple[FindingView, ...]
+    findings: Sequence[FindingView]  # a tuple, or the replay's :class:`FindingViews`
     stats: dict[str, Any]  # run statistics and what acted (not part of the JSON contract)
     as_of: str | None = None  # an as-of replay: the last instant seen (ISO); in the JSON only when set
     notes: tuple[dict[str, Any], ...] = ()  # what the replay saw but the resolution does not govern
@@ -152,25 +152,6 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
                  as_of: datetime | None = None) -> Report:
     order = {p.id: i for i, p in enumerate(pack.paragraphs)}
 
-    def view(f: Finding) -> FindingView:
-        return FindingView(
-            id=f.id, paragraph=f.paragraph, rule=f.rule, kind=str(f.kind), subject=f.subject, status=str(f.status),
-            opened=iso_instant(clock.moment(f.opened)), due=f.due.isoformat() if f.due else None,
-            closed=iso_instant(clock.moment(f.closed)) if f.closed is not None else None,
-            events=tuple(f.events), criterion=f.criterion, incident=f.incident, explanation=f.explanation,
-            provenance=tuple(
-                {"rule": e.rule, "at": iso_instant(clock.moment(e.tick)),
-                 "conditions": [{"as": a, "event": ev, "type": t, "condition": c} for a, ev, t, c in e.conditions]}
-                for e in f.provenance
-            ),
-            history=tuple(
-                {"at": iso_instant(clock.moment(h.tick)), "status": str(h.status), "event": h.event, "note": h.note}
-                for h in f.history
-            ),
-            days_late=_days_late(f, clock),
-            answered_by=f.answered_by,
-        )
-
     findings = sorted(ledger.findings.values(), key=lambda f: (f.opened, order.get(f.paragraph, 10_000), f.id))
     assumptions = {
         name: {
@@ -183,12 +164,80 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
     }
     return Report(scenario=scenario.name, resolution=pack.manifest.resolution, start=scenario.start.isoformat(),
                   until=scenario.until.isoformat(), assumptions=assumptions, events=scenario.event_count,
-                  findings=tuple(view(f) for f in findings), stats=stats,
+                  findings=FindingViews(findings, clock), stats=stats,
                   as_of=iso_instant(as_of) if as_of is not None else None,
                   notes=tuple({"kind": n.kind, "paragraph": n.paragraph, "rule": n.rule, "event": n.event,
-                               "at": iso_instant(clock.moment(n.tick)), "reason": n.reason}
+                               "at": _iso(clock.moment(n.tick)), "reason": n.reason}
                               for n in sorted(ledger.notes.values(),
                                               key=lambda n: (n.tick, order.get(n.paragraph, 10_000), n.rule, n.event))))
+
+
+class FindingViews(Sequence[FindingView]):
+    """A report's findings, each view made when it is asked for: a long report keeps the replay's findings (compact:
+    ticks, tuples) and never every view at once (ISO texts, dictionaries). Compares equal to a tuple of the same
+    views. The findings must not change after the report is made (a replay's ledger does not)."""
+
+    __slots__ = ("_clock", "_findings")
+
+    def __init__(self, findings: Sequence[Finding], clock: Clock) -> None:
+        self._findings, self._clock = tuple(findings), clock
+
+    def __len__(self) -> int:
+        return len(self._findings)
+
+    @overload
+    def __getitem__(self, index: int) -> FindingView: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[FindingView, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> FindingView | tuple[FindingView, ...]:
+        if isinstance(index, slice):
+            return tuple(_view(f, self._clock) for f in self._findings[index])
+        return _view(self._findings[index], self._clock)
+
+    def __iter__(self) -> Iterator[FindingView]:
+        clock = self._clock
+        return (_view(f, clock) for f in self._findings)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FindingViews | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"FindingViews({len(self)} findings)"
+
+
+def _view(f: Finding, clock: Clock) -> FindingView:
+    """A finding of the replay as reported (instants as ISO text)."""
+    return FindingView(
+        id=f.id, paragraph=f.paragraph, rule=f.rule, kind=str(f.kind), subject=f.subject, status=str(f.status),
+        opened=_iso(clock.moment(f.opened)), due=f.due.isoformat() if f.due else None,
+        closed=_iso(clock.moment(f.closed)) if f.closed is not None else None,
+        events=tuple(f.events), criterion=f.criterion, incident=f.incident, explanation=f.explanation,
+        provenance=tuple(
+            {"rule": e.rule, "at": _iso(clock.moment(e.tick)),
+             "conditions": [{"as": a, "event": ev, "type": t, "condition": c} for a, ev, t, c in e.conditions]}
+            for e in f.provenance
+        ),
+        history=tuple(
+            {"at": _iso(clock.moment(h.tick)), "status": str(h.status), "event": h.event, "note": h.note}
+            for h in f.history
+        ),
+        days_late=_days_late(f, clock),
+        answered_by=f.answered_by,
+    )
+
+
+def _iso(moment: datetime) -> str:
+    """:func:`iso_instant`, faster for the replay's own instants (UTC, a year of four digits)."""
+    if moment.tzinfo is UTC and moment.year >= 1000:
+        return moment.isoformat()[:19] + "Z"
+    return iso_instant(moment)
 
 
 def _days_late(finding: Finding, clock: Clock) -> int | None:
@@ -233,16 +282,16 @@ def render_table(report: Report, *, total: int | None = None, selection: str = "
         lines.append("No finding passes the filters." if selection else "No provision was engaged.")
         lines.extend(_note_lines(report))
         return "\n".join(lines) + "\n"
-    rows = []
-    for f in report.findings:
+    rows, why = [], []
+    for f in report.findings:  # once: a replay's views are made as they are read
         kind = f.kind + (f" ({f.criterion})" if f.criterion else "")
         rows.append((f.id, f.paragraph, kind, f.subject, f.status, _short(f.opened), f.due or "-",
                      _short(f.closed) if f.closed else "-", ",".join(f.events) or "-"))
+        why.append(f"  {f.id}: {f.explanation}")
     lines.extend(aligned_table(COLUMNS, rows))
     lines.append("")
     lines.append("Why:")
-    for f in report.findings:
-        lines.append(f"  {f.id}: {f.explanation}")
+    lines.extend(why)
     lines.extend(_note_lines(report))
     return "\n".join(lines) + "\n"
 
@@ -265,4 +314,8 @@ def aligned_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> l
 
 
 def _short(instant: str) -> str:
+    """An instant of the report (ISO text) as :func:`human_instant` writes it: read off the text when it has the
+    report's own form (``YYYY-MM-DDTHH:MM:SSZ``), else parsed."""
+    if len(instant) == 20 and instant[10] == "T" and instant[19] == "Z" and instant[4] == "-":
+        return instant[:10] if instant[11:19] == "00:00:00" else f"{instant[:10]} {instant[11:16]}"
     return human_instant(datetime.fromisoformat(instant.replace("Z", "+00:00")))
