@@ -42,3 +42,15 @@ def test_duties_answered_in_turn_leave_the_index_so_that_no_call_scans_them_agai
         answered += 1
         assert len(ledger._duties["47", "secretary-general"]) == 1_000 - answered + 1
     assert answered == 1_000 and len(ledger._duties["47", "secretary-general"]) == 0
+
+
+def test_every_unanswered_duty_comes_oldest_first_without_the_answered_closed_or_not_yet_open_ones() -> None:
+    ledger = Ledger()
+    ids = [_duty(ledger, n, tick=n) for n in range(6)]
+    _duty(ledger, 9, subject="france")
+    ledger.findings[ids[0]].move(Status.VIOLATED, 5, note="late")
+    ledger.findings[ids[1]].answered = True
+    ledger.findings[ids[2]].move(Status.EXPIRED, 5, note="ground ended")
+    ledger.findings[ids[3]].move(Status.VIOLATED, 5, note="late")
+    assert [f.id for f in ledger.all_unanswered("47", "secretary-general", 4)] == [ids[0], ids[3], ids[4]]
+    assert ledger.all_unanswered("47", "nobody", 4) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from engine.errors import MatcherError
@@ -83,3 +85,33 @@ def test_a_session_is_deleted_even_when_the_block_fails() -> None:
 def test_a_durable_rules_failure_becomes_a_matcher_error() -> None:
     with pytest.raises(MatcherError, match="durable-rules failed"):
         Matcher({"bad": {"all": "not a list"}})
+
+
+def test_the_id_of_a_fact_that_is_gone_is_given_again_so_ids_follow_the_live_facts() -> None:
+    with Matcher(RULES).session() as session:
+        noise = [{"type": "noise"} for _ in range(1000)]
+        for message in noise:
+            assert session.assert_fact(message) is None
+        assert {message["id"] for message in noise} == {"2"}  # turned away: its id is free again at once
+        kept = {"type": "threat", "inc": "x"}
+        session.assert_fact(kept)
+        session.retract_fact(kept)
+        again = {"type": "threat", "inc": "y"}
+        session.assert_fact(again)
+        assert again["id"] == kept["id"]
+        assert [name for name, _ in session.assert_fact({"type": "request", "inc": "y"})] == ["join"]
+        assert session.assert_fact({"type": "request", "inc": "x"}) == []  # the retracted fact joins nothing
+
+
+def test_a_replay_of_many_facts_that_engage_nothing_does_not_grow_the_table_of_id_hashes(monkeypatch: Any) -> None:
+    from engine import Engine
+    from engine.replay import matcher
+
+    engine = Engine()
+    events = "\n".join(f"  - {{at: 2017-07-01T{i // 60:02d}:{i % 60:02d}Z, type: deployment, military: {1000 + i}}}"
+                       for i in range(1440))
+    monkeypatch.setattr(matcher, "_ID_HASHES", [])  # a fresh table: what this replay needs, from nothing
+    report = engine.run(engine.parse("name: A day of deployments within the ceilings.\nevents:\n" + events,
+                                     path="inline.yaml"))
+    assert report.stats["events"] == 1440
+    assert len(matcher._ID_HASHES) <= 10

@@ -297,7 +297,7 @@ def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
     assert effect.target is not None
     act = replay.trigger(events)
     if effect.answers != "all":
-        pending = _unanswered(replay, effect.target, subject)
+        pending = replay.ledger.all_unanswered(effect.target, subject, replay.now_tick())
         if not pending:
             return
         oldest = pending[0]
@@ -323,14 +323,6 @@ def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
         answer(replay, finding, act)
         if effect.answers != "all":
             return
-
-
-def _unanswered(replay: ReplayState, rule: str, subject: str) -> list[Finding]:
-    """The obligations of one definition and subject, open by now, that no act has answered, oldest first."""
-    tick = replay.now_tick()
-    return [f for f in replay.ledger.findings.values()
-            if f.rule == rule and f.subject == subject and not f.answered and f.kind is FindingKind.OBLIGATION
-            and f.opened <= tick and f.status in (Status.ACTIVE, Status.VIOLATED)]
 
 
 def answer(replay: ReplayState, finding: Finding, act: Event) -> None:

@@ -26,6 +26,7 @@ engagement     engaged  (an event engaged a paragraph that sets no deadline:
 from __future__ import annotations
 
 import collections
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -188,17 +189,23 @@ class Ledger:
         return finding
 
     def unanswered(self, rule: str, subject: str, tick: int) -> Finding | None:
-        """The oldest obligation of one definition and subject, open by ``tick``, that no act has answered.
+        """The oldest obligation of one definition and subject, open by ``tick``, that no act has answered."""
+        return next(self._unanswered(rule, subject, tick), None)
 
-        An index per (definition, subject) keeps its obligations in the order they arose; those answered or
+    def all_unanswered(self, rule: str, subject: str, tick: int) -> list[Finding]:
+        """Every obligation of one definition and subject, open by ``tick``, that no act has answered, oldest
+        first."""
+        return list(self._unanswered(rule, subject, tick))
+
+    def _unanswered(self, rule: str, subject: str, tick: int) -> Iterator[Finding]:
+        """An index per (definition, subject) keeps its obligations in the order they arose; those answered or
         closed for good (fulfilled, expired, discharged) are dropped from its front as they are met, so each
         call costs what the open duties of that definition and subject cost, not what all findings do."""
         duties = self._duties.get((rule, subject))
         if duties is None:
-            return None
+            return
         while duties and (duties[0].answered or duties[0].status not in _ANSWERABLE):
             duties.popleft()
         for finding in duties:
             if finding.opened <= tick and not finding.answered and finding.status in _ANSWERABLE:
-                return finding
-        return None
+                yield finding

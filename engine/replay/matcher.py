@@ -32,6 +32,7 @@ import durable_rules_engine as _dre
 
 from ..errors import MatcherError
 from ..rulepack.compiler import OPEN_TYPE
+from .verdicts import properties_read
 
 # The C encoder built once: JSONEncoder.encode builds a new one on every call, which cost more than encoding a
 # flat message. Arguments: markers (None: no cycle check; messages are flat), default, string encoder, indent,
@@ -65,6 +66,9 @@ _ID_HASHES: list[int] = []  # fnv1a_32(str(n)) for n = 0, 1, 2, …: every sessi
 
 
 def _id_hash(number: int) -> int:
+    """The hash of id ``str(number)``. The table grows only as far as the highest id a session used; ids are
+    reused once their facts are gone (see :meth:`Session._new_id`), so that is the peak of live facts, not the
+    number of facts ever asserted."""
     while len(_ID_HASHES) <= number:
         _ID_HASHES.append(fnv1a_32(str(len(_ID_HASHES))))
     return _ID_HASHES[number]
@@ -85,6 +89,7 @@ class Matcher:
         text = json.dumps(ruleset, ensure_ascii=False, sort_keys=True)
         self._handle = _call("create_ruleset", _dre.create_ruleset, self.name, text)
         self._live: Session | None = None
+        self.names = properties_read(ruleset)  # what its tests can read of a message (see engine.replay.verdicts)
 
     def __del__(self) -> None:
         """Free the ruleset in durable-rules with the matcher (the API's cache drops the matchers of assumptions
@@ -99,7 +104,7 @@ class Matcher:
         """The one live session of this matcher; deleted when the block ends, whatever happens in it."""
         if self._live is not None:
             raise MatcherError("a durable-rules session is already live in this process; replays run one at a time")
-        session = Session(self._handle, str(next(_session_ids)))
+        session = Session(self._handle, str(next(_session_ids)), self.names)
         self._live = session
         try:
             session.open()
@@ -112,11 +117,14 @@ class Matcher:
 class Session:
     """A durable-rules session: assert and retract facts, get back the matches they complete."""
 
-    def __init__(self, handle: int, sid: str) -> None:
+    def __init__(self, handle: int, sid: str,
+                 names: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> None:
         self._handle = handle
         self.sid = sid
+        self.names = names  # what the ruleset's tests read (see engine.replay.verdicts)
         self._ids = itertools.count(1)
-        self._hashes: set[int] = {fnv1a_32(f"sid-{sid}")}
+        self._hashes: set[int] = {fnv1a_32(f"sid-{sid}")}  # hashes of the ids live or free for reuse
+        self._free: list[tuple[str, int]] = []  # ids (and hashes) whose facts are gone, taken again first
         self._stored: dict[str, tuple[str, int]] = {}  # live fact id -> (its JSON text, its id's hash)
         self._opened = False
 
@@ -125,6 +133,11 @@ class Session:
         return len(self._stored)
 
     def _new_id(self) -> tuple[str, int]:
+        """An id whose hash no live fact's id has: one freed before (last freed first), else the next number
+        whose hash is unused. So the ids, their hashes and the table of hashes stay as many as the facts live
+        at the peak, however many facts a replay asserts."""
+        if self._free:
+            return self._free.pop()
         while True:
             number = next(self._ids)
             candidate = str(number)
@@ -151,7 +164,7 @@ class Session:
         except Exception as exc:
             raise MatcherError(f"durable-rules failed in assert_fact: {exc}") from exc
         if result[0] == _NOT_HANDLED:
-            self._hashes.discard(digest)
+            self._free.append((message["id"], digest))
             return None
         if result[0] == _OBSERVED:
             raise MatcherError(f"durable-rules already holds a fact with id {message['id']!r}")
@@ -165,7 +178,7 @@ class Session:
             raise MatcherError(f"fact {message['id']!r} is not live in this session")
         text, digest = stored
         result = _call("retract_fact", _dre.retract_fact, self._handle, text)
-        self._hashes.discard(digest)
+        self._free.append((message["id"], digest))
         if result[0] not in (0, _NOT_HANDLED):
             raise MatcherError(f"durable-rules could not retract fact {message['id']!r} (code {result[0]})")
         if result[0] == 0:

@@ -80,7 +80,5 @@ def forget(env: simpy.Environment, replay: ReplayState, event_type: str) -> Proc
         if at > env.now:
             yield env.timeout(at - env.now)
         queue.popleft()
-        if message["id"] in replay.replaced:  # already retracted: a later fact of its kind replaced it
-            replay.replaced.discard(message["id"])
-            continue
-        replay.retract(message)
+        if replay.is_live(message):  # (else already retracted: a later fact of its kind replaced it)
+            replay.retract(message)

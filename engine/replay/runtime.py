@@ -45,9 +45,15 @@ class Replay(ReplayState):
         """One scenario event: assert it, act on every match, then keep or retract the fact."""
         if event.type not in self.compiled.types:
             return
+        if tick is None:
+            tick = self.clock.tick(event.at)
+        kind = self.unmatched.key(event, tick)
+        if kind in self.unmatched:
+            return  # durable-rules turned away an event of this kind before: it would again
         message = message_of(event, self.clock, tick, self.compiled.membership)
         matches = self.session.assert_fact(message)
         if matches is None:
+            self.unmatched.add(kind)
             return  # it met no condition of any rule: durable-rules did not store it
         self.live[message["id"]] = (event, message)
         self.peak_live_facts = max(self.peak_live_facts, len(self.live))
@@ -84,9 +90,8 @@ class Replay(ReplayState):
         key = (event_type, *sorted((k, v) for k, v in message.items() if k not in _NOT_A_JOIN_DIFFERENCE))
         older = self.latest.get(key)
         self.latest[key] = message
-        if older is not None and older["id"] in self.live:  # (else its retention ended already)
+        if older is not None and self.is_live(older):  # (else its retention ended already)
             self.retract(older)
-            self.replaced.add(older["id"])
 
     def within(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
         """Whether joined events fall within the rule's ``within`` of the earliest."""
@@ -108,19 +113,32 @@ class Replay(ReplayState):
     def in_force(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
         """Whether the rule's paragraph governs the matched events: nothing before the adoption, and for a
         provision of the mandate nothing after its end. Otherwise the match is noted as not in force."""
-        reason = None
-        earliest = min(events.values(), key=sort_key)
-        act = max(events.values(), key=sort_key)
-        if rule.governs_from is not None and earliest.at < start_of(rule.governs_from):
+        bounds = self._governs.get(rule.rule_id)
+        if bounds is None:
+            bounds = self._governs[rule.rule_id] = (
+                start_of(rule.governs_from) if rule.governs_from is not None else None,
+                end_of(rule.governs_through) if rule.governs_through is not None else None)
+        starts, ends = bounds
+        if len(events) == 1:
+            earliest = act = next(iter(events.values()))
+        else:
+            earliest = min(events.values(), key=sort_key)
+            act = max(events.values(), key=sort_key)
+        before = starts is not None and earliest.at < starts
+        if not before and (ends is None or act.at < ends):
+            return True
+        if (rule.rule_id, act.id or "") in self.ledger.notes:
+            return False  # noted already (the first note of a rule and event stands)
+        if before:
+            assert rule.governs_from is not None
             reason = (f"{earliest.type.replace('_', ' ')} {earliest.id} of {long_date(earliest.at.date())} came "
                       f"before the resolution was adopted on {long_date(rule.governs_from)}; it governs nothing "
                       "earlier")
-        elif rule.governs_through is not None and act.at >= end_of(rule.governs_through):
+        else:
+            assert rule.governs_through is not None
             reason = (f"{act.type.replace('_', ' ')} {act.id} of {long_date(act.at.date())} came after paragraph "
                       f"{rule.paragraph} ceased to govern on {long_date(rule.governs_through)} "
                       f"({rule.scope_why[:1].lower() + rule.scope_why[1:].rstrip('.')})")
-        if reason is None:
-            return True
         self.ledger.note(Note(kind="not_in_force", paragraph=rule.paragraph, rule=rule.rule_id, event=act.id or "",
                               tick=self.now_tick(), reason=reason))
         return False

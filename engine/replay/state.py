@@ -26,6 +26,7 @@ from .ledger import Evidence, Finding, Ledger
 from .matcher import Session
 from .messages import fill
 from .schedules import Period, periods
+from .verdicts import Unmatched
 
 
 @dataclass
@@ -45,12 +46,13 @@ class ReplayState:
         self.pending: dict[str, collections.deque[tuple[int, dict[str, Any]]]] = {}
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
         self.latest: dict[tuple[Any, ...], dict[str, Any]] = {}  # facts kept for joins, the latest of each kind
-        self.replaced: set[str] = set()  # ids of kept facts retracted early, replaced by a later one of their kind
         self.peak_live_facts = 0
+        self.unmatched = Unmatched(self.session.names)  # kinds of event durable-rules found to engage nothing
         self.evidence: Evidence | None = None  # the match being applied
         self.recorded: set[tuple[str, Evidence]] = set()  # (finding id, evidence) already in its provenance
         self.exercised: set[str] = set()  # ids of rules, obligations, authorizations and windows that acted
         self._periods: dict[str, list[Period]] = {}  # scheduled duties' periods, computed once per replay
+        self._governs: dict[str, tuple[datetime | None, datetime | None]] = {}  # rule -> when it governs (in_force)
         self.grants: dict[str, str] = {}  # authorization:subject:incident -> the id of its latest grant
 
     @property
@@ -59,6 +61,12 @@ class ReplayState:
 
     def now_tick(self) -> int:
         return Clock.tick_of(self.env.now)
+
+    def is_live(self, message: dict[str, Any]) -> bool:
+        """Whether ``message`` is still asserted (ids are reused once a fact is gone, so the id alone does not
+        say: the fact that holds it now must be this one)."""
+        held = self.live.get(message["id"])
+        return held is not None and held[1] is message
 
     def retract(self, message: dict[str, Any]) -> None:
         """Retract a fact kept for joins from durable-rules and forget its event."""

@@ -1,0 +1,87 @@
+"""Which events durable-rules already found to engage nothing: a bounded memo of its verdict, so that an event
+like one it turned away before is not encoded and asserted again.
+
+Most events of a long log meet no condition of any rule (an unattributed attack on Malian forces, a deployment
+within the ceilings). durable-rules decides that in its alpha network, from the message's own properties tested
+against constants; joins between facts come after, and only for facts that passed. So the verdict "meets no
+condition" is a function of the message's properties that the ruleset names, and of nothing else: not of the
+session's state, not of the fact's id, and not of its tick unless a rule tests ``t``. The memo's key is the event
+type and the values of every field the ruleset names (by itself, or through a membership flag or list item
+``field__...``); properties the ruleset never names cannot change the verdict. durable-rules still decides every
+verdict the first time; the memo only remembers it, for at most :data:`MAX_KINDS` kinds of event per replay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..inputs.vocabulary import Event
+
+MAX_KINDS = 1 << 15  # distinct unmatched kinds of event remembered per replay (each a small tuple)
+_NOT_A_PROPERTY = frozenset({"at", "note", "id"})  # event fields that are never in the message (see messages)
+
+
+def properties_read(ruleset: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """What a compiled ruleset's tests can read of a message: (the names whose values it may compare with a
+    constant, the names it only tests for presence or joins on).
+
+    A name counts as presence-only when every time it is a key it is the operand of ``$ex`` or ``$nex``, or is
+    compared with another fact's field (``{"incident": {"act": "incident"}}``: a join, tested after the alpha
+    network and so after the verdict). Any other use of a name as a key, in a form this does not know, counts as
+    a comparison with a constant: a superset, so never a wrong verdict."""
+    valued: set[str] = set()
+    presence: set[str] = set()
+    stack: list[Any] = [ruleset]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("$ex", "$nex") and isinstance(value, dict):
+                    presence.update(value)
+                    continue
+                if not key.startswith("$"):
+                    is_join = (isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())),
+                               str) and not next(iter(value)).startswith("$"))
+                    (presence if is_join else valued).add(key)
+                stack.append(value)
+    return frozenset(valued), frozenset(presence - valued)
+
+
+class Unmatched:
+    """The kinds of event durable-rules turned away in this replay."""
+
+    def __init__(self, names: tuple[frozenset[str], frozenset[str]]) -> None:
+        self._valued, self._present = names
+        self._tick = "t" in self._valued or "t" in self._present  # a rule that tests the tick: part of the verdict
+        self._fields: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._seen: set[tuple[Any, ...]] = set()
+
+    def key(self, event: Event, tick: int) -> tuple[Any, ...]:
+        """What decides durable-rules' verdict on ``event``'s message: the values of the fields tested against
+        constants, and whether the fields only tested for presence or joined on are there."""
+        fields = self._fields.get(event.__class__)
+        if fields is None:
+            fields = self._fields[event.__class__] = self._tested(event)
+        valued, present = fields
+        values = event.__dict__
+        key = (event.__class__, *[values[name] for name in valued], *[values[name] is None for name in present])
+        return (*key, tick) if self._tick else key
+
+    def _tested(self, event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The event's fields whose values the ruleset may compare with a constant, or that give a property it
+        tests (a membership flag or a list item ``field__...``, which the value decides), and the fields it
+        only tests for presence or joins on."""
+        fields = [name for name in event.__dict__ if name not in _NOT_A_PROPERTY]
+        derived = {name for name in fields
+                   if any(other.startswith(f"{name}__") for other in self._valued | self._present)}
+        valued = tuple(name for name in fields if name in self._valued or name in derived)
+        return valued, tuple(name for name in fields if name not in valued and name in self._present)
+
+    def __contains__(self, key: tuple[Any, ...]) -> bool:
+        return key in self._seen
+
+    def add(self, key: tuple[Any, ...]) -> None:
+        if len(self._seen) < MAX_KINDS:
+            self._seen.add(key)
