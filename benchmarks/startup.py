@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -42,13 +43,16 @@ def _obligations() -> list[str]:
     return [str(script)] if script.exists() else [PYTHON, "-m", "engine.cli.main"]
 
 
-def _time(argv: list[str], env: dict[str, str]) -> float:
+def _time(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock seconds of one fresh process, and the processor seconds it used (user and system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode().strip()}")
-    return seconds
+    return seconds, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def _bytecode_note() -> str:
@@ -80,20 +84,26 @@ def main() -> None:
         for argv, command_env in commands.values():  # fill the cache; let the OS cache the files
             _time(argv, command_env)
         times: dict[str, list[float]] = {name: [] for name in commands}
+        cpu: dict[str, list[float]] = {name: [] for name in commands}
+        load = os.getloadavg()[0]
         for _ in range(args.repeat):
             for name, (argv, command_env) in commands.items():
-                times[name].append(_time(argv, command_env))
+                wall, used = _time(argv, command_env)
+                times[name].append(wall)
+                cpu[name].append(used)
     median = {name: statistics.median(values) for name, values in times.items()}
     names = list(commands)
     base, libraries, help_, warm, cold = (median[n] for n in names)
     print(f"start-up, median of {args.repeat} fresh processes per command, taking turns "
-          f"(load average {os.getloadavg()[0]:.2f} at the end)")
+          f"(load average {load:.2f} before, {os.getloadavg()[0]:.2f} after)")
     print(f"Python {sys.version.split()[0]}; {_bytecode_note()}")
+    print("wall-clock seconds; beside them the processor seconds (user + system), which load inflates less")
     print()
     width = max(map(len, names))
     for name in names:
         values = sorted(times[name])
-        print(f"  {name:{width}}  {median[name]:6.3f} s   (min {values[0]:.3f}, max {values[-1]:.3f})")
+        print(f"  {name:{width}}  {median[name]:6.3f} s (min {values[0]:.3f}, max {values[-1]:.3f})   "
+              f"processor {statistics.median(cpu[name]):.3f} s")
     print()
     print(f"  --help: {help_:.3f} s = python -c pass + {help_ - base:.3f} s; target < {HELP_TARGET_S} s: "
           f"{'met' if help_ < HELP_TARGET_S else 'not met'}")

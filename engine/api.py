@@ -34,7 +34,7 @@ from .replay.asof import as_of_instant
 from .replay.matcher import Matcher
 from .replay.runtime import run
 from .rulepack.compiler import CompiledPack, compile_pack
-from .rulepack.loader import DEFAULT_PACK, load_pack
+from .rulepack.loader import DEFAULT_PACK, compiled_pack, load_pack
 from .rulepack.pack import RulePack
 
 if TYPE_CHECKING:
@@ -45,8 +45,10 @@ if TYPE_CHECKING:
 def _compiled(pack_name: str, overrides: tuple[tuple[str, str], ...]) -> tuple[CompiledPack, Matcher]:
     import json
 
-    pack = load_pack(pack_name).with_assumptions({k: json.loads(v) for k, v in overrides})
-    compiled = compile_pack(pack)
+    if overrides:
+        compiled = compile_pack(load_pack(pack_name).with_assumptions({k: json.loads(v) for k, v in overrides}))
+    else:
+        compiled = compiled_pack(pack_name)  # kept with the pack in the cache on disk
     return compiled, Matcher(compiled.ruleset)
 
 

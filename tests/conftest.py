@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +16,12 @@ from hypothesis import HealthCheck, settings
 
 from engine import Engine, Report
 from engine.cli.main import main
+
+# the rule-pack cache (engine.rulepack.cache) of this test session, and of the commands it runs: a folder of its
+# own, removed at the end, never the user's (tests of the cache itself point it elsewhere)
+os.environ["OBLIGATIONS_CACHE_DIR"] = tempfile.mkdtemp(prefix="obligations-test-cache-")
+os.environ.pop("OBLIGATIONS_NO_CACHE", None)
+atexit.register(shutil.rmtree, os.environ["OBLIGATIONS_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

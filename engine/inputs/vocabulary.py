@@ -160,7 +160,7 @@ class Route(StrEnum):
 class Event(BaseModel):
     """Fields every event has."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, defer_build=True)  # built when used
 
     type: str
     at: datetime = Field(description="when it happened: ISO date or date-time, UTC")

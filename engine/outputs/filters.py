@@ -17,13 +17,16 @@ import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..explain.diff import ReportDiff
-from ..explain.whynot import WhyNot
 from ..replay.ledger import FindingKind, Status
 from ..rulepack.pack import RulePack
 from .report import FindingView, Report
+
+if TYPE_CHECKING:  # only named in signatures: `run` does not import the explanations
+    from ..explain.diff import ReportDiff
+    from ..explain.whynot import WhyNot
 
 KINDS = tuple(str(k) for k in FindingKind)
 STATUSES = tuple(str(s) for s in Status)

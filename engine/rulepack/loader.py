@@ -3,6 +3,9 @@
 The bundled packs live in the ``rules`` package and are read through :mod:`importlib.resources`, so they are
 found the same way from a source checkout, an editable install or an installed wheel, whatever the current
 directory. A pack is a folder with a ``resolution.yaml`` manifest, an actor registry and rule files.
+
+A pack read, checked and compiled is kept in a cache on disk (:mod:`engine.rulepack.cache`), so that later runs
+read neither its YAML nor check it again while its files and the engine's code are unchanged.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pydantic import ValidationError
 from ..errors import RuleError, reported_as
 from ..inputs.actors import Actor, ActorRegistry
 from ..inputs.sources import first_error, parse
+from . import cache
+from .compiler import CompiledPack, compile_pack
 from .pack import Origin, RulePack, check
 from .rulebook import Manifest, RuleFile
 
@@ -44,8 +49,23 @@ def _parse(text: str, shown: str) -> tuple[Any, Any]:
         return parse(text, path=shown)
 
 
-def _parse_model(model: Any, node: Traversable, shown: str) -> tuple[Any, Any]:
-    data, lines = _parse(_read(node, shown), shown)
+class _Files:
+    """Reads the files of the pack in ``root``, keeping the digest of each text read (for the cache)."""
+
+    def __init__(self, root: Traversable, shown_root: str) -> None:
+        self.root, self.shown_root = root, shown_root
+        self.digests: dict[str, str] = {}
+
+    def read(self, key: str) -> str:
+        """The text of the file ``key`` names (see :func:`engine.rulepack.cache.node`)."""
+        text = _read(cache.node(self.root, key), f"{self.shown_root}/{key.split(':', 1)[1]}")
+        self.digests[key] = cache.text_digest(text)
+        return text
+
+
+def _parse_model(model: Any, files: _Files, name: str) -> tuple[Any, Any]:
+    shown = f"{files.shown_root}/{name}"
+    data, lines = _parse(files.read(f"join:{name}"), shown)
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
@@ -54,14 +74,16 @@ def _parse_model(model: Any, node: Traversable, shown: str) -> tuple[Any, Any]:
 
 def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
     """Read and validate the pack in folder ``root`` (``shown_root`` is how paths appear in messages)."""
-    manifest, _ = _parse_model(Manifest, root / "resolution.yaml", f"{shown_root}/resolution.yaml")
-    text_node = root
-    for part in manifest.text.split("/"):
-        text_node = text_node.parent if part == ".." else text_node / part  # type: ignore[attr-defined]
-    resolution_text = _read(text_node, f"{shown_root}/{manifest.text}")
+    return _read_pack(_Files(root, shown_root), name)
+
+
+def _read_pack(files: _Files, name: str) -> RulePack:
+    shown_root = files.shown_root
+    manifest, _ = _parse_model(Manifest, files, "resolution.yaml")
+    resolution_text = files.read(f"walk:{manifest.text}")
 
     actors_path = f"{shown_root}/{manifest.actors}"
-    data, lines = _parse(_read(root / manifest.actors, actors_path), actors_path)
+    data, lines = _parse(files.read(f"join:{manifest.actors}"), actors_path)
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list) or set(data) != {"actors"}:
         raise RuleError("an actor file holds one key, `actors`, with a list of actors", path=actors_path, line=1)
     actors = []
@@ -80,7 +102,7 @@ def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
     origins: dict[str, Origin] = {}
     for file_name in manifest.files:
         shown = f"{shown_root}/{file_name}"
-        rule_file, lines = _parse_model(RuleFile, root / file_name, shown)
+        rule_file, lines = _parse_model(RuleFile, files, file_name)
         starts = lines.lines_of([("paragraphs", i) for i in range(len(rule_file.paragraphs))])  # one reading
         for i, paragraph in enumerate(rule_file.paragraphs):
             paragraphs.append(paragraph)
@@ -98,16 +120,42 @@ def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
 
 
 @functools.lru_cache(maxsize=8)
-def load_pack(name: str = DEFAULT_PACK) -> RulePack:
-    """A bundled rule pack by name (cached: packs are immutable once loaded)."""
+def _bundled(name: str) -> tuple[RulePack, CompiledPack | None]:
     available = bundled_packs()
     if name not in available:
         raise RuleError(f"no bundled rule pack {name!r}; available: {', '.join(available)}", path="rules")
-    return read_pack(resources.files("rules") / name, name=name, shown_root=f"rules/{name}")
+    return _cached(resources.files("rules") / name, name=name, shown_root=f"rules/{name}")
+
+
+def load_pack(name: str = DEFAULT_PACK) -> RulePack:
+    """A bundled rule pack by name (cached: packs are immutable once loaded)."""
+    return _bundled(name)[0]
+
+
+def compiled_pack(name: str = DEFAULT_PACK) -> CompiledPack:
+    """A bundled rule pack compiled with its own assumptions (cached with the pack)."""
+    pack, compiled = _bundled(name)
+    return compiled if compiled is not None else compile_pack(pack)
 
 
 def load_pack_from(folder: Path) -> RulePack:
     """A rule pack from a folder on disk (for people writing their own packs)."""
     if not (folder / "resolution.yaml").is_file():
         raise RuleError("not a rule pack: no resolution.yaml in this folder", path=str(folder))
-    return read_pack(folder, name=folder.name, shown_root=str(folder))
+    return _cached(folder, name=folder.name, shown_root=str(folder))[0]
+
+
+def _cached(root: Traversable, *, name: str, shown_root: str) -> tuple[RulePack, CompiledPack | None]:
+    """The pack in ``root`` and its compilation (None if it does not compile: the error comes when it is used),
+    from the cache on disk when it holds them for these very files, else read, checked, compiled and cached."""
+    compiled = cache.load(root, shown_root, _read)
+    if compiled is not None and compiled.pack.name == name:
+        return compiled.pack, compiled
+    files = _Files(root, shown_root)
+    pack = _read_pack(files, name)
+    try:
+        compiled = compile_pack(pack)
+    except Exception:  # e.g. beyond durable-rules' limits: raised again when the pack is compiled for a replay
+        return pack, None
+    cache.store(root, shown_root, files.digests, compiled)
+    return pack, compiled

@@ -31,7 +31,7 @@ ALIAS_REF = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z_]+)$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Force(StrEnum):

@@ -1,0 +1,163 @@
+"""A cache on disk of rule packs as read, checked and compiled, so that a run does not parse the pack's YAML,
+validate it and compile it every time.
+
+Where: ``$OBLIGATIONS_CACHE_DIR``, else ``$XDG_CACHE_HOME/obligations``, else ``~/.cache/obligations``: never
+inside the package or a repository. ``OBLIGATIONS_NO_CACHE=1`` turns it off. A folder that cannot be made, read
+or written means no cache, silently: the pack is read as if there were none.
+
+One file per pack, folder and Python version (:func:`entry_path`): a line of JSON saying what the entry was
+made from — the digest of the text of every file the pack was read from, of the engine's code that reads, checks
+and compiles packs (:data:`CODE`), Python's, pydantic's and durable-rules' versions — and the digest of the
+payload; then the payload, a pickle of the compiled pack. An entry is unpickled only when all of these match
+now and the file is the user's own, writable by nobody else; anything else (stale, truncated, corrupt, foreign)
+is ignored, and the pack is read again and the entry written anew. Entries are written whole: a temporary file
+in the same folder, then renamed over the old one, so that a reader never sees half an entry and two writers at
+once leave one whole entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from .compiler import CompiledPack
+
+FORMAT = 1  # the layout of an entry; raised whenever it changes
+ENV_DIR = "OBLIGATIONS_CACHE_DIR"
+ENV_OFF = "OBLIGATIONS_NO_CACHE"
+#: the engine's code that a cached pack depends on: every module that reads, checks or compiles a pack, or
+#: defines what is pickled (folders: each module in them)
+CODE = ("rulepack", "inputs", "dates.py", "text.py", "errors.py")
+_ENGINE = Path(__file__).resolve().parent.parent
+_SAFE_MODE = 0o022  # an entry writable by its group or by others is not trusted
+
+
+def cache_dir() -> Path | None:
+    """The folder entries go in, or None when the cache is off or there is no home to put it in."""
+    if os.environ.get(ENV_OFF, "") not in ("", "0"):
+        return None
+    explicit = os.environ.get(ENV_DIR)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (KeyError, RuntimeError):  # no home directory
+            return None
+    return Path(base) / "obligations"
+
+
+def entry_path(folder: Path, root: Traversable, shown_root: str) -> Path:
+    """The entry of the pack in ``root`` for this Python."""
+    where = json.dumps([str(root), shown_root, sys.version, sys.implementation.cache_tag])
+    return folder / f"pack-{hashlib.sha256(where.encode()).hexdigest()[:32]}.pickle"
+
+
+def node(root: Traversable, key: str) -> Traversable:
+    """The file a key of an entry's ``files`` names: ``join:NAME`` is ``root / NAME``; ``walk:PATH`` walks the
+    ``/``-separated PATH from ``root``, ``..`` going to the parent (as the loader finds the resolution's text)."""
+    how, relative = key.split(":", 1)
+    if how == "join":
+        return root / relative
+    if how != "walk":
+        raise ValueError(f"not a file key: {key!r}")
+    found = root
+    for part in relative.split("/"):
+        found = found.parent if part == ".." else found / part  # type: ignore[attr-defined]
+    return found
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for item in CODE:
+        path = _ENGINE / item
+        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
+            digest.update(source.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    import importlib.util
+
+    import pydantic
+
+    spec = importlib.util.find_spec("durable_rules_engine")
+    durable = "unknown"
+    if spec is not None and spec.origin:
+        binary = Path(spec.origin)
+        infos = sorted(p.name for p in binary.parent.glob("durable_rules-*.dist-info"))
+        durable = f"{','.join(infos)} {binary.name} {binary.stat().st_size}"
+    return {"python": sys.version, "pydantic": pydantic.VERSION, "durable-rules": durable, "code": _code_digest()}
+
+
+def _header(files: dict[str, str], payload: bytes) -> dict[str, Any]:
+    return {"format": FORMAT, **_versions(), "files": files, "payload": hashlib.sha256(payload).hexdigest()}
+
+
+def load(root: Traversable, shown_root: str, read: Callable[[Traversable, str], str]) -> CompiledPack | None:
+    """The cached compiled pack of ``root``, if there is a sound entry for it that is not stale; else None.
+
+    ``read(file, shown)`` reads a file's text as the loader does: each file the entry was made from is read again
+    and its digest compared."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with open(entry_path(folder, root, shown_root), "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & _SAFE_MODE):
+                return None
+            header_line = stream.readline()
+            payload = stream.read()
+        header = json.loads(header_line)
+        if not isinstance(header, dict) or header.get("format") != FORMAT or not isinstance(header.get("files"), dict):
+            return None
+        files = {key: text_digest(read(node(root, key), f"{shown_root}/{key.split(':', 1)[1]}"))
+                 for key in header["files"]}
+        if header != _header(files, payload):
+            return None
+        compiled = pickle.loads(payload)
+    except Exception:  # unreadable, not JSON, a file of the pack gone, a payload that does not unpickle: rebuild
+        return None
+    from .compiler import CompiledPack
+
+    return compiled if isinstance(compiled, CompiledPack) else None
+
+
+def store(root: Traversable, shown_root: str, files: dict[str, str], compiled: CompiledPack) -> None:
+    """Write the entry of ``root``: ``files`` maps each file read (its key, see :func:`node`) to its text's digest."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    import tempfile
+
+    try:
+        payload = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+        header = json.dumps(_header(files, payload), sort_keys=True).encode()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pack-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(header + b"\n" + payload)
+            os.replace(temporary, entry_path(folder, root, shown_root))
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except Exception:  # a folder that cannot be made or written, a full disk: no cache
+        return

@@ -1,0 +1,192 @@
+"""The cache of compiled rule packs on disk: a warm run prints exactly what a cold one does, and an entry that is
+stale, corrupt or not the user's own is never trusted."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.rulepack import cache, loader
+from engine.rulepack.compiler import compile_pack
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADLINE = str(ROOT / "scenarios" / "timbuktu-2018.yaml")
+PACK = Path(str(resources.files("rules") / "res2364"))
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_DIR, str(folder))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    return folder
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "res2364"
+    shutil.copytree(PACK, target)
+    return target
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The packs read from their YAML (not from the cache), by name."""
+    seen: list[str] = []
+    read = loader._read_pack
+
+    def counting(files: Any, name: str) -> Any:
+        seen.append(name)
+        return read(files, name)
+
+    monkeypatch.setattr(loader, "_read_pack", counting)
+    return seen
+
+
+def _entry(folder: Path) -> Path:
+    entries = list(folder.glob("pack-*.pickle"))
+    assert len(entries) == 1, entries
+    return entries[0]
+
+
+def _obligations(*args: str, **env: str) -> bytes:
+    environment = {k: v for k, v in os.environ.items() if k not in (cache.ENV_DIR, cache.ENV_OFF)}
+    result = subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, check=True,
+                            env={**environment, **env}, cwd=ROOT)
+    assert result.stderr == b""
+    return result.stdout
+
+
+@pytest.mark.parametrize("output", [(), ("--json",)])
+def test_a_warm_run_prints_byte_for_byte_what_a_cold_run_and_an_uncached_run_print(
+        tmp_path: Path, output: tuple[str, ...]) -> None:
+    folder = tmp_path / "cache"
+    cold = _obligations("run", HEADLINE, *output, OBLIGATIONS_CACHE_DIR=str(folder))
+    entry = _entry(folder)
+    written = entry.stat().st_mtime_ns, entry.read_bytes()
+    warm = _obligations("run", HEADLINE, *output, OBLIGATIONS_CACHE_DIR=str(folder))
+    uncached = _obligations("run", HEADLINE, *output, OBLIGATIONS_CACHE_DIR=str(tmp_path / "other"),
+                            OBLIGATIONS_NO_CACHE="1")
+    assert cold == warm == uncached
+    assert b"37:french-forces:tbk-2018-04-14" in cold
+    assert (entry.stat().st_mtime_ns, entry.read_bytes()) == written  # the warm run used it, did not rewrite it
+    assert not (tmp_path / "other").exists()
+
+
+def test_a_warm_load_reads_no_rule_file_and_gives_the_same_pack(cache_folder: Path, pack_copy: Path,
+                                                                 reads: list[str]) -> None:
+    first = loader.load_pack_from(pack_copy)
+    second = loader.load_pack_from(pack_copy)
+    assert reads == ["res2364"]
+    assert second is not first
+    assert second.paragraphs == first.paragraphs and second.parameters == first.parameters
+    assert second.origins == first.origins and second.actors.ids() == first.actors.ids()
+    assert compile_pack(second).ruleset == compile_pack(first).ruleset
+
+
+def test_an_edited_rule_file_makes_the_entry_stale(cache_folder: Path, pack_copy: Path, reads: list[str]) -> None:
+    loader.load_pack_from(pack_copy)
+    manifest = pack_copy / "resolution.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("(MINUSMA)", "(MINUSMA), edited"),
+                        encoding="utf-8")
+    assert loader.load_pack_from(pack_copy).manifest.title.endswith("(MINUSMA), edited")
+    assert loader.load_pack_from(pack_copy).manifest.title.endswith("(MINUSMA), edited")
+    assert reads == ["res2364", "res2364"]  # read again once, then cached again
+
+
+def test_an_entry_made_by_other_code_or_another_version_is_not_used(cache_folder: Path, pack_copy: Path,
+                                                                     reads: list[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    loader.load_pack_from(pack_copy)
+    monkeypatch.setattr(cache, "_code_digest", lambda: "0" * 64)
+    loader.load_pack_from(pack_copy)
+    monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
+    loader.load_pack_from(pack_copy)
+    loader.load_pack_from(pack_copy)
+    assert reads == ["res2364"] * 3
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "payload", "header", "not a pack"])
+def test_a_corrupt_entry_is_ignored_and_rebuilt(cache_folder: Path, pack_copy: Path, reads: list[str],
+                                                damage: str) -> None:
+    expected = loader.load_pack_from(pack_copy)
+    entry = _entry(cache_folder)
+    header, payload = entry.read_bytes().split(b"\n", 1)
+    if damage == "garbage":
+        entry.write_bytes(b"\x80\x04not a cache entry at all")
+    elif damage == "empty":
+        entry.write_bytes(b"")
+    elif damage == "truncated":
+        entry.write_bytes(header + b"\n" + payload[: len(payload) // 2])
+    elif damage == "payload":  # same length, one byte changed: only the payload's digest tells
+        entry.write_bytes(header + b"\n" + payload[:100] + bytes([payload[100] ^ 1]) + payload[101:])
+    elif damage == "header":
+        entry.write_bytes(header.replace(b'"files"', b'"filez"') + b"\n" + payload)
+    else:  # a sound entry whose payload is something else than a compiled pack
+        import hashlib
+        import pickle
+
+        other = pickle.dumps({"not": "a pack"})
+        entry.write_bytes(header.replace(hashlib.sha256(payload).hexdigest().encode(),
+                                         hashlib.sha256(other).hexdigest().encode()) + b"\n" + other)
+    rebuilt = loader.load_pack_from(pack_copy)
+    assert rebuilt.paragraphs == expected.paragraphs
+    assert entry.read_bytes().split(b"\n", 1)[0] == header  # written anew
+    loader.load_pack_from(pack_copy)
+    assert reads == ["res2364", "res2364"]
+
+
+def test_an_entry_others_may_write_is_not_trusted(cache_folder: Path, pack_copy: Path, reads: list[str]) -> None:
+    loader.load_pack_from(pack_copy)
+    entry = _entry(cache_folder)
+    entry.chmod(0o666)
+    loader.load_pack_from(pack_copy)
+    assert reads == ["res2364", "res2364"]
+    assert entry.stat().st_mode & 0o077 == 0  # replaced by one of the user's own
+
+
+def test_a_cache_folder_that_cannot_be_made_means_no_cache(tmp_path: Path, pack_copy: Path, reads: list[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(cache.ENV_DIR, str(blocker / "cache"))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    assert loader.load_pack_from(pack_copy).manifest.resolution == "2364 (2017)"
+    assert loader.load_pack_from(pack_copy).manifest.resolution == "2364 (2017)"
+    assert reads == ["res2364", "res2364"]
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_pack_that_does_not_load_is_not_cached(cache_folder: Path, pack_copy: Path) -> None:
+    from engine import RuleError
+
+    mandate = pack_copy / "02-mandate.yaml"
+    mandate.write_text(mandate.read_text(encoding="utf-8").replace("until 30 June 2018;", "until 31 June 2018;", 1),
+                       encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(RuleError, match=r"02-mandate\.yaml"):
+            loader.load_pack_from(pack_copy)
+    assert not cache_folder.exists() or not list(cache_folder.glob("pack-*"))
+
+
+def test_the_cache_is_in_the_user_s_cache_folder_unless_told_otherwise(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (cache.ENV_DIR, cache.ENV_OFF, "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "obligations"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "obligations"
+    monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "mine"))
+    assert cache.cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv(cache.ENV_OFF, "0")
+    assert cache.cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    assert cache.cache_dir() is None
