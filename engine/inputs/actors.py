@@ -20,7 +20,7 @@ ACTOR_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 class Actor(BaseModel):
     """One actor: a short id, the name the resolution uses, aliases, and the groups it belongs to."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
     id: str = Field(pattern=ACTOR_ID)
     name: str = Field(min_length=1)

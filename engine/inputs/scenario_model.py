@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class ExpectedFinding(BaseModel):
     """A finding a scenario expects: every field given must match; fields left out match anything."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
     id: str | None = None
     paragraph: str | None = None
@@ -54,7 +54,7 @@ class ExpectedFinding(BaseModel):
 class ExpectedNote(BaseModel):
     """A note a scenario expects (an event the resolution does not govern): every field given must match."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: str | None = None
     paragraph: str | None = None
@@ -63,7 +63,7 @@ class ExpectedNote(BaseModel):
 
 
 class Expectations(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     findings: list[ExpectedFinding] = Field(default_factory=list)
     notes: list[ExpectedNote] | None = Field(

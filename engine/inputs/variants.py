@@ -53,7 +53,7 @@ _CHAIN: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar("varia
 class Shift(BaseModel):
     """How far to move one event: any of weeks, days, hours and minutes (negative: earlier)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
     weeks: StrictInt = Field(default=0, ge=-5_200, le=5_200)
     days: StrictInt = Field(default=0, ge=-36_500, le=36_500)
