@@ -2,9 +2,9 @@
 
 CPython's ``json`` module uses its C encoder only without ``indent``; with it, every value goes through the
 pure-Python encoder, a chain of generators. A replay's report is thousands of findings of a few small lists and
-dictionaries, so that is most of the time of ``obligations run --json`` after the replay. :func:`write` walks
+dictionaries, so that is most of the time of ``obligations run --json`` after the replay. :func:`text` walks
 the value with one recursive function that writes each string with the C string encoder (the one ``json`` uses)
-and hands the text on in pieces, so that a long report can be written as it is made.
+and joins each list's or dictionary's items at once; a long report is written one finding at a time.
 
 The text is byte-identical to ``json.dumps(value, indent=2, ensure_ascii=False)`` for the values ``json``
 encodes by default (strings, numbers, booleans, ``None``, lists, tuples and dictionaries with string keys);
@@ -30,20 +30,38 @@ INDENT = "  "  # two spaces per level, as `indent=2`
 
 def dumps(value: Any) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, faster."""
-    out: list[str] = []
-    write(value, "\n", out.append)
-    return "".join(out)
+    return text(value, "\n")
 
 
 def text(value: Any, pad: str = "\n") -> str:
-    """The text of one value (a string or ``None`` at once, anything else through :func:`write`)."""
-    if type(value) is str:
+    """The text of ``value``, at the indentation that ``pad`` (a newline and spaces) gives."""
+    kind = type(value)
+    if kind is str:
         return string(value)
     if value is None:
         return "null"
-    out: list[str] = []
-    write(value, pad, out.append)
-    return "".join(out)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = pad + INDENT
+        return ("[" + inner + ("," + inner).join([string(v) if type(v) is str else text(v, inner) for v in value])
+                + pad + "]")
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = pad + INDENT
+        return ("{" + inner + ("," + inner).join([
+            (string(k) if type(k) is str else _key(k)) + ": " + (string(v) if type(v) is str else text(v, inner))
+            for k, v in value.items()]) + pad + "}")
+    if isinstance(value, str):
+        return string(value)
+    return _fallback(value, pad)  # floats, subclasses of int, list or dict, and whatever json itself refuses
 
 
 def strings(values: Any, pad: str) -> str:
@@ -57,54 +75,8 @@ def strings(values: Any, pad: str) -> str:
 
 
 def write(value: Any, pad: str, emit: Callable[[str], None]) -> None:
-    """Emit the text of ``value`` (at the indentation that ``pad``, a newline and spaces, gives) through ``emit``."""
-    kind = type(value)
-    if kind is str:
-        emit(string(value))
-    elif value is None:
-        emit("null")
-    elif value is True:
-        emit("true")
-    elif value is False:
-        emit("false")
-    elif kind is int:
-        emit(int.__repr__(value))
-    elif kind is list or kind is tuple:
-        if not value:
-            emit("[]")
-            return
-        inner = pad + INDENT
-        emit("[")
-        separator = inner
-        for item in value:
-            emit(separator)
-            if type(item) is str:
-                emit(string(item))
-            else:
-                write(item, inner, emit)
-            separator = "," + inner
-        emit(pad + "]")
-    elif kind is dict:
-        if not value:
-            emit("{}")
-            return
-        inner = pad + INDENT
-        emit("{")
-        separator = inner
-        for key, item in value.items():
-            emit(separator)
-            emit(string(key) if type(key) is str else _key(key))
-            emit(": ")
-            if type(item) is str:
-                emit(string(item))
-            else:
-                write(item, inner, emit)
-            separator = "," + inner
-        emit(pad + "}")
-    elif isinstance(value, str):
-        emit(string(value))
-    else:  # floats, subclasses of int, list or dict, and whatever json itself refuses
-        emit(_fallback(value, pad))
+    """Emit the text of ``value`` (at the indentation that ``pad`` gives) through ``emit``."""
+    emit(text(value, pad))
 
 
 def _key(key: Any) -> str:
