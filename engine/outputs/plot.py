@@ -202,8 +202,10 @@ def event_lanes(lane: Any, events: Sequence[tuple[str, datetime, str]], first: d
         levels = place_labels(spans, LABEL_LEVELS)
         for x, (_, ident), level in zip(xs, items, levels, strict=True):
             if level is not None and ident:
-                lane.annotate(ident, (x, y), xytext=(2, 3 + 7 * level), textcoords="offset points",
-                              fontsize=LABEL_FONT, color=EVENT_COLOUR, ha="left", va="bottom", annotation_clip=True)
+                label = lane.annotate(ident, (x, y), xytext=(2, 3 + 7 * level), textcoords="offset points",
+                                      fontsize=LABEL_FONT, color=EVENT_COLOUR, ha="left", va="bottom",
+                                      annotation_clip=True)
+                label.set_in_layout(False)  # within the lane: the layout need not measure each of thousands
         left_out = sum(1 for level in levels if level is None)
         if left_out:
             lane.annotate(f"+{left_out} unlabelled", (1.0, y), xycoords=("axes fraction", "data"),
