@@ -13,6 +13,8 @@ verdict the first time; the memo only remembers it, for at most :data:`MAX_KINDS
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from typing import Any
 
 from ..inputs.vocabulary import Event
@@ -49,35 +51,40 @@ def properties_read(ruleset: Any) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(valued), frozenset(presence - valued)
 
 
+def _nothing(values: dict[str, Any]) -> tuple[()]:
+    return ()
+
+
 class Unmatched:
     """The kinds of event durable-rules turned away in this replay."""
 
     def __init__(self, names: tuple[frozenset[str], frozenset[str]]) -> None:
         self._valued, self._present = names
         self._tick = "t" in self._valued or "t" in self._present  # a rule that tests the tick: part of the verdict
-        self._fields: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._plans: dict[type, tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]] = {}
         self._seen: set[tuple[Any, ...]] = set()
 
     def key(self, event: Event, tick: int) -> tuple[Any, ...]:
         """What decides durable-rules' verdict on ``event``'s message: the values of the fields tested against
         constants, and whether the fields only tested for presence or joined on are there."""
-        fields = self._fields.get(event.__class__)
-        if fields is None:
-            fields = self._fields[event.__class__] = self._tested(event)
-        valued, present = fields
+        plan = self._plans.get(event.__class__)
+        if plan is None:
+            plan = self._plans[event.__class__] = self._plan(event)
+        valued, present = plan
         values = event.__dict__
-        key = (event.__class__, *[values[name] for name in valued], *[values[name] is None for name in present])
+        key = (event.__class__, valued(values), *[values[name] is None for name in present])
         return (*key, tick) if self._tick else key
 
-    def _tested(self, event: Event) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _plan(self, event: Event) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:
         """The event's fields whose values the ruleset may compare with a constant, or that give a property it
-        tests (a membership flag or a list item ``field__...``, which the value decides), and the fields it
-        only tests for presence or joins on."""
+        tests (a membership flag or a list item ``field__...``, which the value decides), as one getter; and
+        the fields it only tests for presence or joins on."""
         fields = [name for name in event.__dict__ if name not in _NOT_A_PROPERTY]
         derived = {name for name in fields
                    if any(other.startswith(f"{name}__") for other in self._valued | self._present)}
-        valued = tuple(name for name in fields if name in self._valued or name in derived)
-        return valued, tuple(name for name in fields if name not in valued and name in self._present)
+        valued = [name for name in fields if name in self._valued or name in derived]
+        present = tuple(name for name in fields if name not in valued and name in self._present)
+        return (operator.itemgetter(*valued) if valued else _nothing), present
 
     def __contains__(self, key: tuple[Any, ...]) -> bool:
         return key in self._seen
