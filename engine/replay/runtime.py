@@ -210,15 +210,21 @@ def scheduled_obligation(env: simpy.Environment, replay: Replay, obligation: Obl
                 open_each_period(replay, aligned, aligned_paragraph.id, period)
 
 
+SET_ASIDE_FROM_EVENTS = 10_000  # events of a scenario from which the objects alive before its replay are set aside
+
+
 @contextlib.contextmanager
-def _older_objects_set_aside() -> Iterator[None]:
-    """While the replay runs, the objects alive before it (the scenario's events, above all) are set aside from
-    Python's cyclic garbage collector (``gc.freeze``): each full collection would otherwise walk all of them
-    again, about an eighth of a 100,000-event replay. What the replay makes is collected as usual, and the set
-    aside objects are given back as it ends. Nothing is done when something else froze objects already."""
-    if gc.get_freeze_count() or not gc.isenabled():
+def _older_objects_set_aside(events: int) -> Iterator[None]:
+    """While a long replay runs, the objects alive before it (the scenario's events, above all) are set aside
+    from Python's cyclic garbage collector (``gc.freeze``): each full collection would otherwise walk all of them
+    again, about an eighth of a 100,000-event replay. What the replay makes is collected as usual. The young
+    generations are collected first, so that garbage waiting there (a ruleset the API's cache just dropped) is
+    not kept until the next full collection, and the objects set aside are given back as the replay ends.
+    Nothing is done for a short replay, or when something else froze objects already."""
+    if events < SET_ASIDE_FROM_EVENTS or gc.get_freeze_count() or not gc.isenabled():
         yield
         return
+    gc.collect(1)
     gc.freeze()
     try:
         yield
@@ -249,7 +255,7 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario,
             # through the as-of second's events, and what falls due as it ends (a date's deadline at midnight)
             stop = min(stop, Clock.sim_time(clock.tick(as_of) + 1, PHASE_SETTLE) + 1)
         if stop > env.now:  # an as-of instant before the scenario's start sees nothing
-            with _older_objects_set_aside():
+            with _older_objects_set_aside(scenario.event_count):
                 env.run(until=stop)
         if as_of is not None:  # a period that opens as the as-of second ends is not known yet
             last = clock.tick(as_of)
