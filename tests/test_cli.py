@@ -227,3 +227,24 @@ def test_a_command_s_help_lists_its_own_options_then_the_limits(cli: Callable[..
     usage = " ".join(result.out.split("\n\n")[0].split())
     assert usage.startswith("usage: obligations run [-h] [--json]")
     assert usage.index("[--as-of INSTANT]") < usage.index("[--max-bytes SIZE]") < usage.index("scenario")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("check",), "the following arguments are required: scenarios"),
+    (("import",), "the following arguments are required: source"),
+    (("sweep", "spec.yaml", "--workers", "x"), "argument --workers: invalid int value: 'x'"),
+])
+def test_a_command_made_when_used_checks_its_own_arguments(cli: Callable[..., object], args: tuple[str, ...],
+                                                            expected: str) -> None:
+    result = cli(*args)
+    assert result.code == 2 and result.out == ""
+    assert result.err == f"obligations: {expected} (see `obligations --help`)\n"
+
+
+def test_every_command_is_listed_and_has_its_own_help(cli: Callable[..., object]) -> None:
+    listed = cli("--help").out
+    for command, option in [("coverage", "--scenarios"), ("sweep", "--workers"), ("verify", "scenarios"),
+                            ("exercise", "serve"), ("import", "acled"), ("diff", "--plot")]:
+        assert f"\n    {command} " in listed
+        own = cli(command, "--help")
+        assert own.code == 0 and own.out.startswith(f"usage: obligations {command} [-h]") and option in own.out

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 
 def add_commands(sub: Any) -> None:
-    imports = sub.add_parser("import", help="turn event data into a scenario (ACLED exports)")
+    sub.add_parser("import", help="turn event data into a scenario (ACLED exports)").later(_sources)
+
+
+def _sources(imports: argparse.ArgumentParser) -> None:
     sources = imports.add_subparsers(dest="source", required=True, parser_class=type(imports))
     acled = sources.add_parser("acled", help="an ACLED CSV export (dyadic or monadic) as a scenario")
     acled.add_argument("export", metavar="FILE.csv")

@@ -72,6 +72,53 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"obligations: {escape(message)} (see `obligations --help`)\n")
 
 
+class _Pending:
+    """A command's parser not made yet: what to make it with, and what to add to it (see :class:`_Commands`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.kwargs = kwargs
+        self.steps: list[Callable[[Any], object]] = []
+
+    def later(self, add: Callable[[Any], object]) -> None:
+        self.steps.append(add)
+
+    def make(self, parser_class: type[_Parser]) -> _Parser:
+        parser = parser_class(**self.kwargs)
+        for step in self.steps:
+            parser.later(step)
+        return parser
+
+
+if TYPE_CHECKING:
+    _Subcommands = argparse._SubParsersAction[_Parser]
+else:
+    _Subcommands = argparse._SubParsersAction  # argparse's action for sub-commands (not subscriptable at run time)
+
+
+class _Commands(_Subcommands):
+    """The commands, each one's parser made only when the command is used: argparse would make all of them
+    up front, which (a parser asks gettext for its words several times) cost more than the rest of ``--help``.
+    A command registers what to add to its parser with ``later``; its name and help are listed as usual."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        parser_class = self._parser_class
+        self._parser_class = _Pending  # type: ignore[assignment]
+        try:
+            return super().add_parser(name, **kwargs)
+        finally:
+            self._parser_class = parser_class
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        pending = self._name_parser_map.get(values[0])
+        if isinstance(pending, _Pending):
+            made = pending.make(self._parser_class)
+            for name, value in list(self._name_parser_map.items()):  # the command's aliases too
+                if value is pending:
+                    self._name_parser_map[name] = made
+        super().__call__(parser, namespace, values, option_string)
+
+
 def _assumption(text: str) -> tuple[str, Any]:
     import json
 
@@ -103,17 +150,14 @@ def _no_constant(name: str) -> Any:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="obligations", description="Replay scenarios against Security Council resolutions.")
     parser.add_argument("--pack", default="res2364", help="bundled rule pack (default: res2364)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, action=_Commands)
     sub.add_parser("run", help="replay a scenario and print its findings").later(_run_arguments)
-    check = sub.add_parser("check", help="validate scenario files without replaying them")
-    check.add_argument("scenarios", nargs="+")
-    verify = sub.add_parser("verify", help="replay scenarios and compare with the findings they expect")
-    verify.add_argument("scenarios", nargs="+")
-    coverage = sub.add_parser(
-        "coverage", help="every paragraph: encoded or not, its rules, the scenarios exercising them"
-    )
-    coverage.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    coverage.add_argument("--scenarios", help="folder of scenarios to count (default: the bundled ones)")
+    sub.add_parser("check", help="validate scenario files without replaying them").later(
+        lambda check: check.add_argument("scenarios", nargs="+"))
+    sub.add_parser("verify", help="replay scenarios and compare with the findings they expect").later(
+        lambda verify: verify.add_argument("scenarios", nargs="+"))
+    sub.add_parser("coverage", help="every paragraph: encoded or not, its rules, the scenarios exercising them").later(
+        _coverage_arguments)
     sub.add_parser("events", help="the event vocabulary (Markdown, generated from the models)")
     sub.add_parser("schema", help="JSON Schema of scenario files, for editors")
     sub.add_parser("actors", help="list the actors scenarios may name")
@@ -134,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_limit_options(parser, sub)  # --max-bytes, --max-events on every command
     return parser
+
+
+def _coverage_arguments(coverage: argparse.ArgumentParser) -> None:
+    coverage.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    coverage.add_argument("--scenarios", help="folder of scenarios to count (default: the bundled ones)")
 
 
 def _run_arguments(run: argparse.ArgumentParser) -> None:

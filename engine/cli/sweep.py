@@ -17,8 +17,11 @@ from typing import Any
 
 def add_command(sub: Any) -> None:
     """Add ``sweep`` to the sub-parsers of ``obligations``."""
-    sweep = sub.add_parser("sweep", help="replay many sampled variants of a scenario and summarise how often each "
-                                         "finding arises (see docs/sweeps.md)")
+    sub.add_parser("sweep", help="replay many sampled variants of a scenario and summarise how often each "
+                                 "finding arises (see docs/sweeps.md)").later(_arguments)  # when used
+
+
+def _arguments(sweep: argparse.ArgumentParser) -> None:
     sweep.add_argument("spec", help="the sweep file (YAML or JSON)")
     sweep.add_argument("--workers", type=int, metavar="N", help="processes to run samples in (default: every core; "
                        "1: this process)")
