@@ -88,6 +88,8 @@ def scenario_schema(actors: ActorRegistry) -> dict[str, Any]:
         "shift": (dict[str, dict[str, int]], Field(default_factory=dict,
                                                    description="move base events: {id: {days: 7}}")),
         "events": (list[Events], Field(default_factory=list)),  # type: ignore[valid-type,unused-ignore]
+        "events_from": (str | None, Field(default=None, description="an event log beside this file (.jsonl, "
+                                          ".ndjson or .csv): more events, merged with `events`")),
         "expect": (dict[str, Any] | None, None),
     }
     model: type[BaseModel] = create_model(  # type: ignore[call-overload,unused-ignore]
