@@ -23,9 +23,11 @@ do not load the replay, the explanations or the plots until they are needed.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which `obligations --help` does not need
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import Engine
     from .errors import EngineError, InputError, MatcherError, RuleError, ScenarioError
     from .explain.diff import diff_reports, render_diff

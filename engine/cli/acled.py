@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which `obligations --help` does not need
 if TYPE_CHECKING:
     from datetime import date
+    from typing import Any
 
 
 def add_commands(sub: Any) -> None:

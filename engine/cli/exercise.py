@@ -15,9 +15,12 @@ import argparse
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which `obligations --help` does not need
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def add_commands(sub: Any) -> None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which `obligations --help` does not need
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..inputs.limits import Limits
 
 #: the defaults of :mod:`engine.inputs.limits` as ``--help`` shows them: repeated here so that ``obligations --help``

@@ -25,12 +25,14 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from ..errors import EngineError, InputError
 from ..text import escape
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which `obligations --help` does not need
 if TYPE_CHECKING:
+    from typing import Any
+
     from .outputs import Spool
 
 EXIT_OK = 0

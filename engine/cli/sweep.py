@@ -12,7 +12,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which `obligations --help` does not need
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def add_command(sub: Any) -> None:

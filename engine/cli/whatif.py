@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
 
 from ..errors import InputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which `obligations --help` does not need
+if TYPE_CHECKING:
+    from typing import Any
 
 COMMANDS = ("explain", "diff")
 
