@@ -144,12 +144,14 @@ def as_replayed(scenario: Any, report: Any) -> Any:
 
 
 def write_outputs(args: argparse.Namespace, engine: Any, report: Any) -> None:
-    """Write the output files asked for, from ``report``; a place that fails while being written is bad input."""
+    """Write the output files asked for, from ``report``; a place that fails while being written is bad input.
+    The scenario is read again once for the picture and the page together (an event log is read once more)."""
+    scenario: Any = _scenario(args, engine, report) if args.plot or args.html else None
     if args.plot:
         from ..outputs.plot import write_plot
 
         with _writing(args.plot, "--plot"):
-            write_plot(report, _scenario(args, engine, report), args.plot, start=args.plot_from, end=args.plot_to)
+            write_plot(report, scenario, args.plot, start=args.plot_from, end=args.plot_to)
     if args.ics:
         from ..outputs.ics import scenario_key, write_ics
 
@@ -160,8 +162,7 @@ def write_outputs(args: argparse.Namespace, engine: Any, report: Any) -> None:
         from ..outputs.html import write_html
 
         with _writing(args.html, "--html"):
-            write_html(report, engine.pack, _scenario(args, engine, report), args.html, start=args.plot_from,
-                       end=args.plot_to)
+            write_html(report, engine.pack, scenario, args.html, start=args.plot_from, end=args.plot_to)
 
 
 @contextlib.contextmanager
