@@ -54,3 +54,31 @@ def test_every_unanswered_duty_comes_oldest_first_without_the_answered_closed_or
     ledger.findings[ids[3]].move(Status.VIOLATED, 5, note="late")
     assert [f.id for f in ledger.all_unanswered("47", "secretary-general", 4)] == [ids[0], ids[3], ids[4]]
     assert ledger.all_unanswered("47", "nobody", 4) == []
+
+
+def test_an_explanation_part_is_written_when_first_read_and_once() -> None:
+    ledger = Ledger()
+    calls: list[int] = []
+
+    def written() -> str:
+        calls.append(1)
+        return "Paragraph 47: the report."
+
+    finding = ledger.open(id="47:x", paragraph="47", rule="47", kind=FindingKind.OBLIGATION, subject="sg", tick=0,
+                          explanation=[written, " Due soon."], events=[])
+    finding.tell(" Violated.")
+    assert calls == []
+    assert finding.explanation == "Paragraph 47: the report. Due soon. Violated."
+    assert finding.explanation == "Paragraph 47: the report. Due soon. Violated."
+    assert calls == [1]
+    finding.tell(" Then answered.")
+    assert finding.explanation == "Paragraph 47: the report. Due soon. Violated. Then answered."
+
+
+def test_a_finding_pickles_with_its_explanation_written_out() -> None:
+    import pickle
+
+    ledger = Ledger()
+    finding = ledger.open(id="47:x", paragraph="47", rule="47", kind=FindingKind.OBLIGATION, subject="sg", tick=0,
+                          explanation=[lambda: "Deferred.", " Plain."], events=[])
+    assert pickle.loads(pickle.dumps(finding)).explanation == "Deferred. Plain."

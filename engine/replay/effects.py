@@ -9,6 +9,7 @@ through it). Handlers open or move findings and start the processes that keep th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -17,7 +18,7 @@ from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledEffect, CompiledRule
 from ..rulepack.rulebook import DurationValue, Obligation, ParamRef
 from .ledger import Evidence, Finding, FindingKind, Status, Step
-from .messages import clause, engagement_sentence, fill, incident_of, resolve
+from .messages import eligible, engaged, engaged_because, incident_of, resolve
 from .processes import deadline, window_end
 from .schedules import Period, add
 from .state import ReplayState
@@ -38,8 +39,7 @@ def eligibility(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect,
         id=finding_id, paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.ELIGIBILITY,
         subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), criterion=effect.criterion,
         incident=incident_of(events),
-        explanation=f"{replay.explain(rule, events)} {replay.pack.actors.name_of(subject)} is eligible for "
-                    f"consideration of targeted sanctions under criterion ({effect.criterion}).",
+        explanation=functools.partial(eligible, rule, events, replay.pack, subject, effect.criterion or ""),
     ))
 
 
@@ -53,7 +53,7 @@ def breach(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
     replay.touch(replay.ledger.open(
         id=f"{rule.rule_id}:{trigger.id}", paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.BREACH,
         subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), incident=incident_of(events),
-        explanation=replay.explain(rule, events) + detail,
+        explanation=replay.explain(rule, events, detail),
     ))
 
 
@@ -94,8 +94,9 @@ def grant(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subje
     finding = replay.ledger.open(
         id=finding_id, paragraph=rule.paragraph, rule=effect.target, kind=FindingKind.AUTHORIZATION,
         subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), due=due, incident=incident,
-        explanation=f"{replay.explain(rule, events)} For incident {incident}, {until}, this authorizes "
-                    f"{replay.pack.actors.name_of(subject)} \"{' '.join(authorization.says.split())}\".",
+        explanation=replay.explain(rule, events, f" For incident {incident}, {until}, this authorizes "
+                                   f"{replay.pack.actors.name_of(subject)} \"{' '.join(authorization.says.split())}"
+                                   '".'),
     )
     replay.grants[base_id] = finding_id
     finding.threat_at, finding.covered_until = threat_at, covered_until
@@ -184,7 +185,7 @@ def exercise(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, su
         id=f"{effect.target}:not-covered:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
         kind=FindingKind.NOT_COVERED, subject=subject, tick=replay.now_tick(), events=replay.event_ids(events),
         incident=incident,
-        explanation=f"{replay.explain(rule, events)} Not covered by paragraph {rule.paragraph}: {why}.",
+        explanation=replay.explain(rule, events, f" Not covered by paragraph {rule.paragraph}: {why}."),
     ))
 
 
@@ -204,7 +205,7 @@ def uncovered_breach(replay: ReplayState, rule: CompiledRule, subject: str, even
     replay.touch(replay.ledger.open(
         id=f"{rule.rule_id}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id, kind=FindingKind.BREACH,
         subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), incident=incident,
-        explanation=f"{replay.explain(rule, events)} Outside the limit of paragraph {rule.paragraph}: {why}.",
+        explanation=replay.explain(rule, events, f" Outside the limit of paragraph {rule.paragraph}: {why}."),
     ))
 
 
@@ -213,12 +214,11 @@ def engage(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
     """An event engaged a paragraph that sets no deadline: an exhortation, a mandate task, a standing
     authorization. Recorded per rule, addressee and event."""
     act = replay.trigger(events)
-    consequence = engagement_sentence(rule.verb, rule.force, replay.pack.actors.name_of(subject))
     replay.touch(replay.ledger.open(
         id=f"{rule.rule_id}:{subject}:{act.id}", paragraph=rule.paragraph, rule=rule.rule_id,
         kind=FindingKind.ENGAGEMENT, subject=subject, tick=replay.now_tick(), events=replay.event_ids(events),
         incident=incident_of(events),
-        explanation=f"{replay.explain(rule, events)} {consequence}",
+        explanation=functools.partial(engaged, rule, events, replay.pack, subject),
     ))
 
 
@@ -265,8 +265,7 @@ def open_obligation(replay: ReplayState, obligation_id: str, subject: str, event
         id=finding_id, paragraph=paragraph.id, rule=obligation_id, kind=FindingKind.OBLIGATION,
         subject=subject, tick=replay.now_tick(), events=replay.event_ids(events), due=due,
         incident=incident_of(events),
-        explanation=f'Paragraph {paragraph.id}: "{" ".join(obligation.says.split())}". Engaged because '
-                    f"{clause(fill(rule.explain, events, replay.pack))}; due {long_date(due)}.",
+        explanation=functools.partial(engaged_because, rule, events, replay.pack, obligation.says, paragraph.id, due),
     )
     finding.ends_with_ground = ends_with_ground
     replay.touch(finding)
@@ -310,10 +309,9 @@ def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
             answer(replay, oldest, act)  # no later period to answer: it is the late answer to the oldest
             return
         assert oldest.due is not None and effect.late_within is not None
-        current.explanation += (f" The {act.type} {act.id} of {long_date(act.at.date())} came more than "
-                                f"{effect.late_within.describe()} after the violated period due "
-                                f"{long_date(oldest.due)} (assumption late_report_window), so it answers this "
-                                "period, in which it was filed.")
+        current.tell(f" The {act.type} {act.id} of {long_date(act.at.date())} came more than "
+                     f"{effect.late_within.describe()} after the violated period due {long_date(oldest.due)} "
+                     "(assumption late_report_window), so it answers this period, in which it was filed.")
         answer(replay, current, act)
         return
     while True:
@@ -333,13 +331,13 @@ def answer(replay: ReplayState, finding: Finding, act: Event) -> None:
     day = long_date(act.at.date())
     if finding.status is Status.ACTIVE:
         finding.move(Status.FULFILLED, replay.now_tick(), event=act.id, note=f"fulfilled by {act.type} {act.id}")
-        finding.explanation += f" Fulfilled by {act.type} {act.id} on {day}."
+        finding.tell(f" Fulfilled by {act.type} {act.id} on {day}.")
     else:
         assert finding.due is not None
         late = (act.at.date() - finding.due).days
         finding.add_event(act.id)
         finding.history.append(Step(replay.now_tick(), finding.status, act.id, f"late {act.type}"))
-        finding.explanation += f" The {act.type} {act.id} came on {day}, {late} day{'s' if late != 1 else ''} late."
+        finding.tell(f" The {act.type} {act.id} came on {day}, {late} day{'s' if late != 1 else ''} late.")
 
 
 def open_each_period(replay: ReplayState, obligation: Obligation, paragraph_id: str, period: Period) -> None:

@@ -26,10 +26,11 @@ engagement     engaged  (an event engaged a paragraph that sets no deadline:
 from __future__ import annotations
 
 import collections
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class FindingKind(StrEnum):
@@ -71,6 +72,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
+Told = str | Callable[[], str]  # a part of a finding's explanation: text, or a function that writes it when read
+
 _ANSWERABLE = (Status.ACTIVE, Status.VIOLATED)  # an obligation in these may still be answered (late, if violated)
 
 
@@ -106,7 +109,7 @@ class Finding:
     subject: str
     status: Status
     opened: int  # tick
-    explanation: str
+    told: list[Told] = field(repr=False, compare=False)  # the explanation's parts, as :attr:`explanation` reads
     due: date | None = None
     closed: int | None = None
     events: list[str] = field(default_factory=list)
@@ -121,6 +124,31 @@ class Finding:
     covered_until: datetime | None = None  # ... and the instant after which no act is covered
     threat_lasting: str = "imminent"  # what the threat is while it covers: 'imminent' or 'current'
     _event_set: set[str] = field(default_factory=set, repr=False)  # `events` as a set, for O(1) membership
+
+    @property
+    def explanation(self) -> str:
+        """The sentences that explain the finding. Parts that take work (a rule's sentence filled in from the
+        matched events) are written only when first read: a sweep that reads no explanation never pays for
+        them."""
+        told = self.told
+        if len(told) == 1 and isinstance(told[0], str):
+            return told[0]
+        text = "".join(part if isinstance(part, str) else part() for part in told)
+        self.told = [text]
+        return text
+
+    @explanation.setter
+    def explanation(self, text: str) -> None:
+        self.told = [text]
+
+    def tell(self, more: Told) -> None:
+        """Add to the explanation (text, or a function that writes it when the explanation is first read)."""
+        self.told.append(more)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its explanation written out (its deferred parts may hold what does not pickle)."""
+        self.explanation  # noqa: B018 (writes the deferred parts)
+        return dict(self.__dict__)
 
     def add_event(self, event_id: str | None) -> None:
         if event_id is not None and event_id not in self._event_set:
@@ -170,12 +198,13 @@ class Ledger:
         return self.findings.get(finding_id)
 
     def open(self, *, id: str, paragraph: str, rule: str, kind: FindingKind, subject: str, tick: int,
-             explanation: str, events: list[str], due: date | None = None, criterion: str | None = None,
+             explanation: Told | list[Told], events: list[str], due: date | None = None, criterion: str | None = None,
              incident: str | None = None, note: str = "arose") -> Finding:
         if id in self.findings:
             raise LifecycleError(f"finding {id} opened twice")
         finding = Finding(id=id, paragraph=paragraph, rule=rule, kind=kind, subject=subject,
-                          status=INITIAL[kind], opened=tick, explanation=explanation, due=due,
+                          status=INITIAL[kind], opened=tick, due=due,
+                          told=list(explanation) if isinstance(explanation, list) else [explanation],
                           criterion=criterion, incident=incident)
         for event in events:
             finding.add_event(event)

@@ -4,13 +4,13 @@ template filled in)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from string import Formatter
 from typing import Any
 
 from ..dates import Clock, long_date
 from ..inputs.vocabulary import Event
-from ..rulepack.compiler import FieldRef, Value, list_key, member_key
+from ..rulepack.compiler import CompiledRule, FieldRef, Value, list_key, member_key
 from ..rulepack.pack import RulePack
 
 _NOT_MATCHED = frozenset({"at", "note", "id"})
@@ -71,6 +71,26 @@ def clause(sentence: str) -> str:
         if sentence.startswith(article):
             return article.lower() + sentence[len(article):]
     return sentence
+
+
+def explained(rule: CompiledRule, events: dict[str, Event], pack: RulePack, then: str = "") -> str:
+    """What a match says: the paragraph's words and the rule's sentence filled in, then ``then``."""
+    return f'Paragraph {rule.paragraph}: "{rule.says}". {fill(rule.explain, events, pack)}{then}'
+
+
+def eligible(rule: CompiledRule, events: dict[str, Event], pack: RulePack, subject: str, criterion: str) -> str:
+    return (f"{explained(rule, events, pack)} {pack.actors.name_of(subject)} is eligible for consideration of "
+            f"targeted sanctions under criterion ({criterion}).")
+
+
+def engaged(rule: CompiledRule, events: dict[str, Event], pack: RulePack, subject: str) -> str:
+    return f"{explained(rule, events, pack)} {engagement_sentence(rule.verb, rule.force, pack.actors.name_of(subject))}"
+
+
+def engaged_because(rule: CompiledRule, events: dict[str, Event], pack: RulePack, says: str, paragraph: str,
+                    due: date) -> str:
+    return (f'Paragraph {paragraph}: "{" ".join(says.split())}". Engaged because '
+            f"{clause(fill(rule.explain, events, pack))}; due {long_date(due)}.")
 
 
 def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:

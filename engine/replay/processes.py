@@ -33,11 +33,11 @@ def deadline(env: simpy.Environment, replay: ReplayState, finding: Finding, limi
         assert finding.due is not None
         if finding.ends_with_ground:
             finding.move(Status.EXPIRED, limit_tick, note="its ground ended")
-            finding.explanation += (f" Expired unmet: its ground ended with the mandate on {long_date(finding.due)}, "
-                                    "after the last reporting date of paragraph 47.")
+            finding.tell(f" Expired unmet: its ground ended with the mandate on {long_date(finding.due)}, after the "
+                         "last reporting date of paragraph 47.")
         else:
             finding.move(Status.VIOLATED, limit_tick, note="due date passed")
-            finding.explanation += f" Violated: nothing fulfilled it by {long_date(finding.due)}."
+            finding.tell(f" Violated: nothing fulfilled it by {long_date(finding.due)}.")
 
 
 def window_end(env: simpy.Environment, replay: ReplayState, finding: Finding, limit_tick: int) -> Process:
@@ -57,13 +57,13 @@ def window_end(env: simpy.Environment, replay: ReplayState, finding: Finding, li
     if finding.status is Status.GRANTED:
         if end < limit_tick and finding.threat_at is not None:
             finding.move(Status.LAPSED, end, note="threat no longer imminent")
-            finding.explanation += (f" Lapsed unexercised: the threat of {long_date(finding.threat_at.date())} "
-                                    f"was no longer {finding.threat_lasting}.")
+            finding.tell(f" Lapsed unexercised: the threat of {long_date(finding.threat_at.date())} was no longer "
+                         f"{finding.threat_lasting}.")
             return
         window = replay.pack.authorizations[finding.rule][0].window
         replay.exercised.add(window)
         finding.move(Status.LAPSED, limit_tick, note="window ended")
-        finding.explanation += " Lapsed unexercised when the mandate ended."
+        finding.tell(" Lapsed unexercised when the mandate ended.")
 
 
 def forget(env: simpy.Environment, replay: ReplayState, event_type: str) -> Process:

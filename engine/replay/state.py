@@ -9,6 +9,7 @@ and which rules, duties and windows acted. It owns no behaviour beyond small loo
 from __future__ import annotations
 
 import collections
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -22,9 +23,9 @@ from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from ..rulepack.pack import RulePack
 from ..rulepack.rulebook import Authorization, Obligation
-from .ledger import Evidence, Finding, Ledger
+from .ledger import Evidence, Finding, Ledger, Told
 from .matcher import Session
-from .messages import fill
+from .messages import explained
 from .schedules import Period, periods
 from .verdicts import Unmatched
 
@@ -82,8 +83,9 @@ class ReplayState:
             finding.provenance.append(self.evidence)
         return finding
 
-    def explain(self, rule: CompiledRule, events: dict[str, Event]) -> str:
-        return f'Paragraph {rule.paragraph}: "{rule.says}". {fill(rule.explain, events, self.pack)}'
+    def explain(self, rule: CompiledRule, events: dict[str, Event], then: str = "") -> Told:
+        """What a match says (see :func:`.messages.explained`), written when the explanation is first read."""
+        return functools.partial(explained, rule, events, self.pack, then)
 
     def trigger(self, events: dict[str, Event]) -> Event:
         """The event that completed the match (the latest in processing order)."""
