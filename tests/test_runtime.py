@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
 
 from engine import Engine, Report
 
@@ -130,3 +132,24 @@ def test_an_event_that_meets_no_condition_is_not_kept(replay: Replay) -> None:
     """)
     assert report.stats["peak_live_facts"] == 0
     assert report.stats["live_facts_at_end"] == 1
+
+
+def test_what_is_remembered_of_facts_kept_for_joins_goes_with_them(engine: Engine, monkeypatch: Any) -> None:
+    from engine.replay import runtime
+
+    replays: list[Any] = []
+    feed = runtime.feed
+
+    def recording(env: Any, replay: Any) -> Any:
+        replays.append(replay)
+        return feed(env, replay)
+
+    monkeypatch.setattr(runtime, "feed", recording)
+    days = [date(2017, 7, 1) + timedelta(days=3 * i) for i in range(150)]
+    events = "\n".join(f"  - {{id: t{i}, at: {day.isoformat()}T10:00Z, type: threat, against: MINUSMA, "
+                       f"level: imminent_and_serious, incident: i{i}}}" for i, day in enumerate(days))
+    report = engine.run(engine.parse("name: A threat every three days, each its own incident.\nuntil: 2018-12-31\n"
+                                     "events:\n" + events, path="inline.yaml"))
+    assert report.stats["events"] == 150
+    # the threats still kept, not one per threat ever kept
+    assert len(replays[0].latest) <= report.stats["peak_live_facts"] < 150

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import json.scanner
 from collections.abc import Iterator
 from contextlib import contextmanager
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
@@ -39,6 +40,20 @@ from .verdicts import properties_read
 # key and item separators, sort_keys, skipkeys, allow_nan.
 _C_ENCODER = c_make_encoder(None, None, encode_basestring, None, ":", ",", False, False, False) \
     if c_make_encoder is not None else None
+
+
+# The C scanner that json.loads ends in, without its wrappers (a match is a small object, read 24,000 times in a
+# 100,000-event replay): (object, index where it ended).
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def _read(text: str) -> Any:
+    """``json.loads(text)``, quicker for compact JSON."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:  # (leading whitespace, or nothing)
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 def _ENCODE(message: dict[str, Any]) -> str:
@@ -177,7 +192,10 @@ class Session:
         if stored is None:
             raise MatcherError(f"fact {message['id']!r} is not live in this session")
         text, digest = stored
-        result = _call("retract_fact", _dre.retract_fact, self._handle, text)
+        try:  # inlined `_call`: this is the hot path
+            result = _dre.retract_fact(self._handle, text)
+        except Exception as exc:
+            raise MatcherError(f"durable-rules failed in retract_fact: {exc}") from exc
         self._free.append((message["id"], digest))
         if result[0] not in (0, _NOT_HANDLED):
             raise MatcherError(f"durable-rules could not retract fact {message['id']!r} (code {result[0]})")
@@ -188,16 +206,21 @@ class Session:
 
     def _drain(self, state_handle: int) -> list[Match]:
         matches: list[Match] = []
-        started = _call("start_action_for_state", _dre.start_action_for_state, self._handle, state_handle)
+        handle = self._handle
+        try:  # inlined `_call`: this is the hot path
+            started = _dre.start_action_for_state(handle, state_handle)
+        except Exception as exc:
+            raise MatcherError(f"durable-rules failed in start_action_for_state: {exc}") from exc
         while started:
             try:
-                payload = json.loads(started[1])
-                for rule_name, bound in payload.items():
-                    matches.append((rule_name, bound))
+                matches.extend(_read(started[1]).items())
             except Exception as exc:
-                _dre.abandon_action(self._handle, state_handle)
+                _dre.abandon_action(handle, state_handle)
                 raise MatcherError(f"durable-rules returned a match that could not be read: {exc}") from exc
-            following = _call("complete_and_start_action", _dre.complete_and_start_action, self._handle, state_handle)
+            try:
+                following = _dre.complete_and_start_action(handle, state_handle)
+            except Exception as exc:
+                raise MatcherError(f"durable-rules failed in complete_and_start_action: {exc}") from exc
             started = (None, following) if following else None
         return matches
 

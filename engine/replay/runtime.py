@@ -54,14 +54,17 @@ class Replay(ReplayState):
             return  # it met no condition of any rule: durable-rules did not store it
         self.live[message["id"]] = (event, message)
         self.peak_live_facts = max(self.peak_live_facts, len(self.live))
+        rules, live = self.compiled.rules, self.live
         bound_matches = []
         for rule_name, bound in matches:
-            rule = self.compiled.rules.get(rule_name)
+            rule = rules.get(rule_name)
             if rule is None:
                 continue
-            events = {alias: self.live[msg["id"]][0] for alias, msg in bound.items()}
+            events = {alias: live[msg["id"]][0] for alias, msg in bound.items()}
             bound_matches.append((rule.order, tuple(events[a].id or "" for a, _ in rule.aliases), rule, events))
-        for _, _, rule, events in sorted(bound_matches, key=lambda item: (item[0], item[1])):
+        if len(bound_matches) > 1:
+            bound_matches.sort(key=lambda item: (item[0], item[1]))
+        for _, _, rule, events in bound_matches:
             if (self.within(rule, events) and self.ordered(rule, events) and self.apart(rule, events)
                     and self.in_force(rule, events)):
                 self.apply(rule, events)
@@ -73,22 +76,23 @@ class Replay(ReplayState):
             if queue is None:
                 queue = self.pending[event.type] = collections.deque()
                 self.env.process(forget(self.env, self, event.type))
-            queue.append((message["t"] + keep + 1, message))
-            self.keep_latest_only(event.type, message)
+            queue.append((message["t"] + keep + 1, message, self.keep_latest_only(event.type, message)))
             waiter = self.waiting.pop(event.type, None)
             if waiter is not None:
                 waiter.succeed()
 
-    def keep_latest_only(self, event_type: str, message: dict[str, Any]) -> None:
+    def keep_latest_only(self, event_type: str, message: dict[str, Any]) -> tuple[Any, ...]:
         """Of the facts kept for joins that say the same thing (same type, same fields but for their instant,
         id and location), keep only the latest: an event to come would join each of them alike, and the latest
         is the nearest to it and stays joinable longest. So N threats and N requests about one incident make N
-        matches, not N² (see README, "Limits")."""
+        matches, not N² (see README, "Limits"). Returns what the fact says (its key among the latest), which
+        :func:`.processes.forget` drops with the fact."""
         key = (event_type, *sorted((k, v) for k, v in message.items() if k not in _NOT_A_JOIN_DIFFERENCE))
         older = self.latest.get(key)
         self.latest[key] = message
         if older is not None and self.is_live(older):  # (else its retention ended already)
             self.retract(older)
+        return key
 
     def within(self, rule: CompiledRule, events: dict[str, Event]) -> bool:
         """Whether joined events fall within the rule's ``within`` of the earliest."""

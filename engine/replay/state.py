@@ -44,7 +44,8 @@ class ReplayState:
 
     def __post_init__(self) -> None:
         self.live: dict[str, tuple[Event, dict[str, Any]]] = {}
-        self.pending: dict[str, collections.deque[tuple[int, dict[str, Any]]]] = {}
+        # facts kept for joins, per type, oldest first: (tick at which to forget it, the fact, its key in `latest`)
+        self.pending: dict[str, collections.deque[tuple[int, dict[str, Any], tuple[Any, ...]]]] = {}
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
         self.latest: dict[tuple[Any, ...], dict[str, Any]] = {}  # facts kept for joins, the latest of each kind
         self.peak_live_facts = 0
