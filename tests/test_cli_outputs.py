@@ -4,6 +4,7 @@ printed whole once the command has succeeded, byte-identical to the report's JSO
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -64,14 +65,14 @@ def test_a_spool_whose_text_fails_while_being_made_closes_its_file_and_says_so()
         yield "start"
         raise RuntimeError("no more")
 
-    original = outputs.tempfile.SpooledTemporaryFile
+    original = tempfile.SpooledTemporaryFile
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         opened.append(original(*args, **kwargs))
         return opened[-1]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(outputs.tempfile, "SpooledTemporaryFile", recording)
+        patch.setattr(tempfile, "SpooledTemporaryFile", recording)
         with pytest.raises(RuntimeError, match="no more"):
             outputs.Spool(failing())
     assert len(opened) == 1 and opened[0].closed

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -27,6 +26,8 @@ class Spool:
     output if the command fails (the file, never named, goes when it is closed)."""
 
     def __init__(self, pieces: Iterable[str]) -> None:
+        import tempfile  # here: only `run --json` needs it
+
         self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - it outlives this call; chunks() closes it
             max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline="")
         try:
