@@ -52,27 +52,46 @@ def test_a_spool_reads_back_what_was_written_in_chunks_then_closes(monkeypatch: 
     monkeypatch.setattr(outputs, "SPOOL_CHUNK", 4)
     pieces = ["ab", "é😀", "", "\n" * 3, "xyz" * 5]
     spool = outputs.Spool(pieces)
+    assert spool._file is not None and spool._held == []
     chunks = list(spool.chunks())
     assert "".join(chunks) == "".join(pieces)
     assert all(len(chunk) <= 4 for chunk in chunks)
     assert spool._file.closed
 
 
-def test_a_spool_whose_text_fails_while_being_made_closes_its_file_and_says_so() -> None:
+def test_a_short_output_stays_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    spool = outputs.Spool(["short ", "text"])
+    assert spool._file is None
+    assert "".join(spool.chunks()) == "short text"
+
+
+def test_without_a_temporary_file_the_output_stays_in_memory_and_comes_out_whole(
+        cli: Callable[..., Any], engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(outputs, "SPOOL_IN_MEMORY", 100)
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    result = cli("run", "--json", str(HEADLINE))
+    assert result.code == 0
+    assert result.out == engine.run(HEADLINE).to_json()
+
+
+def test_a_spool_whose_text_fails_while_being_made_closes_its_file_and_says_so(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[Any] = []
-
-    def failing() -> Iterator[str]:
-        yield "start"
-        raise RuntimeError("no more")
-
-    original = tempfile.SpooledTemporaryFile
+    original = tempfile.TemporaryFile
 
     def recording(*args: Any, **kwargs: Any) -> Any:
         opened.append(original(*args, **kwargs))
         return opened[-1]
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tempfile, "SpooledTemporaryFile", recording)
-        with pytest.raises(RuntimeError, match="no more"):
-            outputs.Spool(failing())
+    def failing() -> Iterator[str]:
+        yield "long enough to go to a file"
+        raise RuntimeError("no more")
+
+    monkeypatch.setattr(outputs, "SPOOL_IN_MEMORY", 5)
+    monkeypatch.setattr(tempfile, "TemporaryFile", recording)
+    with pytest.raises(RuntimeError, match="no more"):
+        outputs.Spool(failing())
     assert len(opened) == 1 and opened[0].closed

@@ -21,29 +21,58 @@ SPOOL_CHUNK = 2**20  # characters read back at a time when the spool is printed
 
 
 class Spool:
-    """A command's output, written as it is made to a temporary file (in memory while it is short), and read back
-    in chunks once the command has succeeded: a long report is never held whole, and nothing reaches the standard
-    output if the command fails (the file, never named, goes when it is closed)."""
+    """A command's output, written as it is made to a temporary file (in memory while it is short, and wholly in
+    memory if no temporary file can be made), and read back in chunks once the command has succeeded: a long
+    report is not held whole, and nothing reaches the standard output if the command fails (the file, never named,
+    goes when it is closed)."""
 
     def __init__(self, pieces: Iterable[str]) -> None:
-        import tempfile  # here: only `run --json` needs it
-
-        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - it outlives this call; chunks() closes it
-            max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline="")
+        self._held: list[str] = []  # in memory: the text so far, while short or when no file can be made
+        self._file: Any = None
+        size, tried = 0, False
         try:
             for piece in pieces:
-                self._file.write(piece)
+                if self._file is not None:
+                    self._file.write(piece)
+                    continue
+                self._held.append(piece)
+                size += len(piece)
+                if size > SPOOL_IN_MEMORY and not tried:
+                    tried = True
+                    self._to_file()
         except BaseException:
-            self._file.close()
+            self._close()
             raise
+
+    def _to_file(self) -> None:
+        import tempfile  # here: only `run --json` needs it
+
+        try:
+            file = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")  # noqa: SIM115 - chunks() closes
+        except OSError:
+            return
+        try:
+            file.writelines(self._held)
+        except OSError:
+            file.close()
+            return
+        self._file, self._held = file, []
 
     def chunks(self) -> Iterator[str]:
         """The text, from the start, in chunks; the file is closed once they are all read."""
         try:
+            if self._file is None:
+                yield from self._held
+                return
             self._file.seek(0)
             while chunk := self._file.read(SPOOL_CHUNK):
                 yield chunk
         finally:
+            self._close()
+
+    def _close(self) -> None:
+        self._held = []
+        if self._file is not None:
             self._file.close()
 
 
