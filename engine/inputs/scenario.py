@@ -77,6 +77,7 @@ def in_order(scenario: Scenario) -> Scenario:
     loaded). Refuses a window out of range and events that are not events, or lack an id, or share one."""
     check_window(scenario.start, scenario.until, path=scenario.path)
     seen: set[str] = set()
+    first, limit = scenario.window  # (once: it is computed on each read)
     for event in scenario.events:
         if not isinstance(event, Event):
             raise ScenarioError(f"an event is an engine.vocabulary event model, not {type(event).__name__}",
@@ -85,7 +86,6 @@ def in_order(scenario: Scenario) -> Scenario:
             raise ScenarioError(f"every event needs an id of its own (event at {event.at.isoformat()}: "
                                 f"{event.id!r})", path=scenario.path)
         seen.add(event.id)
-        first, limit = scenario.window
         if not first <= event.at < limit:
             raise ScenarioError(f"event {event.id} at {event.at.isoformat()} is outside the scenario's window "
                                 f"{scenario.start} to {scenario.until}", path=scenario.path)
