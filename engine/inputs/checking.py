@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..dates import end_of, start_of
 from ..errors import ScenarioError
 from .actors import ActorRegistry
+from .fastcheck import FastChecker
 from .sources import LineMap, first_error
 from .vocabulary import EVENT_TYPES, Event, has_offset
 
@@ -49,6 +50,7 @@ class EventChecker:
         self.start, self.until = start, until
         self.first, self.limit = start_of(start), end_of(until)
         self.context = {"actors": actors}
+        self.fast = FastChecker(actors)
         self.offsets: set[bool] = set()  # whether the date-times seen so far carry a UTC offset
 
     def error(self, message: str, lines: Lines, loc: tuple[Any, ...], *, path: str | None = None) -> ScenarioError:
@@ -56,6 +58,26 @@ class EventChecker:
 
     def check(self, raw: Any, lines: Lines, loc: tuple[Any, ...], *, path: str | None = None) -> tuple[Event, bool]:
         """The validated event and whether its id was given (else derived from its content)."""
+        fast = self.fast.event(raw)  # the common event, checked in plain Python; else pydantic decides
+        event, aware = fast if fast is not None else self._validated(raw, lines, loc, path=path)
+        if aware is not None and aware not in self.offsets:
+            self.offsets.add(aware)
+            if len(self.offsets) > 1:
+                raise self.error("this file mixes date-times with and without a UTC offset; give all an offset "
+                                 "(e.g. Z) or none", lines, (*loc, "at"), path=path)
+        if not self.first <= event.at < self.limit:
+            raise self.error(f"event at {event.at.isoformat()} is outside the scenario's window {self.start} to "
+                             f"{self.until} (set `start`/`until` to widen it)", lines, (*loc, "at"), path=path)
+        if event.id is not None:
+            return event, True
+        object.__setattr__(event, "id", auto_id(event, raw))  # frozen model; cheaper than model_copy
+        event.__pydantic_fields_set__.add("id")
+        return event, False
+
+    def _validated(self, raw: Any, lines: Lines, loc: tuple[Any, ...], *,
+                   path: str | None) -> tuple[Event, bool | None]:
+        """The event as pydantic validates it (the single source of error wording), and whether its instant
+        has an offset."""
         if not isinstance(raw, dict):
             raise self.error("an event is a mapping with `at`, `type` and its fields", lines, loc, path=path)
         kind = raw.get("type")
@@ -70,17 +92,4 @@ class EventChecker:
         except ValidationError as exc:
             raise first_error(exc, path=path or self.path, lines=lines(), prefix=loc,
                               error_type=ScenarioError) from None
-        aware = has_offset(raw.get("at"))
-        if aware is not None and aware not in self.offsets:
-            self.offsets.add(aware)
-            if len(self.offsets) > 1:
-                raise self.error("this file mixes date-times with and without a UTC offset; give all an offset "
-                                 "(e.g. Z) or none", lines, (*loc, "at"), path=path)
-        if not self.first <= event.at < self.limit:
-            raise self.error(f"event at {event.at.isoformat()} is outside the scenario's window {self.start} to "
-                             f"{self.until} (set `start`/`until` to widen it)", lines, (*loc, "at"), path=path)
-        if event.id is not None:
-            return event, True
-        object.__setattr__(event, "id", auto_id(event, raw))  # frozen model; cheaper than model_copy
-        event.__pydantic_fields_set__.add("id")
-        return event, False
+        return event, has_offset(raw.get("at"))

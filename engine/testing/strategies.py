@@ -39,8 +39,8 @@ from .helpers import (
     _window_days,
 )
 
-__all__ = ["actor_ids", "actor_names", "event_streams", "events", "instants", "mutants", "scenario_objects",
-           "scenario_texts", "scenarios"]
+__all__ = ["actor_ids", "actor_names", "event_streams", "events", "instants", "mutants", "raw_events",
+           "scenario_objects", "scenario_texts", "scenarios"]
 
 #: actors that the rules of the bundled pack care about; drawn more often than the rest of the registry
 _PROTAGONISTS = ("minusma", "srsg-mali", "un-personnel", "french-forces", "france", "secretary-general", "fc-g5s",
@@ -315,6 +315,60 @@ def event_streams(window: Window = "mandate", *, min_size: int = 0, max_size: in
     instants, so that threats meet requests and attacks meet their support."""
     _engine()
     return _stream(window, min_size, max_size, types, tuple(incidents))
+
+
+# ---- raw events, valid or not (for the readers' fast paths) -------------------------------------------------
+
+_ODD_INSTANTS = ("2018-04-14", "2018-04-14T08:30:00Z", "2018-04-14 08:30", "2018-04-14T08:30:00.5+01:00",
+                 "2018-04-14T08:30+0100", "2018-02-30", "2018-04-14T24:00:00Z", " 2018-04-14T08:30:00Z",
+                 "2018-04-14T08:30:00Z ", "20180414", "2018-04-14T08:30:00z", "2018-04-14T083000Z",
+                 "\u0662\u0660\u0661\u0668-04-14", "2018-04-14T08:30:00+00:00", "0001-01-01T00:00:00+01:00",
+                 "1817-06-29T00:00:00Z", "2018-04-14T08:30:00.123456Z", "2018-W15-6")
+_ODD_TEXT = st.one_of(
+    st.text(max_size=3), st.text(min_size=499, max_size=502),
+    st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=2).map(lambda s: "a" + s),
+    st.sampled_from(("12", " 12", "1_000", "12.0", "true", "e001\n", "e 001", "-e001", "a" * 101, "minusma ",
+                     "MINUSMA", "Nobody Known", "quarterly", "QUARTERLY", "i", "iv")),
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}", fullmatch=True))
+_ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 10), st.integers(9_999_990, 10_000_010),
+    st.floats(allow_nan=True, allow_infinity=True), st.just(12.0), _ODD_TEXT, st.sampled_from(_ODD_INSTANTS),
+    st.lists(st.one_of(st.sampled_from(("i", "ii", "iii", "iv", "I")), st.integers(0, 3), st.none()), max_size=4),
+    st.dictionaries(st.text(max_size=3), st.integers(0, 3), max_size=2), st.just(()), st.just(("i",)))
+
+
+@st.composite
+def _raw_event(draw: st.DrawFn, max_edits: int) -> Any:
+    event: dict[Any, Any] = dict(draw(events()))
+    if draw(st.booleans()):
+        event["id"] = draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,12}", fullmatch=True))
+    for _ in range(draw(st.integers(0, max_edits), label="edits")):
+        fields = sorted({*event, *EVENT_TYPES.get(str(event.get("type")), EVENT_TYPES["attack"]).model_fields},
+                        key=str)
+        key = draw(st.sampled_from(fields) | st.sampled_from(("colour", 1, "")))
+        edit = draw(st.sampled_from(("drop", "odd", "odd", "instant", "actor", "other_event")))
+        if edit == "drop":
+            event.pop(key, None)
+        elif edit == "instant":
+            event["at"] = draw(st.sampled_from(_ODD_INSTANTS))
+        elif edit == "actor":
+            event[key] = draw(actor_names() | st.sampled_from(("Nobody Known", "minusma.", "MINUSMA ", "")))
+        elif edit == "other_event":  # a value valid for another type's field of the same name, or the type itself
+            other: dict[Any, Any] = draw(events())
+            event[key] = other.get(key, draw(st.sampled_from(list(EVENT_TYPES))))
+        else:
+            event[key] = draw(_ODD_VALUES)
+    return event if draw(st.integers(0, 49)) else draw(st.sampled_from((None, [], "attack", 3)))
+
+
+def raw_events(*, max_edits: int = 3) -> st.SearchStrategy[Any]:
+    """Raw events as a file or a log may hold them, valid or not: a valid event of :func:`events` (with an id half
+    of the time) after 0 to ``max_edits`` edits — a key dropped, a value replaced by an odd one (null, a boolean,
+    a number out of range or as text, text empty, too long, with a lone surrogate or a stray newline, a list, a
+    mapping), an instant in another form or none, an actor named another way or not at all, a value of another
+    event's field; now and then not a mapping at all. For checking that a fast path answers as the models do."""
+    _engine()
+    return _raw_event(max_edits)
 
 
 # ---- scenarios ---------------------------------------------------------------------------------------------
