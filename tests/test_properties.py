@@ -10,7 +10,8 @@
 * lifecycle: every finding's state legal, reached along allowed transitions, opened when its cause completed,
   closed at or after it opened, settled once due (the invariants of :func:`engine.testing.check_report`);
 * independence: events a paragraph does not look at change none of its findings;
-* paragraph 4(d): a supporter is eligible exactly when what it supported would engage 4(a), (b) or (c).
+* paragraph 4(d): a supporter is eligible exactly when what it supported would engage 4(a), (b) or (c), threats
+  against international presences included ("take actions to threaten MINUSMA and other international presences").
 
 The number of examples follows the Hypothesis profile (tests/conftest.py).
 """
@@ -262,16 +263,34 @@ def identified(actor: str | None) -> bool:
     return actor is not None and actor not in UNATTRIBUTED
 
 
+def goes_to_the_victim(help: Event, victim: str | None) -> bool:
+    """Whether the support went to the act's victim or a part of it (support to the victim is not support to the
+    act)."""
+    to = getattr(help, "to", None)
+    return to is not None and victim is not None and (to == victim or victim in ACTORS.ancestors(to))
+
+
 def supports_such_an_act(help: Event, act: Event, window: Duration) -> bool:
-    """Whether ``help`` (a support event) supports ``act`` as ¶4(d) reads it: an attack on an international
-    presence (by incident, or its identified author by ``to``), or an obstruction or ceasefire violation by
-    incident — within the support link window."""
+    """Whether ``help`` (a support event) supports ``act`` as paragraph 4(d) reads "those who provide support to
+    such attacks and actions": the acts are those of 4(a)-(c) (an attack on, or a threat against, an
+    international presence; an obstruction; a ceasefire violation), supported by incident (unless the support
+    went to the act's victim) or by support given to the act's identified author, within the support link
+    window."""
     if not within(help, act, window):
         return False
+    if act.type == "attack":
+        victim = getattr(act, "target", None)
+    elif act.type in ("threat", "ceasefire_violation"):
+        victim = getattr(act, "against", None)
+    elif act.type == "obstruction":
+        victim = None
+    else:
+        return False
+    if act.type in ("attack", "threat") and victim not in INTERNATIONAL:
+        return False
     same_incident = help.incident is not None and act.incident == help.incident
-    if act.type == "attack" and getattr(act, "target", None) in INTERNATIONAL:
-        return same_incident or (identified(getattr(act, "by", None)) and getattr(help, "to", None) == act.by)
-    return act.type in ("obstruction", "ceasefire_violation") and same_incident
+    to_author = identified(getattr(act, "by", None)) and getattr(help, "to", None) == act.by
+    return (same_incident and not goes_to_the_victim(help, victim)) or to_author
 
 
 @given(windows().flatmap(lambda w: scenarios(w, types=P4_TYPES, max_events=16, incidents=TWO_INCIDENTS)))
