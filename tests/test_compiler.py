@@ -60,5 +60,5 @@ def test_joined_event_types_are_kept_for_their_longest_window(engine: Engine) ->
 def test_a_not_part_of_test_is_kept_for_the_runtime_not_sent_to_durable_rules(engine: Engine) -> None:
     compiled = compile_pack(engine.pack)
     (rule,) = [r for r in compiled.rules.values() if r.rule_id == "4(d)/attack"]
-    assert rule.exclusions == (("help", "to", "act", "target"),)
+    assert rule.exclusions == (("help", "by", "act", "target"), ("help", "to", "act", "target"))
     assert "not_part_of" not in json.dumps(compiled.ruleset[rule.name])

@@ -171,6 +171,8 @@ def test_300_replays_with_ever_new_assumptions_keep_memory_bounded_and_leave_no_
         engine.run(texts[n % len(texts)], assume={"support_link_window": {"days": 1 + n}})
     gc.collect()
     growth = rss_kib() - before
-    assert growth < 40 * 1024, f"RSS grew by {growth:,} KiB over 300 replays"  # ~1 MB per leaked ruleset
+    # a leaked ruleset keeps about 1 MB: 300 of them, about 300 MiB; the allocator's own drift under a loaded
+    # machine reached 42 MiB without any leak, so the bound sits between the two
+    assert growth < 100 * 1024, f"RSS grew by {growth:,} KiB over 300 replays"
     matchers = [m for m in gc.get_objects() if isinstance(m, Matcher)]
     assert len(matchers) <= 40 and all(m._live is None for m in matchers)

@@ -263,19 +263,18 @@ def identified(actor: str | None) -> bool:
     return actor is not None and actor not in UNATTRIBUTED
 
 
-def goes_to_the_victim(help: Event, victim: str | None) -> bool:
-    """Whether the support went to the act's victim or a part of it (support to the victim is not support to the
-    act)."""
-    to = getattr(help, "to", None)
-    return to is not None and victim is not None and (to == victim or victim in ACTORS.ancestors(to))
+def part_of_the_victim(actor: str | None, victim: str | None) -> bool:
+    """Whether ``actor`` is the act's victim or a part of it: support to the victim, or by it, is not support to
+    the act."""
+    return actor is not None and victim is not None and (actor == victim or victim in ACTORS.ancestors(actor))
 
 
 def supports_such_an_act(help: Event, act: Event, window: Duration) -> bool:
     """Whether ``help`` (a support event) supports ``act`` as paragraph 4(d) reads "those who provide support to
     such attacks and actions": the acts are those of 4(a)-(c) (an attack on, or a threat against, an
     international presence; an obstruction; a ceasefire violation), supported by incident (unless the support
-    went to the act's victim) or by support given to the act's identified author, within the support link
-    window."""
+    went to the act's victim or was given by it) or by support given to the act's identified author, within the
+    support link window."""
     if not within(help, act, window):
         return False
     if act.type == "attack":
@@ -290,7 +289,9 @@ def supports_such_an_act(help: Event, act: Event, window: Duration) -> bool:
         return False
     same_incident = help.incident is not None and act.incident == help.incident
     to_author = identified(getattr(act, "by", None)) and getattr(help, "to", None) == act.by
-    return (same_incident and not goes_to_the_victim(help, victim)) or to_author
+    by_incident = same_incident and not part_of_the_victim(getattr(help, "to", None), victim) \
+        and not part_of_the_victim(help.by, victim)
+    return by_incident or to_author
 
 
 @given(windows().flatmap(lambda w: scenarios(w, types=P4_TYPES, max_events=16, incidents=TWO_INCIDENTS)))
