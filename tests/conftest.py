@@ -53,6 +53,25 @@ def replay(engine: Engine) -> Callable[..., Report]:
 
 
 @pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any, str, int], list[Any]]:
+    """``spy(module, name, n)`` replaces ``module.name`` by a wrapper that calls it and records its ``n``-th
+    argument at each call; it returns the list the calls are recorded in."""
+
+    def watch(module: Any, name: str, argument: int) -> list[Any]:
+        seen: list[Any] = []
+        wrapped = getattr(module, name)
+
+        def recording(*args: Any) -> Any:
+            seen.append(args[argument])
+            return wrapped(*args)
+
+        monkeypatch.setattr(module, name, recording)
+        return seen
+
+    return watch
+
+
+@pytest.fixture
 def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
     """Write a file under a temporary folder and return its path."""
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,17 +38,9 @@ def pack_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def reads(spy: Callable[[Any, str, int], list[Any]]) -> list[str]:
     """The packs read from their YAML (not from the cache), by name."""
-    seen: list[str] = []
-    read = loader._read_pack
-
-    def counting(files: Any, name: str) -> Any:
-        seen.append(name)
-        return read(files, name)
-
-    monkeypatch.setattr(loader, "_read_pack", counting)
-    return seen
+    return spy(loader, "_read_pack", 1)
 
 
 def _entry(folder: Path) -> Path:

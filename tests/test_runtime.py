@@ -134,17 +134,10 @@ def test_an_event_that_meets_no_condition_is_not_kept(replay: Replay) -> None:
     assert report.stats["live_facts_at_end"] == 1
 
 
-def test_what_is_remembered_of_facts_kept_for_joins_goes_with_them(engine: Engine, monkeypatch: Any) -> None:
+def test_what_is_remembered_of_facts_kept_for_joins_goes_with_them(engine: Engine, spy: Any) -> None:
     from engine.replay import runtime
 
-    replays: list[Any] = []
-    feed = runtime.feed
-
-    def recording(env: Any, replay: Any) -> Any:
-        replays.append(replay)
-        return feed(env, replay)
-
-    monkeypatch.setattr(runtime, "feed", recording)
+    replays = spy(runtime, "feed", 1)
     days = [date(2017, 7, 1) + timedelta(days=3 * i) for i in range(150)]
     events = "\n".join(f"  - {{id: t{i}, at: {day.isoformat()}T10:00Z, type: threat, against: MINUSMA, "
                        f"level: imminent_and_serious, incident: i{i}}}" for i, day in enumerate(days))
