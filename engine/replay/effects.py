@@ -348,15 +348,9 @@ def open_each_period(replay: ReplayState, obligation: Obligation, paragraph_id: 
     finding_id = f"{obligation.id}:{subject}:{period.due.isoformat()}"
     if finding_id in replay.ledger:
         return
-    finding = replay.ledger.open(
-        id=finding_id, paragraph=paragraph_id, rule=obligation.id, kind=FindingKind.OBLIGATION, subject=subject,
-        tick=max(replay.clock.tick(period.opens), replay.now_tick()), events=[], due=period.due,
-        explanation=f'Paragraph {paragraph_id}: "{" ".join(obligation.says.split())}". Every quarterly report '
-                    f"covers it (assumption report_must_cover_every_focus); due {long_date(period.due)}.",
-        note="arose by schedule",
-    )
-    finding.provenance.append(Evidence(rule=f"{obligation.id}/schedule", tick=finding.opened, conditions=()))
-    replay.exercised.add(obligation.id)
+    finding = _open_scheduled(replay, obligation, paragraph_id, period, finding_id, subject,
+                              "Every quarterly report covers it (assumption report_must_cover_every_focus); "
+                              f"due {long_date(period.due)}.")
     replay.env.process(deadline(replay.env, replay, finding, replay.due_limit(obligation, period.due)))
 
 
@@ -366,12 +360,19 @@ def open_period(replay: ReplayState, obligation: Obligation, paragraph_id: str, 
     schedule = obligation.schedule
     assert schedule is not None
     ordinal = f"period {period.number} " if schedule.every is not None else ""
+    return _open_scheduled(replay, obligation, paragraph_id, period, f"{obligation.id}:{period.due.isoformat()}",
+                           subject, f"{replay.pack.actors.name_of(subject)}'s {ordinal}duty, due "
+                                    f"{long_date(period.due)}.")
+
+
+def _open_scheduled(replay: ReplayState, obligation: Obligation, paragraph_id: str, period: Period,
+                    finding_id: str, subject: str, sentence: str) -> Finding:
+    """Open a duty that arose by schedule as its period opens (or now, if later), with the paragraph's words and
+    ``sentence`` as its explanation and the schedule as its evidence."""
     finding = replay.ledger.open(
-        id=f"{obligation.id}:{period.due.isoformat()}", paragraph=paragraph_id, rule=obligation.id,
-        kind=FindingKind.OBLIGATION, subject=subject,
+        id=finding_id, paragraph=paragraph_id, rule=obligation.id, kind=FindingKind.OBLIGATION, subject=subject,
         tick=max(replay.clock.tick(period.opens), replay.now_tick()), events=[], due=period.due,
-        explanation=f'Paragraph {paragraph_id}: "{" ".join(obligation.says.split())}". '
-                    f"{replay.pack.actors.name_of(subject)}'s {ordinal}duty, due {long_date(period.due)}.",
+        explanation=f'Paragraph {paragraph_id}: "{" ".join(obligation.says.split())}". {sentence}',
         note="arose by schedule",
     )
     finding.provenance.append(Evidence(rule=f"{obligation.id}/schedule", tick=finding.opened, conditions=()))
