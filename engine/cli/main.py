@@ -214,9 +214,10 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str | Spool], None]) -> i
 
         chosen = selection(args, engine)  # bad filters and output files are bad input: say so before replaying
         check_outputs(args)
-        full = engine.run(args.scenario, assume=dict(args.assume), as_of=args.as_of)
+        scenario = engine.load(args.scenario)  # once, for the replay and the pictures
+        full = engine.run(scenario, assume=dict(args.assume), as_of=args.as_of)
         report = chosen.report(full)
-        write_outputs(args, engine, report)
+        write_outputs(args, engine, scenario, report)
         from ..outputs.report import render_table
 
         _out(Spool(report.json_pieces()) if args.json

@@ -159,11 +159,6 @@ def writable(target: str, option: str) -> None:
         raise InputError(f"{option}: the folder is not writable", path=target)
 
 
-def _scenario(args: argparse.Namespace, engine: Any, report: Any) -> Any:
-    """The scenario as replayed: with ``--as-of``, only its events up to that instant."""
-    return as_replayed(engine.load(args.scenario), report)
-
-
 def as_replayed(scenario: Any, report: Any) -> Any:
     """``scenario`` as ``report`` saw it: after an as-of replay, only its events (the log's too) up to then."""
     if getattr(report, "as_of", None) is not None:
@@ -173,10 +168,11 @@ def as_replayed(scenario: Any, report: Any) -> Any:
     return scenario
 
 
-def write_outputs(args: argparse.Namespace, engine: Any, report: Any) -> None:
-    """Write the output files asked for, from ``report``; a place that fails while being written is bad input.
-    The scenario is read again once for the picture and the page together (an event log is read once more)."""
-    scenario: Any = _scenario(args, engine, report) if args.plot or args.html else None
+def write_outputs(args: argparse.Namespace, engine: Any, scenario: Any, report: Any) -> None:
+    """Write the output files asked for, from ``report`` of the replay of ``scenario`` (the scenario as loaded
+    once for the replay); a place that fails while being written is bad input."""
+    if args.plot or args.html:
+        scenario = as_replayed(scenario, report)
     if args.plot:
         from ..outputs.plot import write_plot
 

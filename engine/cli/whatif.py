@@ -107,15 +107,17 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
             from ..outputs.plot import plot_format
 
             plot_format(args.plot)
-        base = engine.run(args.base, assume=assume, as_of=args.as_of)
-        variant = engine.run(args.variant, assume=assume, as_of=args.as_of)
+        base_scenario = engine.load(args.base)  # each loaded once, for its replay and the picture
+        base = engine.run(base_scenario, assume=assume, as_of=args.as_of)
+        variant_scenario = engine.load(args.variant)
+        variant = engine.run(variant_scenario, assume=assume, as_of=args.as_of)
         result = narrow_diff(diff_reports(base, variant, base_path=args.base, variant_path=args.variant), chosen)
         if args.plot:
             from ..outputs.plotdiff import write_diff_plot
             from .outputs import as_replayed
 
-            write_diff_plot(result, as_replayed(engine.load(args.base), base), as_replayed(
-                engine.load(args.variant), variant), args.plot, start=args.plot_from, end=args.plot_to)
+            write_diff_plot(result, as_replayed(base_scenario, base), as_replayed(variant_scenario, variant),
+                            args.plot, start=args.plot_from, end=args.plot_to)
         out(result.to_json() if args.json else render_diff(result))
         return 0
     raise AssertionError(f"not a what-if command: {args.command}")
