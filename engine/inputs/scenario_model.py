@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from .eventlog import EventLog
 
 
+def known_by(event_at: datetime, as_of: datetime) -> bool:
+    """Whether an event at ``event_at`` has happened by ``as_of`` (compared to the second, as the clock does)."""
+    return event_at.replace(microsecond=0) <= as_of
+
+
 class ExpectedFinding(BaseModel):
     """A finding a scenario expects: every field given must match; fields left out match anything."""
 
@@ -111,7 +116,7 @@ class Scenario:
         if self.known_until is None:
             return merged
         last = self.known_until
-        return itertools.takewhile(lambda e: e.at.replace(microsecond=0) <= last, merged)
+        return itertools.takewhile(lambda e: known_by(e.at, last), merged)
 
     @property
     def window(self) -> tuple[datetime, datetime]:
