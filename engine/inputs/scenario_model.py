@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,8 +21,24 @@ from ..dates import end_of, start_of
 from .vocabulary import Event
 from .vocabulary import sort_key as sort_key  # the processing order, kept importable from here
 
-if TYPE_CHECKING:
-    from .eventlog import EventLog
+
+class EventStream(Protocol):
+    """Events read as a stream, in processing order, from a log file: an event log
+    (:class:`~engine.inputs.eventlog.EventLog`) or a variant's edit of one
+    (:class:`~engine.inputs.logedits.EditedLog`)."""
+
+    @property
+    def path(self) -> str:
+        """The log file, as shown in messages."""
+        ...
+
+    @property
+    def count(self) -> int:
+        """How many events iterating yields."""
+        ...
+
+    def __iter__(self) -> Iterator[Event]:
+        ...
 
 
 def known_by(event_at: datetime, as_of: datetime) -> bool:
@@ -96,7 +112,8 @@ class Scenario:
     assumption_paths: dict[str, str] = field(default_factory=dict)
     #: the paragraphs ``expect`` names, each with its line (checked against the rule pack by the engine)
     expected_paragraphs: list[tuple[str, int | None]] = field(default_factory=list)
-    log: EventLog | None = None  # events read from `events_from`, streamed (not in ``events``)
+    #: events read from `events_from`, streamed (not in ``events``); in a variant, as it removes and moves them
+    log: EventStream | None = None
     #: an as-of view (:func:`engine.replay.asof.truncated`): only the events up to this instant (inclusive, to the
     #: second) are known; the log is read no further
     known_until: datetime | None = None

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-import difflib
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 
 from ..dates import end_of, start_of
 from ..errors import ScenarioError
+from .logedits import edited, nearest_ids
 from .scenario_model import Scenario, sort_key
 from .sources import LineMap, first_error
 from .vocabulary import Event
@@ -79,13 +80,6 @@ class Shift(BaseModel):
 
 def _error(message: str, path: str, lines: LineMap, loc: tuple[Any, ...]) -> ScenarioError:
     return ScenarioError(message, path=path, line=lines.line_of(loc))
-
-
-def _nearest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.4)
-    if close:
-        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return ""
 
 
 def _ids(data: Any, key: str, path: str, lines: LineMap) -> list[tuple[str, int]]:
@@ -145,20 +139,24 @@ class Variant:
             _CHAIN.reset(token)
 
     def apply(self, base: Scenario, own: Scenario) -> Scenario:
-        """The base's events with the removals and shifts, then the variant's own events; the base's
-        assumptions overridden by the variant's; the variant's name, window and expectations."""
+        """The base's events with the removals and shifts (of the file's events and of its log's, the log still
+        streamed), then the variant's own events; the base's assumptions overridden by the variant's; the
+        variant's name, window and expectations."""
         data, lines, path, base_path, shifts = self.data, self.lines, self.path, self.base_path, self.shifts
         first, limit = start_of(own.start), end_of(own.until)
         by_id = {event.id: event for event in base.events if event.id is not None}
-        known = sorted(by_id)
-        if base.log is not None:
-            self._keep_base_log(base, own, by_id)
+        scan = self._scan_log(base, own, by_id)
         removed: set[str] = set()
         for event_id, index in self.removals:
-            if event_id not in by_id:
-                raise _error(f"remove: the base scenario {base_path.name} has no event {event_id!r}"
-                             + _nearest(event_id, known), path, lines, ("remove", index))
+            if event_id not in by_id and event_id not in scan.named:
+                raise _error(f"remove: {self._no_event(base, event_id)}", path, lines, ("remove", index))
             removed.add(event_id)
+        for event_id in shifts:
+            if event_id in removed:
+                raise _error(f"shift: {event_id!r} is removed by `remove`; it cannot also be moved", path, lines,
+                             ("shift", event_id))
+            if event_id not in by_id and event_id not in scan.named:
+                raise _error(f"shift: {self._no_event(base, event_id)}", path, lines, ("shift", event_id))
         events: list[Event] = []
         for event in base.events:
             assert event.id is not None
@@ -166,24 +164,18 @@ class Variant:
                 continue
             shift = shifts.get(event.id)
             if shift is not None:
-                moved: datetime = event.at + shift.delta
-                if not first <= moved < limit:
-                    raise _error(f"shift: {event.id} moved {shift.describe()} falls on {moved.isoformat()}, "
-                                 f"outside the scenario's window {own.start} to {own.until}", path, lines,
-                                 ("shift", event.id))
-                event = event.model_copy(update={"at": moved})
+                event = self._moved(event, shift, own)
             elif not first <= event.at < limit:
                 key = "start" if event.at < first else "until"
                 raise _error(f"the base's event {event.id} at {event.at.isoformat()} is outside this scenario's "
                              f"window {own.start} to {own.until}", path, lines, (key,))
             events.append(event)
-        for event_id in shifts:
-            if event_id in removed:
-                raise _error(f"shift: {event_id!r} is removed by `remove`; it cannot also be moved", path, lines,
-                             ("shift", event_id))
-            if event_id not in by_id:
-                raise _error(f"shift: the base scenario {base_path.name} has no event {event_id!r}"
-                             + _nearest(event_id, known), path, lines, ("shift", event_id))
+        moved = [self._moved(scan.named[event_id], shift, own) for event_id, shift in shifts.items()
+                 if event_id in scan.named]
+        if scan.outside is not None:
+            event, key = scan.outside, "start" if scan.outside.at < first else "until"
+            raise _error(f"the base's event {event.id} at {event.at.isoformat()} (in its log {scan.log_name}) is "
+                         f"outside this scenario's window {own.start} to {own.until}", path, lines, (key,))
         kept = {event.id for event in events}
         for index, event in enumerate(own.events):
             if event.id in kept:
@@ -191,7 +183,14 @@ class Variant:
                              "(remove it there first to replace it)", path, lines,
                              ("events", _position(data, event.id, index), "id"))
             events.append(event)
+        if scan.clash is not None:
+            raise _error(f"event id {scan.clash!r} is already used by the base scenario's event log {scan.log_name} "
+                         "(remove it there first to replace it)", path, lines,
+                         ("events", _position(data, scan.clash, 0), "id"))
         events.sort(key=sort_key)
+        log = own.log
+        if base.log is not None:
+            log = edited(base.log, [event_id for event_id in removed if event_id in scan.named], moved)
 
         assumptions = {**base.assumptions, **own.assumptions}
         assumption_lines = {**base.assumption_lines, **own.assumption_lines}
@@ -200,38 +199,64 @@ class Variant:
         for name in own.assumptions:
             assumption_paths.pop(name, None)
         return dataclasses.replace(own, path=path, events=events, assumptions=assumptions,
-                                   assumption_lines=assumption_lines, assumption_paths=assumption_paths,
-                                   log=base.log if own.log is None else own.log)
+                                   assumption_lines=assumption_lines, assumption_paths=assumption_paths, log=log)
 
-    def _keep_base_log(self, base: Scenario, own: Scenario, by_id: dict[str, Event]) -> None:
-        """The base's event log (``events_from``) stays the variant's, read as a stream: refuse, at their lines,
-        a log of the variant's own beside it, ``remove`` or ``shift`` naming one of its events (they change the
-        events listed in a file), an event of the variant with an id of the log, and a log event outside the
-        variant's window. One pass over the log, when any of these can arise."""
-        assert base.log is not None
-        name = Path(base.log.path).name
+    def _moved(self, event: Event, shift: Shift, own: Scenario) -> Event:
+        """``event`` moved by ``shift``; refused at the shift's line when it leaves the variant's window."""
+        moved: datetime = event.at + shift.delta
+        if not start_of(own.start) <= moved < end_of(own.until):
+            raise _error(f"shift: {event.id} moved {shift.describe()} falls on {moved.isoformat()}, outside the "
+                         f"scenario's window {own.start} to {own.until}", self.path, self.lines, ("shift", event.id))
+        return event.model_copy(update={"at": moved})
+
+    def _no_event(self, base: Scenario, event_id: str) -> str:
+        """That the base has no event ``event_id``, with the nearest ids of its file and its log (read again)."""
+        ids: Iterable[str] = (event.id for event in base.events if event.id is not None)
+        where = ""
+        if base.log is not None:
+            ids = itertools.chain(ids, (event.id for event in base.log if event.id is not None))
+            where = f" in the file or its log {Path(base.log.path).name}"
+        close = nearest_ids(event_id, ids)
+        hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
+        return f"the base scenario {self.base_path.name} has no event {event_id!r}{where}{hint}"
+
+    def _scan_log(self, base: Scenario, own: Scenario, by_id: dict[str, Event]) -> _LogScan:
+        """One pass over the base's event log (``events_from``, which the variant keeps, streamed), when the
+        variant names ids its file lacks, adds events or changes the window: the log's events that ``remove`` and
+        ``shift`` name, the first id of the variant's own events the log keeps, and the first of its events (not
+        moved) outside the variant's window. A log of the variant's own beside the base's is refused."""
+        if base.log is None:
+            return _LogScan("")
+        scan = _LogScan(Path(base.log.path).name)
         if own.log is not None:
-            raise _error(f"events_from: the base scenario takes its events from the log {name}; a variant keeps "
-                         "that log and lists its own events under `events:`", self.path, self.lines, ("events_from",))
-        named: dict[str, tuple[str, str | int]] = {event_id: ("remove", index) for event_id, index in self.removals
-                                                   if event_id not in by_id}
-        named |= {event_id: ("shift", event_id) for event_id in self.shifts if event_id not in by_id}
-        added = {event.id: index for index, event in enumerate(own.events)}
+            raise _error(f"events_from: the base scenario takes its events from the log {scan.log_name}; a variant "
+                         "keeps that log and lists its own events under `events:`", self.path, self.lines,
+                         ("events_from",))
+        removing = {event_id for event_id, _ in self.removals}
+        wanted = {event_id for event_id in removing | set(self.shifts) if event_id not in by_id}
+        added = {event.id for event in own.events}
         first, limit = start_of(own.start), end_of(own.until)
-        if not named and not added and (own.start, own.until) == (base.start, base.until):
-            return
+        if not wanted and not added and (own.start, own.until) == (base.start, base.until):
+            return scan
         for event in base.log:
-            if event.id in named:
-                raise _error(f"{named[event.id][0]}: {event.id!r} is an event of the base's log {name}; remove and "
-                             "shift change the events listed in a scenario file", self.path, self.lines,
-                             named[event.id])
-            if event.id in added:
-                raise _error(f"event id {event.id!r} is already used by the base scenario's event log {name}",
-                             self.path, self.lines, ("events", _position(self.data, event.id, added[event.id]), "id"))
-            if not first <= event.at < limit:
-                key = "start" if event.at < first else "until"
-                raise _error(f"the base's event {event.id} at {event.at.isoformat()} (in its log {name}) is outside "
-                             f"this scenario's window {own.start} to {own.until}", self.path, self.lines, (key,))
+            assert event.id is not None
+            if event.id in wanted:
+                scan.named[event.id] = event
+            elif scan.outside is None and not first <= event.at < limit:
+                scan.outside = event
+            if scan.clash is None and event.id in added and event.id not in removing:
+                scan.clash = event.id
+        return scan
+
+
+@dataclass
+class _LogScan:
+    """What one pass over a base's event log found (:meth:`Variant._scan_log`)."""
+
+    log_name: str
+    named: dict[str, Event] = field(default_factory=dict)  # the log's events named by `remove` or `shift`
+    clash: str | None = None  # the first id of the variant's own events that the log keeps
+    outside: Event | None = None  # the first event of the log (not moved) outside the variant's window
 
 
 def read_variant(data: dict[str, Any], lines: LineMap, *, path: str) -> Variant:
