@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from engine import Engine, ScenarioError
+from engine.inputs.scenario_model import sort_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -174,21 +177,125 @@ def test_a_variant_keeps_the_event_log_of_its_base(engine: Engine, write: Callab
     assert statuses["47:2017-12-29"] == "fulfilled"
 
 
+def _log_variant(write: Callable[..., Path], changes: str, name: str = "v.yaml") -> Path:
+    return write(name, f"name: A variant of the scenario with a log.\nextends: {FROM_LOG}\n{changes}")
+
+
 @pytest.mark.parametrize(("changes", "line", "says"), [
-    ("remove: [q1, tbk-request]\n", 3, "remove: 'tbk-request' is an event of the base's log "
-                                       "timbuktu-2018-field-log.jsonl; remove and shift change the events listed"),
-    ("shift:\n  tbk-attack: {hours: 1}\n", 4, "shift: 'tbk-attack' is an event of the base's log"),
+    ("remove: [q1, tbk-atack]\n", 3, "remove: the base scenario timbuktu-2018-events-from-a-log.yaml has no event "
+                                     "'tbk-atack' in the file or its log timbuktu-2018-field-log.jsonl; did you mean "
+                                     "'tbk-attack'"),
+    ("shift:\n  q1: {days: 1}\n  tbk-thret: {hours: 1}\n", 5, "shift: the base scenario "
+                                                             "timbuktu-2018-events-from-a-log.yaml has no event "
+                                                             "'tbk-thret' in the file or its log"),
+    ("remove: [tbk-attack]\nshift:\n  tbk-attack: {hours: 1}\n", 5, "'tbk-attack' is removed by `remove`"),
+    ("shift:\n  tbk-attack: {days: 90}\n", 4, "shift: tbk-attack moved +90 days falls on 2018-07-13T14:35:00+00:00, "
+                                               "outside the scenario's window 2017-06-29 to 2018-06-30"),
+    ("until: 2018-06-20\nshift:\n  tbk-attack: {days: 70}\n", 5, "shift: tbk-attack moved +70 days falls on "
+                                                                "2018-06-23T14:35:00+00:00, outside the scenario's "
+                                                                "window 2017-06-29 to 2018-06-20"),
     ("events:\n  - {id: tbk-threat, at: 2018-05-01, type: threat, against: MINUSMA, level: imminent_and_serious}\n",
      4, "event id 'tbk-threat' is already used by the base scenario's event log"),
+    ("shift:\n  tbk-threat: {hours: 1}\nevents:\n  - {id: tbk-threat, at: 2018-05-01, type: threat, "
+     "against: MINUSMA, level: imminent_and_serious}\n", 6, "event id 'tbk-threat' is already used by the base "
+                                                            "scenario's event log"),
     ("start: 2017-08-01\nremove: [q1]\n", 3, "the base's event anefis-clash at 2017-07-11T06:00:00+00:00 (in its log "
                                              "timbuktu-2018-field-log.jsonl) is outside this scenario's window"),
+    ("start: 2017-08-01\nshift:\n  anefis-clash: {days: 30}\n", 3, "the base's event anefis-supply at "
+                                                                    "2017-07-20T00:00:00+00:00 (in its log"),
     ("events_from: other.jsonl\n", 3, "events_from: the base scenario takes its events from the log"),
 ])
-def test_a_variant_that_would_change_or_clash_with_its_base_s_log_is_refused_at_its_line(
+def test_a_variant_that_would_change_its_base_s_log_wrongly_is_refused_at_its_line(
         engine: Engine, write: Callable[..., Path], changes: str, line: int, says: str) -> None:
     write("other.jsonl", "")
-    path = write("v.yaml", f"name: A variant of the scenario with a log.\nextends: {FROM_LOG}\n{changes}")
+    path = _log_variant(write, changes)
     with pytest.raises(ScenarioError) as caught:
         engine.load(path)
     assert (caught.value.path, caught.value.line) == (str(path), line)
     assert says in caught.value.message
+
+
+def test_a_log_event_moved_into_a_narrower_window_is_checked_at_its_new_instant(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    path = _log_variant(write, "start: 2017-07-15\nshift:\n  anefis-clash: {days: 14}\n")
+    variant = engine.load(path)
+    assert [e.id for e in variant.all_events()][:2] == ["anefis-supply", "anefis-clash"]
+    report = engine.run(variant)
+    assert (report.start, report.events) == ("2017-07-15", 14)
+    assert "3:gatia:anefis-clash" in {f.id for f in report.findings}
+
+
+def test_a_bad_change_to_the_base_s_log_exits_2_with_one_line_and_nothing_on_stdout(
+        cli: Callable[..., Any], write: Callable[..., Path]) -> None:
+    path = _log_variant(write, "shift:\n  tbk-attack: {weeks: -52}\n")
+    result = cli("run", str(path))
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"{path}:4: shift: tbk-attack moved -52 weeks falls on 2017-04-15") and \
+        result.err.count("\n") == 1
+
+
+def test_removing_an_attack_recorded_in_the_base_s_event_log_removes_its_findings(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    variant = engine.load(_log_variant(write, "remove: [tbk-attack]\n"))
+    assert "tbk-attack" not in {e.id for e in variant.all_events()}
+    assert variant.event_count == 13 and variant.events == engine.load(FROM_LOG).events  # the file's, unchanged
+    found = {f.id for f in engine.run(variant).findings}
+    assert "20(e)/attack:minusma:tbk-attack" not in found and "47(ii):secretary-general:2018-06-29" not in found
+    assert "37:french-forces:tbk-2018-04-14" in found  # the threat, request and strike are still read from the log
+
+
+def test_shifting_a_log_event_moves_it_to_its_new_place_in_processing_order(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    variant = engine.load(_log_variant(write, "shift:\n  anefis-clash: {days: 200}\n  tbk-request: {hours: 1}\n"))
+    events = list(variant.all_events())
+    assert events == sorted(events, key=sort_key) and len(events) == 14
+    at = {e.id: e.at.isoformat() for e in events}
+    assert (at["anefis-clash"], at["tbk-request"]) == ("2018-01-27T06:00:00+00:00", "2018-04-14T15:50:00+00:00")
+    order = [e.id for e in events]
+    assert order.index("q2") < order.index("anefis-clash") < order.index("strength-feb")
+    assert order.index("tbk-intervention") < order.index("tbk-request")
+    statuses = {f.id: f.status for f in engine.run(variant).findings}
+    assert statuses["37:french-forces:tbk-2018-04-14"] == "lapsed"
+    assert statuses["37:not-covered:tbk-intervention"] == "not_covered"
+
+
+def test_a_variant_keeps_its_base_s_log_as_a_stream_and_holds_only_the_events_it_moves(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    from engine.inputs.logedits import EditedLog
+
+    base = engine.load(FROM_LOG)
+    variant = engine.load(_log_variant(write, "remove: [tbk-attack]\nshift: {tbk-request: {hours: 1}}\n"))
+    assert isinstance(variant.log, EditedLog) and type(variant.log.base) is type(base.log)
+    assert variant.log.removed == {"tbk-attack"} and [e.id for e in variant.log.moved] == ["tbk-request"]
+    assert [e.id for e in variant.events] == [e.id for e in base.events]
+
+
+def test_a_removed_log_event_may_be_replaced_by_one_of_the_variant_s_own(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    path = _log_variant(write, "remove: [tbk-attack]\nevents:\n  - {id: tbk-attack, at: 2018-04-20, type: attack, "
+                               "by: unidentified, target: MINUSMA}\n")
+    events = [e for e in engine.load(path).all_events() if e.id == "tbk-attack"]
+    assert [e.at.isoformat() for e in events] == ["2018-04-20T00:00:00+00:00"]
+
+
+def test_a_variant_of_a_variant_removes_and_moves_log_events_in_turn(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    _log_variant(write, "remove: [tbk-attack]\nshift: {strength-feb: {days: 3}}\n", "middle.yaml")
+    top = write("top.yaml", "name: And without the supply, the strength a week later still.\nextends: middle.yaml\n"
+                            "remove: [anefis-supply]\nshift: {strength-feb: {days: 4}}\n")
+    events = list(engine.load(top).all_events())
+    assert {e.id for e in events} >= {"tbk-threat", "anefis-clash"} and not {"tbk-attack", "anefis-supply"} & {
+        e.id for e in events}
+    assert [e.at.isoformat() for e in events if e.id == "strength-feb"] == ["2018-02-08T00:00:00+00:00"]
+    assert engine.load(top).event_count == len(events) == 12
+
+
+def test_diff_between_the_base_and_a_variant_of_its_log_shows_what_changed(
+        cli: Callable[..., Any], write: Callable[..., Path]) -> None:
+    path = _log_variant(write, "remove: [tbk-attack]\n")
+    result = cli("diff", FROM_LOG, str(path), "--json")
+    assert result.code == 0, result.err
+    diff = json.loads(result.out)
+    assert sorted(f["id"] for f in diff["disappeared"]) == ["20(e)/attack:minusma:tbk-attack",
+                                                           "47(ii):secretary-general:2018-06-29"]
+    assert diff["appeared"] == [] and diff["changed"] == []
