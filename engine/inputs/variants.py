@@ -16,6 +16,10 @@ A variant names its base (a path relative to the variant's own file) and says wh
 makes it: an unknown or removed id, a shift out of the window, an event id the base already uses, a base that
 does not exist, or a chain of ``extends`` that comes back to a file already in it.
 
+A base with an event log (``events_from``) keeps it: ``remove`` and ``shift`` may name its events, found in one
+pass over the log (:meth:`Variant._scan_log`), and the variant's log is the base's edited as it is read
+(:class:`.logedits.EditedLog`), never held whole.
+
 :func:`engine.inputs.scenario.build` hands any scenario that uses one of :data:`VARIANT_KEYS` to
 :func:`read_variant`, which checks the variant's own keys and finds its base; it then loads the base (inside
 :meth:`Variant.loading`, which keeps the chain of ``extends`` to catch cycles), builds the variant's own part
