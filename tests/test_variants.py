@@ -299,3 +299,72 @@ def test_diff_between_the_base_and_a_variant_of_its_log_shows_what_changed(
     assert sorted(f["id"] for f in diff["disappeared"]) == ["20(e)/attack:minusma:tbk-attack",
                                                            "47(ii):secretary-general:2018-06-29"]
     assert diff["appeared"] == [] and diff["changed"] == []
+
+
+# ---- every command sees the variant's changes to its base's log ------------------------------------------------
+
+LOG_VARIANT = SCENARIOS / "timbuktu-2018-from-a-log-without-the-attack-and-the-request-an-hour-late.yaml"
+
+
+def test_the_picture_of_a_log_variant_draws_the_moved_log_event_at_its_new_instant_and_not_the_removed_one(
+        engine: Engine) -> None:
+    from datetime import date, datetime
+
+    from engine.outputs.plot import events_in, figure
+
+    scenario = engine.load(LOG_VARIANT)
+    drawn = events_in(scenario, datetime(2018, 4, 14), datetime(2018, 4, 15))
+    assert [(at.strftime("%H:%M"), event_id) for _, at, event_id in drawn] == [
+        ("14:30", "tbk-threat"), ("15:20", "tbk-intervention"), ("15:50", "tbk-request")]
+    labels = {t.get_text() for t in figure(engine.run(scenario), scenario, start=date(2018, 4, 14),
+                                           end=date(2018, 4, 14)).axes[1].texts}
+    assert "tbk-request" in labels and "tbk-attack" not in labels
+
+
+def test_an_as_of_replay_of_a_log_variant_sees_the_moved_request_only_from_its_new_instant(engine: Engine) -> None:
+    from engine.replay.asof import as_of_instant, truncated
+
+    known = [e.id for e in truncated(engine.load(LOG_VARIANT), as_of_instant("2018-04-14T15:30Z")).all_events()]
+    assert known[-2:] == ["tbk-threat", "tbk-intervention"] and "tbk-attack" not in known
+    base = {f.id: f.status for f in engine.run(FROM_LOG, as_of="2018-04-14T15:30Z").findings}
+    variant = {f.id: f.status for f in engine.run(LOG_VARIANT, as_of="2018-04-14T15:30Z").findings}
+    assert base["37:french-forces:tbk-2018-04-14"] == "exercised"
+    assert "37:french-forces:tbk-2018-04-14" not in variant
+    assert variant["37:not-covered:tbk-intervention"] == "not_covered"
+
+
+def test_explain_and_why_not_over_a_log_variant_cite_the_moved_request_at_its_new_instant(
+        cli: Callable[..., Any]) -> None:
+    grant = cli("explain", str(LOG_VARIANT), "37:french-forces:tbk-2018-04-14")
+    assert grant.code == 0, grant.err
+    assert "met by tbk-request: intervention_request on 14 April 2018 at 15:50 UTC" in grant.out
+    why_not = cli("explain", str(LOG_VARIANT), "--why-not", "37")
+    assert why_not.code == 0, why_not.err
+    assert ("the authorization for incident tbk-2018-04-14 was granted only on 14 April 2018 at 15:50 UTC, after the "
+            "intervention on 14 April 2018 at 15:20 UTC") in why_not.out
+
+
+def test_an_exercise_over_a_log_variant_releases_the_moved_log_event_in_its_new_place_and_not_the_removed_one(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    from engine.exercise import load_exercise
+
+    path = write("drill.yaml", f"name: A drill for the tests.\nscenario: {LOG_VARIANT.as_posix()}\nbriefing: B.\n"
+                               "moves:\n  - {name: Before, until: 2018-04-13}\n  - {name: After, until: 2018-06-30}\n")
+    exercise = load_exercise(path, engine)
+    assert [e.id for e in exercise.injects(2)] == ["tbk-threat", "tbk-intervention", "tbk-request", "q4",
+                                                  "france-report"]
+
+
+def test_a_sweep_over_a_log_variant_varies_the_variant_s_events(engine: Engine,
+                                                                 sweep_file: Callable[..., Path]) -> None:
+    from engine.api import sweep
+    from engine.sweep import SweepError, load_sweep
+
+    path = sweep_file("- remove: {event: tbk-threat, probability: 1}", samples=3, base=LOG_VARIANT)
+    assert "tbk-attack" not in {e.id for e in load_sweep(path, engine=engine).base.events}
+    result = sweep(path, workers=1)
+    assert result.share("37:not-covered:tbk-intervention") == 1.0
+    assert result.share("20(e)/attack:minusma:tbk-attack") == 0.0  # removed by the variant, as in its replay
+    gone = sweep_file("- remove: {event: tbk-attack, probability: 1}", samples=3, base=LOG_VARIANT, name="gone.yaml")
+    with pytest.raises(SweepError, match="tbk-attack"):
+        load_sweep(gone, engine=engine)
