@@ -47,12 +47,15 @@ class RuleAnswer:
     near: dict[str, list[Near]] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     note: str = ""
+    # a rule that takes its joined events only in the order of its patterns (`any_order` false): that order, the
+    # parameter that decides it, whether the events met it, and if not, which came first (None: any order)
+    order: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "says": self.says, "outcome": self.outcome, "findings": self.findings,
                 "checks": [c.as_dict() for c in self.checks],
                 "near": {alias: [n.as_dict() for n in items] for alias, items in self.near.items()},
-                "reasons": self.reasons, "note": self.note}
+                "reasons": self.reasons, "note": self.note, "order": self.order}
 
 
 @dataclass

@@ -1,23 +1,30 @@
 """The why-not of an event rule: the findings its matches produced, why a match took no effect, or the nearest
-combination of events with, per condition, the event that met it or why none did, and joins too far apart."""
+combination of events with, per condition, the event that met it or why none did, joins too far apart, and joins
+in the wrong order (a rule whose ``any_order`` is false: paragraph 37's request before its threat when the
+assumption request_may_precede_threat is false)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ...inputs.scenario import sort_key
 from ...inputs.vocabulary import Event
 from ...rulepack.compiler import describe_pattern
 from ...rulepack.rulebook import Rule
-from ..why import describe_event, gap, joined_in_time, within_of
+from ..why import describe_event, gap, joined_in_time, when, within_of
 from .answers import Check, Near, RuleAnswer
 from .authorizations import effect_reasons
 from .patterns import headline
 from .phrasing import noun, short_event
 from .question import Question
-from .search import NEAR, complete_matches, nearest_combination, ranked
+from .search import NEAR, complete_matches, nearest_combination, order_of, out_of_order, ranked
 
 
 def rule_answer(question: Question, rule: Rule) -> RuleAnswer:
     answer = RuleAnswer(rule=rule.id, says=" ".join(rule.says.split()), outcome="not_matched")
+    any_order, param = order_of(question.pack, rule)
+    if not any_order and len(rule.when) > 1:
+        answer.order = {"needs": [p.as_ for p in rule.when], "parameter": param, "met": None}
     patterns = question.patterns(rule)
     if isinstance(patterns, str):
         answer.outcome = "not_asked"
@@ -55,6 +62,8 @@ def rule_answer(question: Question, rule: Rule) -> RuleAnswer:
         for _, more in idle[1:]:
             answer.reasons += [r for r in more if r not in answer.reasons]
         return answer
+    if answer.order is not None and answer.outcome != "not_matched":
+        answer.order["met"] = True
     if answer.outcome == "matched":
         return answer
     nearest, verdicts = nearest_combination(question, patterns)
@@ -84,7 +93,38 @@ def rule_answer(question: Question, rule: Rule) -> RuleAnswer:
         if late:
             answer.checks.append(Check("within", "joined events close enough in time", False, None, late))
             answer.reasons.append(late)
+        if answer.order is not None and len(bound) == len(patterns):
+            early = order_reason(question, rule, bound, answer.order)
+            if early:
+                answer.checks.append(Check("order", "joined events in the order the rule takes them", False, None,
+                                           early))
+                answer.reasons.append(early)
     return answer
+
+
+def order_reason(question: Question, rule: Rule, binding: dict[str, Event], order: dict[str, Any]) -> str | None:
+    """Why joined events in the wrong order do not match a rule that takes them only in the order of its patterns
+    (None when they come in order); records in ``order`` which came first and how to let the order be free."""
+    pair = out_of_order(order["needs"], binding)
+    order["met"] = pair is None
+    if pair is None:
+        return None
+    first, second = binding[pair[0]], binding[pair[1]]
+    same = first.type == second.type
+    name_first = pair[0] if same else noun(first.type)
+    name_second = pair[1] if same else noun(second.type)
+    param = order["parameter"]
+    order.update({"early": {"as": pair[1], "event": second.id}, "before": {"as": pair[0], "event": first.id},
+                  "by": gap(first.at - second.at)})
+    said = (f"the {name_second} ({second.id}, {when(second.at)}) came {gap(first.at - second.at)} before the "
+            f"{name_first} ({first.id}, {when(first.at)}); the rule takes the {name_second} only after the "
+            f"{name_first}")
+    if param is None:
+        return said + " (the rule fixes this order)"
+    kind = "assumption" if question.pack.parameters[param].assumption is not None else "parameter"
+    order["change"] = f"--assume {param}=true"
+    return (f"{said} ({kind} {param} is false; to let the {name_second} come first: "
+            f"--assume {param}=true)")
 
 
 def within_reason(question: Question, rule: Rule, binding: dict[str, Event]) -> str | None:
