@@ -61,9 +61,9 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Callable[[Any, str, int], list[Any]]
         seen: list[Any] = []
         wrapped = getattr(module, name)
 
-        def recording(*args: Any) -> Any:
+        def recording(*args: Any, **keywords: Any) -> Any:
             seen.append(args[argument])
-            return wrapped(*args)
+            return wrapped(*args, **keywords)
 
         monkeypatch.setattr(module, name, recording)
         return seen

@@ -309,6 +309,52 @@ def test_more_events_in_the_window_than_a_picture_draws_is_bad_input_naming_the_
     assert zoomed.code == 0 and target.exists()
 
 
+@pytest.mark.parametrize("option", ["--plot", "--html"])
+def test_a_picture_of_more_events_than_it_draws_is_refused_before_the_replay_with_nothing_written(
+        cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        spy: Callable[[Any, str, int], list[Any]], option: str) -> None:
+    from engine.outputs import plot
+
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 10)
+    replayed = spy(Engine, "run", 1)
+    target = tmp_path / ("crowded.png" if option == "--plot" else "crowded.html")
+    result = cli("run", FROM_LOG, option, str(target))
+    assert (result.code, result.out, replayed) == (2, "", [])
+    assert "more than 10 events to draw from 2017-06-29 to 2018-06-30 (MAX_EVENTS_DRAWN)" in result.err
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_an_as_of_picture_is_checked_before_the_replay_on_the_events_known_by_then(
+        cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        spy: Callable[[Any, str, int], list[Any]]) -> None:
+    from engine.outputs import plot
+
+    replayed = spy(Engine, "run", 1)
+    target = tmp_path / "as-of.svg"
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 5)  # six events, file and log, are known by the end of 2017
+    refused = cli("run", FROM_LOG, "--as-of", "2017-12-31", "--plot", str(target))
+    assert (refused.code, replayed) == (2, []) and "more than 5 events" in refused.err and not target.exists()
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 6)
+    drawn = cli("run", FROM_LOG, "--as-of", "2017-12-31", "--plot", str(target))
+    assert drawn.code == 0 and len(replayed) == 1 and target.exists()
+
+
+def test_a_diff_picture_of_more_events_than_it_draws_is_refused_before_either_replay(
+        cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        spy: Callable[[Any, str, int], list[Any]]) -> None:
+    from engine.outputs import plot
+
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 10)
+    replayed = spy(Engine, "run", 1)
+    target = tmp_path / "diff.png"
+    variant = ROOT / "scenarios" / "timbuktu-2018-from-a-log-without-the-attack-and-the-request-an-hour-late.yaml"
+    result = cli("diff", FROM_LOG, str(variant), "--plot", str(target))
+    assert (result.code, result.out, replayed) == (2, "", []) and not target.exists()
+    assert "more than 10 events to draw" in result.err
+    zoomed = cli("diff", FROM_LOG, str(variant), "--plot", str(target), "--from", "2018-04-14", "--to", "2018-04-14")
+    assert zoomed.code == 0 and len(replayed) == 2 and target.exists()
+
+
 def test_the_diff_picture_draws_the_log_events_of_both_sides(engine: Engine, tmp_path: Path) -> None:
     from datetime import date
 

@@ -210,11 +210,12 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str | Spool], None]) -> i
     engine = Engine(args.pack)
     if args.command == "run":
         from .filters import selection
-        from .outputs import Spool, check_outputs, write_outputs
+        from .outputs import Spool, check_outputs, check_picture, write_outputs
 
         chosen = selection(args, engine)  # bad filters and output files are bad input: say so before replaying
         check_outputs(args)
         scenario = engine.load(args.scenario)  # once, for the replay and the pictures
+        check_picture(args, scenario)
         full = engine.run(scenario, assume=dict(args.assume), as_of=args.as_of)
         report = chosen.report(full)
         write_outputs(args, engine, scenario, report)

@@ -142,6 +142,27 @@ def check_outputs(args: argparse.Namespace) -> None:
         writable(args.html, "--html")
 
 
+def check_picture(args: argparse.Namespace, *scenarios: Any) -> None:
+    """Before the replay, with ``--plot`` or ``--html``: refuse a picture of more events than it draws
+    (``MAX_EVENTS_DRAWN``) in its window (``--from``/``--to``, else the scenarios' whole windows; with ``--as-of``,
+    the events known by then), so that it fails fast, with nothing written."""
+    if not (args.plot or getattr(args, "html", None)):
+        return
+    from ..outputs.plot import check_drawable
+
+    start = args.plot_from or min(s.start for s in scenarios)
+    end = args.plot_to or max(s.until for s in scenarios)
+    for scenario in scenarios:
+        if args.as_of is not None:
+            from ..replay.asof import as_of_instant, truncated
+
+            try:
+                scenario = truncated(scenario, as_of_instant(args.as_of))
+            except ValueError:
+                return  # a bad --as-of: the replay says so
+        check_drawable(scenario, start, end)
+
+
 def writable(target: str, option: str) -> None:
     """Refuse, before any work, an output file that could not be written: a folder, or a place without a folder
     or with one that is not writable (``/proc``, a read-only mount)."""

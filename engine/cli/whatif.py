@@ -108,8 +108,11 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
 
             plot_format(args.plot)
         base_scenario = engine.load(args.base)  # each loaded once, for its replay and the picture
-        base = engine.run(base_scenario, assume=assume, as_of=args.as_of)
         variant_scenario = engine.load(args.variant)
+        from .outputs import check_picture
+
+        check_picture(args, base_scenario, variant_scenario)
+        base = engine.run(base_scenario, assume=assume, as_of=args.as_of)
         variant = engine.run(variant_scenario, assume=assume, as_of=args.as_of)
         result = narrow_diff(diff_reports(base, variant, base_path=args.base, variant_path=args.variant), chosen)
         if args.plot:

@@ -8,7 +8,8 @@ end of their window, both coloured by status, with a mark where they closed (ful
 as marks at the instant they arose. The scenario's events run below, one lane per event type, labelled with their
 ids where the labels fit (the others are counted): the events of the scenario file and of its event log
 (``events_from``, read as a stream), at most :data:`MAX_EVENTS_DRAWN` in the window shown (more is bad input: zoom
-in). ``--from``/``--to`` zoom on a window: only what overlaps it is drawn. A legend gives every colour and mark.
+in; :func:`check_drawable` says so before the replay). ``--from``/``--to`` zoom on a window: only what overlaps
+it is drawn. A legend gives every colour and mark.
 The same statuses have the same colours in every picture.
 
 Every batch of marks or bars of one colour is one artist, so drawing costs time linear in the findings and events;
@@ -19,15 +20,17 @@ a constant, metadata dates and software versions are left out), written whole (:
 from __future__ import annotations
 
 import io
+import itertools
 import textwrap
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 from ..inputs.scenario import Scenario
+from ..inputs.vocabulary import Event
 from .files import check_target, write_whole
 from .report import FindingView, Report
 from .timeline import (
@@ -57,8 +60,8 @@ MAX_EVENTS_DRAWN = 100_000  # events one picture draws in its window (file and e
 EVENT_COLOUR = "#37474f"
 MARK_COLOUR = "#6a1b9a"
 
-__all__ = ["FORMATS", "HASHSALT", "MAX_EVENTS_DRAWN", "MAX_ROWS", "STATUS_COLOURS", "colour_of", "figure",
-           "plot_format", "render", "write_plot"]
+__all__ = ["FORMATS", "HASHSALT", "MAX_EVENTS_DRAWN", "MAX_ROWS", "STATUS_COLOURS", "check_drawable", "colour_of",
+           "figure", "plot_format", "render", "write_plot"]
 
 
 def plot_format(target: str | Path) -> str:
@@ -101,8 +104,11 @@ def xs_of(moments: Sequence[datetime]) -> list[float]:
 
 def window(report: Report, start: date | None, end: date | None) -> tuple[datetime, datetime]:
     """The instants the picture spans: the replay's window, or the zoom ``start`` to ``end`` (whole days)."""
-    first = start or date.fromisoformat(report.start)
-    last = end or date.fromisoformat(report.until)
+    return window_of(start or date.fromisoformat(report.start), end or date.fromisoformat(report.until))
+
+
+def window_of(first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants from the start of day ``first`` to the end of day ``last`` (naive, as on the axis)."""
     if last < first:
         raise InputError(f"--to {last} is before --from {first}", path="--to")
     return datetime.combine(first, datetime.min.time()), datetime.combine(last + timedelta(days=1),
@@ -282,21 +288,44 @@ def draw_marks(axes: Sequence[Any], marks: Sequence[tuple[datetime, str]]) -> No
                          va="bottom")
 
 
-def events_in(scenario: Scenario, first: datetime, last: datetime) -> list[tuple[str, datetime, str]]:
-    """The scenario's events (its file's and its event log's, streamed) from ``first`` to before ``last``, as
-    (type, naive instant, id); at most :data:`MAX_EVENTS_DRAWN`, else an :class:`InputError` saying to zoom."""
-    out: list[tuple[str, datetime, str]] = []
+def _in_window(scenario: Scenario, first: datetime, last: datetime) -> Iterator[Event]:
+    """The scenario's events (its file's and its event log's, streamed) from ``first`` to before ``last``."""
     for event in scenario.all_events():
         at = naive(event.at)
         if at >= last and scenario.log is not None:
             break  # a log is merged in processing order: nothing later is in the window; stop reading it
         if first <= at < last:
-            if len(out) == MAX_EVENTS_DRAWN:
-                raise InputError(f"--plot: more than {MAX_EVENTS_DRAWN:,} events to draw from {first.date()} to "
-                                 f"{(last - timedelta(days=1)).date()} (MAX_EVENTS_DRAWN); show fewer days with "
-                                 "--from and --to", path=scenario.path)
-            out.append((event.type, at, event.id or ""))
+            yield event
+
+
+def _too_many(scenario: Scenario, first: datetime, last: datetime) -> InputError:
+    return InputError(f"--plot: more than {MAX_EVENTS_DRAWN:,} events to draw from {first.date()} to "
+                      f"{(last - timedelta(days=1)).date()} (MAX_EVENTS_DRAWN); show fewer days with --from and --to",
+                      path=scenario.path)
+
+
+def events_in(scenario: Scenario, first: datetime, last: datetime) -> list[tuple[str, datetime, str]]:
+    """The scenario's events (its file's and its event log's, streamed) from ``first`` to before ``last``, as
+    (type, naive instant, id); at most :data:`MAX_EVENTS_DRAWN`, else an :class:`InputError` saying to zoom."""
+    out: list[tuple[str, datetime, str]] = []
+    for event in _in_window(scenario, first, last):
+        if len(out) == MAX_EVENTS_DRAWN:
+            raise _too_many(scenario, first, last)
+        out.append((event.type, naive(event.at), event.id or ""))
     return out
+
+
+def check_drawable(scenario: Scenario, start: date, end: date) -> None:
+    """Before the replay: refuse (an :class:`InputError`, as :func:`events_in` would after it) a picture from
+    ``start`` to ``end`` (whole days) with more than :data:`MAX_EVENTS_DRAWN` events. A scenario that holds no
+    more events than that in all is not read; else its events are counted as they stream, up to the window's end
+    or one past the limit."""
+    held = len(scenario.events) + (scenario.log.count if scenario.log is not None else 0)
+    if held <= MAX_EVENTS_DRAWN:
+        return
+    first, last = window_of(start, end)
+    if sum(1 for _ in itertools.islice(_in_window(scenario, first, last), MAX_EVENTS_DRAWN + 1)) > MAX_EVENTS_DRAWN:
+        raise _too_many(scenario, first, last)
 
 
 def visible(findings: Sequence[FindingView], first: datetime, last: datetime,
