@@ -27,9 +27,12 @@ class Check:
 class Near:
     event: dict[str, Any]
     reasons: list[str]
+    # a duty's near misses: the duties the act answered in the replay, by how many days it came after this duty's
+    # due date, whether within the late-report window, and the fields that fail the fulfilment's tests
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"event": self.event, "reasons": self.reasons}
+        return {"event": self.event, "reasons": self.reasons, **self.extra}
 
     def line(self) -> str:
         return f"{self.event['id']} ({self.event['when']}): {'; '.join(self.reasons) or 'meets every test'}"
@@ -66,11 +69,12 @@ class ObligationAnswer:
     reasons: list[str] = field(default_factory=list)
     near: dict[str, list[Near]] = field(default_factory=dict)  # per unfulfilled duty: the acts that came closest
     note: str = ""
+    late_window: dict[str, Any] | None = None  # how late a report may still answer a missed period, and what sets it
 
     def as_dict(self) -> dict[str, Any]:
         return {"obligation": self.obligation, "says": self.says, "findings": self.findings,
                 "reasons": self.reasons, "near": {k: [n.as_dict() for n in v] for k, v in self.near.items()},
-                "note": self.note}
+                "note": self.note, "late_window": self.late_window}
 
 
 @dataclass

@@ -1,17 +1,20 @@
 """The why-not of an obligation: every duty that was not fulfilled, and the acts that came closest — by
-someone else, of another kind, after the due date, or answering another period — or why no duty was opened."""
+someone else, of another kind, after the due date, or answering another period (under the late-report rule: a
+report more than late_report_window late answers the period it is filed in, see :mod:`.late`) — or why no duty
+was opened."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from ...dates import end_of, long_date
+from ...dates import long_date
 from ...inputs.vocabulary import Event
 from ...outputs.report import FindingView
 from ...rulepack.rulebook import Obligation
 from ..why import describe_event, when
 from .answers import Near, ObligationAnswer
+from .late import LateWindow, Placing, days_late, due_limit, late_window, placing
 from .patterns import Pattern, headline, judge
 from .phrasing import actor_phrase
 from .question import Question
@@ -33,12 +36,17 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
     by = obligation.fulfilled_by
     pattern = Pattern("act", by.event, dict(by.where))
     events = question.by_type.get(by.event, [])
-    all_findings = [f for f in question.report.findings if f.rule == obligation.id]
+    acts = {e.id: e for e in events if e.id is not None}
+    duties = [f for f in question.report.findings if f.rule == obligation.id and f.kind == "obligation"]
+    window = late_window(question, obligation)
+    answer.late_window = window.as_dict() if window is not None else None
+    placings: dict[str, Placing] = {}
     for finding in findings:
         if finding.status == "fulfilled":
             continue
         assert finding.due is not None
         due = date.fromisoformat(finding.due)
+        limit = due_limit(question, obligation, due)
         state = {"violated": f"was violated: nothing fulfilled it by {long_date(due)}",
                  "expired": f"expired unmet when its ground ended on {long_date(due)}",
                  "active": f"was still open when the replay ended (due {long_date(due)})"}.get(
@@ -48,12 +56,20 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
         for event in events:
             verdict = judge(question.pack, pattern, event, {})
             reasons = list(verdict.reasons)
+            if event.id not in placings:
+                placings[event.id or ""] = placing(duties, event, acts, window)
+            place = placings[event.id or ""]
             if not reasons:
-                reasons = timing(question, event, finding, due, all_findings)
+                reasons = timing(event, finding, due, limit, place, window)
             if not reasons:
                 continue
-            key = (bool(verdict.reasons), len(verdict.reasons), abs((event.at - end_of(due)).total_seconds()))
-            ranked.append((key, Near(describe_event(question.pack, event), reasons)))
+            after = event.at >= limit
+            extra = {"answered": [f.id for f in place.answered],
+                     "days_late": days_late(event, due) if after else None,
+                     "within_late_window": window.allows(event, due) if after and window is not None else None,
+                     "unmet": unmet_fields(question, pattern, event)}
+            key = (bool(verdict.reasons), len(verdict.reasons), abs((event.at - limit).total_seconds()))
+            ranked.append((key, Near(describe_event(question.pack, event), reasons, extra)))
         ranked.sort(key=lambda item: item[0])
         if ranked:
             answer.near[finding.id] = [near for _, near in ranked[:NEAR]]
@@ -65,18 +81,20 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
     return answer
 
 
-def timing(question: Question, event: Event, finding: FindingView, due: date, others: list[FindingView]) -> list[str]:
-    """Why an act of the right kind did not fulfil ``finding`` in time."""
+def unmet_fields(question: Question, pattern: Pattern, event: Event) -> list[str]:
+    """The fields of ``event`` that fail the fulfilment's tests ('by': a report by someone whose report does not
+    fulfil the duty, such as the Security Council's for the Secretary-General's)."""
+    return [name for name, constraint in sorted(pattern.where.items())
+            if not judge(question.pack, Pattern("act", pattern.event, {name: constraint}), event, {}).met]
+
+
+def timing(event: Event, finding: FindingView, due: date, limit: datetime, place: Placing,
+           window: LateWindow | None) -> list[str]:
+    """Why an act of the right kind did not fulfil ``finding`` in time, as the replay placed it (``place``)."""
     opened = datetime.fromisoformat(finding.opened.replace("Z", "+00:00"))
-    answered = next((f for f in others if event.id in f.events and f.id != finding.id), None)
-    if event.at >= end_of(due):
-        late = (event.at.date() - due).days
-        said = f"came {late} day{'s' if late != 1 else ''} after the due date ({long_date(due)})"
-        if event.id in finding.events:
-            said += " and is recorded on this duty as late"
-        elif answered is not None:
-            said += f"; it answered {answered.id}"
-        return [said]
+    answered = next((f for f in place.answered if f.id != finding.id), None)
+    if event.at >= limit:
+        return [late_words(event, finding, due, place, window)]
     if event.at < opened:
         said = f"came before this duty opened on {when(opened)}"
         if answered is not None:
@@ -85,6 +103,42 @@ def timing(question: Question, event: Event, finding: FindingView, due: date, ot
     if answered is not None:
         return [f"answered {answered.id} (an act answers the oldest duty not yet answered)"]
     return []
+
+
+def late_words(event: Event, finding: FindingView, due: date, place: Placing, window: LateWindow | None) -> str:
+    """Why an act after the due date of ``finding`` is not its answer in time — and, under the late-report rule,
+    whether it was its late answer or which period it answered instead."""
+    late = days_late(event, due)
+    said = f"came {late} day{'s' if late != 1 else ''} after the due date ({long_date(due)})"
+    answered = next((f for f in place.answered if f.id != finding.id), None)
+    if any(f.id == finding.id for f in place.answered):
+        said += " and is recorded on this duty as late"
+        if window is None:
+            return said
+        if window.allows(event, due):
+            return said + f" (a late report may answer a missed period for {window.duration.describe()}: " \
+                          f"{window.source()})"
+        return (said + f": more than the {window.duration.describe()} within which a late report answers a missed "
+                f"period ({window.source()}), but no later period was open for it to answer")
+    if answered is None:
+        return said
+    if window is None or not place.faithful or place.oldest is None:
+        return said + f"; it answered {answered.id}"
+    if place.beyond and place.oldest.id == finding.id:
+        change = window.change(late)
+        how = f"; to count reports up to {late} days late: {change}" if change else ""
+        return (said + f", more than the {window.duration.describe()} within which a late report still answers a "
+                f"missed period ({window.source()}{how}); so it answered {answered.id}, the period in which it "
+                "was filed")
+    if place.beyond:
+        assert place.oldest.due is not None
+        return (said + f"; the oldest period not yet answered, {place.oldest.id}, was then more than "
+                f"{window.duration.describe()} past its due date ({window.source()}), so it answered "
+                f"{answered.id}, the period in which it was filed")
+    if answered.id == place.oldest.id:
+        return said + f"; it answered {answered.id}, an earlier period not yet answered (a report answers the " \
+                      "oldest period not yet answered)"
+    return said + f"; it answered {answered.id}"
 
 
 def never_opened(question: Question, obligation: Obligation) -> str:
