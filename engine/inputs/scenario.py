@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from ..errors import ScenarioError, reported_as
 from . import limits as _limits
 from .actors import ActorRegistry
 from .checking import EventChecker, auto_id, full_digest
+from .plainmodel import plain_validator
 from .scenario_model import Expectations, ExpectedFinding, Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
 from .variants import VARIANT_KEYS, read_variant
@@ -32,7 +34,7 @@ LATEST_DAY = date(2099, 12, 31)
 
 
 class _Header(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built only for what plain checks leave to it
 
     name: str = Field(min_length=3, max_length=300, description="a sentence saying what the scenario shows")
 
@@ -57,6 +59,9 @@ class _Header(BaseModel):
             except ValueError:
                 raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
         return value
+
+
+_plain_header: Callable[[Any], Any] = plain_validator(_Header)
 
 
 def check_window(start: date, until: date, *, path: str, lines: LineMap | None = None) -> None:
@@ -108,10 +113,12 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
         own = build(variant.own_data, lines, path=path, actors=actors, default_start=base.start,
                     default_until=base.until)
         return variant.apply(base, own)
-    try:
-        header = _Header.model_validate(data)
-    except ValidationError as exc:
-        raise first_error(exc, path=path, lines=lines, error_type=ScenarioError) from None
+    header = _plain_header(data)  # the common file, checked in plain Python; else pydantic decides and words it
+    if header is None:
+        try:
+            header = _Header.model_validate(data)
+        except ValidationError as exc:
+            raise first_error(exc, path=path, lines=lines, error_type=ScenarioError) from None
     max_events = _limits.current().max_events
     if len(header.events) > max_events:
         raise ScenarioError(f"{len(header.events):,} events; the limit is {max_events:,} (--max-events)", path=path,
