@@ -11,10 +11,13 @@ For each rule it reports either the findings it produced, or the nearest combina
 condition, the event that met it or why none did ("no request from the Secretary-General to the French forces
 for incident tbk-2018-04-14"), the events that came closest and what they lack ("tessalit-request: from the
 Government of Mali, not the Secretary-General"), and joins that came too far apart ("the request came 4 days
-after the threat; the rule joins them only within 3 days (assumption threat_request_window)"). A match that
+after the threat; the rule joins them only within 3 days (assumption threat_request_window)"), and joins in the
+wrong order for a rule that takes its events only in the order of its patterns (paragraph 37's request before its
+threat when the assumption request_may_precede_threat is false). A match that
 engaged nothing says why (an authorization's window had ended; no grant covered the intervention). For each
 obligation it explains every duty that was not fulfilled: the reports by someone else, of another kind, after
-the due date, or that answered another period.
+the due date, or that answered another period — under the late-report rule, how many days late the nearest report
+came, the window (assumption late_report_window) and the period it answered instead, as the replay recorded it.
 
 ``--subject`` and ``--incident`` narrow the question: they become one more test on the field of the rule that
 gives a finding its subject or incident, so that nearby events for other actors or incidents are still shown,
@@ -22,9 +25,9 @@ with what differs.
 
 The package, by responsibility: :mod:`.paragraph` (the question on a paragraph, :func:`why_not`), :mod:`.rules`
 (the why-not of an event rule), :mod:`.authorizations` (of a grant or an intervention), :mod:`.duties` (of an
-obligation), :mod:`.search` (the nearest-events search), :mod:`.patterns` (one pattern against one event),
-:mod:`.question` (the question's state and extra tests), :mod:`.answers` (the answer and its rendering) and
-:mod:`.phrasing` (its words).
+obligation), :mod:`.late` (the late-report rule), :mod:`.search` (the nearest-events search), :mod:`.patterns`
+(one pattern against one event), :mod:`.question` (the question's state and extra tests), :mod:`.answers` (the
+answer and its rendering) and :mod:`.phrasing` (its words).
 """
 
 from .answers import Check, Near, ObligationAnswer, RuleAnswer, WhyNot
