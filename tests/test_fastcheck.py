@@ -83,6 +83,7 @@ def test_the_checker_gives_the_same_event_or_the_same_located_error_with_or_with
     fast, slow = (EventChecker(path="log.jsonl", actors=registry, start=date(2017, 6, 29), until=date(2018, 12, 31))
                   for _ in range(2))
     slow.fast = _Slow(registry)
+    slow.plain.events.clear()  # and no generated checker before it
     assert _outcome(fast, raw) == _outcome(slow, raw)
 
 
@@ -92,6 +93,6 @@ def test_an_unknown_actor_and_a_bad_instant_are_worded_by_the_model() -> None:
              ({"type": "attack", "at": "2018-02-30T08:30:00Z", "target": "MINUSMA"}, "is not a real date"),
              ({"type": "deployment", "at": "2018-04-14T08:30:00Z", "military": True}, "expected a whole number")]
     for raw, message in cases:
-        assert checker.fast.event(raw) is None
+        assert checker.fast.event(raw) is None and checker.plain.event(raw) is None
         outcome = _outcome(checker, raw)
         assert outcome[0] == "error" and outcome[2] == 7 and message in outcome[3]

@@ -119,7 +119,8 @@ def _outcome(rows: Iterator[tuple[int, Any]]) -> list[Any]:
 _PIECES = st.sampled_from([b'{"a": 1}', b'{"a": 1, "a": 2}', b'{"a": {"b": 1}}', b'{"a": "{"}', b"[1]", b"", b"  ",
                            b"\t", b'{"a": NaN}', b'{"a": 1} x', b'{"a": 1}  ', b"{", b"\x00", b"\xff", b"\xc3",
                            "é".encode(), b"\xef\xbb\xbf", b'"\\u003a"', b"\r", b'{"k": "\\ud800"}', b"1e400",
-                           b'{"a": [1, 2, {"c": 3}]}', b'{"a": "x:y", "b": null, "c": true}'])
+                           b'{"a": [1, 2, {"c": 3}]}', b'{"a": "x:y", "b": null, "c": true}', b'{"a":1,"a":2}',
+                           b'{"a" :1,"a":2,"b":"\\":"}', b'{"a":1,"b":":"}', b'{"b":"x"}', b'{"a":1}\t'])
 _LOGS = st.lists(st.lists(_PIECES | st.binary(max_size=4), max_size=4).map(b"".join), max_size=8).flatmap(
     lambda lines: st.sampled_from((b"\n", b"\r\n")).flatmap(
         lambda end: st.booleans().map(lambda last: end.join(lines) + (end if last and lines else b""))))

@@ -1,4 +1,5 @@
-"""Runs on disk: events written as tuples come back as the same models, in processing order."""
+"""Records and runs on disk: events kept as records, sorted and written to a run, come back as the same models, in
+processing order."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def test_a_run_reads_back_the_same_events_in_processing_order(raws: list[dict[st
     saved = spill.BATCH_EVENTS
     spill.BATCH_EVENTS = batch
     try:
-        spill.write_run(list(models), path)
+        spill.write_run([spill.record_of(event, line) for line, event in enumerate(models, 1)], path)
     finally:
         spill.BATCH_EVENTS = saved
-    back = list(spill.read_run(path))
+    back = [spill.event_of(record) for record in spill.read_run(path)]
     assert [state(event) for event in back] == [state(event) for event in sorted(models, key=sort_key)]

@@ -21,6 +21,7 @@ from ..dates import end_of, start_of
 from ..errors import ScenarioError
 from .actors import ActorRegistry
 from .fastcheck import FastChecker
+from .plaincheck import PlainChecker
 from .sources import LineMap, first_error
 from .vocabulary import EVENT_TYPES, Event, has_offset
 
@@ -50,6 +51,7 @@ class EventChecker:
         self.start, self.until = start, until
         self.first, self.limit = start_of(start), end_of(until)
         self.context = {"actors": actors}
+        self.plain = PlainChecker(actors, self.first, self.limit)
         self.fast = FastChecker(actors)
         self.offsets: set[bool] = set()  # whether the date-times seen so far carry a UTC offset
 
@@ -58,7 +60,8 @@ class EventChecker:
 
     def check(self, raw: Any, lines: Lines, loc: tuple[Any, ...], *, path: str | None = None) -> tuple[Event, bool]:
         """The validated event and whether its id was given (else derived from its content)."""
-        fast = self.fast.event(raw)  # the common event, checked in plain Python; else pydantic decides
+        plain = self.plain.event(raw)  # the common event, checked in plain Python; else pydantic-core; else pydantic
+        fast = (plain, True) if plain is not None else self.fast.event(raw)
         event, aware = fast if fast is not None else self._validated(raw, lines, loc, path=path)
         if aware is not None and aware not in self.offsets:
             self.offsets.add(aware)

@@ -19,6 +19,7 @@ import array
 import contextlib
 import gc
 import heapq
+import operator
 import os
 import shutil
 import tempfile
@@ -31,22 +32,24 @@ from typing import Any
 from ..errors import ScenarioError
 from . import limits as _limits
 from .checking import EventChecker
-from .loglines import LogLines, csv_rows, json_rows
+from .loglines import LogLines, csv_rows, json_blocks, json_rows
+from .plaincheck import Record
 from .sources import LineMap, open_regular
-from .spill import read_run, write_run
-from .vocabulary import Event, sort_key
+from .spill import event_of, read_run, record_of, write_run
+from .vocabulary import Event
 
 CHUNK_EVENTS = 50_000  # events sorted in memory at once; more go to temporary files, sorted runs merged later
 LOG_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_ID = operator.itemgetter(2)  # a record's id
 
 
 @dataclass
 class EventLog:
-    """The validated events of a log, sorted, as in-memory events or temporary runs to merge."""
+    """The validated events of a log, sorted, as records in memory or temporary runs to merge."""
 
     path: str
     count: int
-    _memory: list[Event] = field(default_factory=list)
+    _memory: list[Record] = field(default_factory=list)
     _runs: list[Path] = field(default_factory=list)
     _folder: str | None = None
 
@@ -55,25 +58,16 @@ class EventLog:
             weakref.finalize(self, shutil.rmtree, self._folder, True)
 
     def __iter__(self) -> Iterator[Event]:
+        """The events in processing order, each model built as it is read (records sort as tuples)."""
         if not self._runs:
-            return iter(self._memory)
-        return heapq.merge(*(read_run(run) for run in self._runs), key=sort_key)
-
-
-def _write_run(events: list[Event], folder: str, number: int) -> Path:
-    return write_run(events, Path(folder) / f"run-{number:05d}.pickle")
-
-
-def _digest(event_id: str) -> int:
-    """A 64-bit digest of an id, to find ids used twice without holding every id: Python's own string hash,
-    which a process keeps the same (a clash of two ids only costs reading the log again to find which)."""
-    return hash(event_id) & 0xFFFF_FFFF_FFFF_FFFF
+            return map(event_of, self._memory)
+        return map(event_of, heapq.merge(*(read_run(run) for run in self._runs)))
 
 
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a log is read: reading makes no reference cycles (events, rows
-    and lines are freed by reference counting), but the collector would traverse every event held in the chunk
+    """Pause the cyclic garbage collector while a log is read: reading makes no reference cycles (records, rows
+    and lines are freed by reference counting), but the collector would traverse every record held in the chunk
     again and again as they accumulate (about a seventh of the reading time)."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -84,8 +78,75 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _rows(lines: LogLines, kind: str) -> Iterator[tuple[int, Any]]:
-    return json_rows(lines) if kind == "jsonl" else csv_rows(lines)
+def _blocks(lines: LogLines, kind: str) -> Iterator[tuple[int, list[Any]]]:
+    if kind == "jsonl":
+        return json_blocks(lines)
+    return ((number, [row]) for number, row in csv_rows(lines))
+
+
+class _Reader:
+    """Reads one log: validates each event into a record, sorts records in chunks, spills chunks to runs."""
+
+    def __init__(self, path: Path, shown: str, checker: EventChecker, budget: int) -> None:
+        self.path, self.shown, self.checker, self.budget = path, shown, checker, budget
+        self.folder: str | None = None
+        self.runs: list[Path] = []
+        self.chunk: list[Record] = []
+        self.digests = array.array("q")  # Python's hash of each id (a process keeps it the same)
+        self.count = 0
+
+    def read(self, blocks: Iterator[tuple[int, list[Any]]]) -> None:
+        for first, rows in blocks:
+            over = self.count + len(rows) - self.budget
+            if over > 0:
+                rows = rows[:len(rows) - over]  # the events under the limit are still checked first
+            self.count += len(rows)
+            done = 0
+            while done < len(rows):  # in pieces that fill the chunk at most
+                room = CHUNK_EVENTS - len(self.chunk)
+                self._check(rows[done:done + room] if done or room < len(rows) else rows, first + done)
+                done += room
+                if len(self.chunk) >= CHUNK_EVENTS:
+                    self._spill()
+            if over > 0:
+                raise ScenarioError(f"more events than the limit of {_limits.current().max_events:,} in the "
+                                    "scenario and its log (--max-events)", path=self.shown, line=first + len(rows))
+
+    def _check(self, rows: list[Any], number: int) -> None:
+        """Check the values of consecutive lines, from line ``number``, into records added to the chunk."""
+        checker, append = self.checker, self.chunk.append
+        fast = checker.plain.records if checker.offsets == {True} else {}
+        for row in rows:
+            kind = row.get("type") if row.__class__ is dict else None
+            make = fast.get(kind) if kind.__class__ is str else None
+            record = make(row, number) if make is not None else None
+            if record is None:
+                record = self._careful(row, number)
+                fast = checker.plain.records if checker.offsets == {True} else {}
+            append(record)
+            number += 1
+
+    def _careful(self, row: Any, number: int) -> Record:
+        """The record of an event the plain checker left: checked by the checker's other paths (or refused)."""
+        event, _ = self.checker.check(row, _at(number), (), path=self.shown)
+        return record_of(event, number)
+
+    def _spill(self) -> None:
+        chunk = self.chunk
+        self.digests.extend(map(hash, map(_ID, chunk)))
+        self.folder = self.folder or tempfile.mkdtemp(prefix="obligations-log-")
+        self.runs.append(write_run(chunk, Path(self.folder) / f"run-{len(self.runs):05d}.pickle"))
+        chunk.clear()
+
+    def finish(self, taken: dict[str, int]) -> EventLog:
+        """Sort the last chunk (or spill it, if there are runs already) and refuse an id used twice."""
+        if self.runs and self.chunk:
+            self._spill()
+        self.digests.extend(map(hash, map(_ID, self.chunk)))
+        self.digests.extend(map(hash, taken))
+        _check_unique(self.digests, self.path, self.shown, self.checker, taken)
+        self.chunk.sort()
+        return EventLog(path=self.shown, count=self.count, _memory=self.chunk, _runs=self.runs, _folder=self.folder)
 
 
 def read_log(path: Path, shown: str, checker: EventChecker, *, taken: dict[str, int], budget: int) -> EventLog:
@@ -94,41 +155,19 @@ def read_log(path: Path, shown: str, checker: EventChecker, *, taken: dict[str, 
     kind = LOG_SUFFIXES.get(Path(shown).suffix.lower())
     if kind is None:
         raise ScenarioError("an event log is JSON Lines (.jsonl, .ndjson) or CSV (.csv)", path=shown)
-    folder: str | None = None
-    runs: list[Path] = []
-    chunk: list[Event] = []
-    digests = array.array("Q", (_digest(i) for i in taken))
-    count = 0
     try:
         handle = open_regular(path, what="event log")
     except Exception as exc:
         raise ScenarioError(str(getattr(exc, "message", exc)), path=shown) from None
+    reader = _Reader(path, shown, checker, budget)
     try:
         with handle, _no_cycle_collection():
-            for number, raw in _rows(LogLines(handle, shown), kind):
-                count += 1
-                if count > budget:
-                    raise ScenarioError(f"more events than the limit of {_limits.current().max_events:,} in the "
-                                        "scenario and its log (--max-events)", path=shown, line=number)
-                event, _ = checker.check(raw, _at(number), (), path=shown)
-                assert event.id is not None
-                digests.append(_digest(event.id))
-                chunk.append(event)
-                if len(chunk) >= CHUNK_EVENTS:
-                    folder = folder or tempfile.mkdtemp(prefix="obligations-log-")
-                    runs.append(_write_run(chunk, folder, len(runs)))
-                    chunk = []
-        if runs and chunk:
-            assert folder is not None
-            runs.append(_write_run(chunk, folder, len(runs)))
-            chunk = []
-        _check_unique(digests, path, shown, checker, taken)
+            reader.read(_blocks(LogLines(handle, shown), kind))
+        return reader.finish(taken)
     except BaseException:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        if reader.folder is not None:
+            shutil.rmtree(reader.folder, ignore_errors=True)
         raise
-    chunk.sort(key=sort_key)
-    return EventLog(path=shown, count=count, _memory=chunk, _runs=runs, _folder=folder)
 
 
 def _at(number: int) -> Any:
@@ -141,7 +180,7 @@ def _check_unique(digests: array.array[int], path: Path, shown: str, checker: Ev
     again)."""
     import numpy as np  # a matplotlib dependency: sorts the digests in place of a Python list 8 times larger
 
-    ordered = np.sort(np.frombuffer(digests, dtype=np.uint64))
+    ordered = np.sort(np.frombuffer(digests, dtype=np.int64))
     repeated = {int(d) for d in ordered[1:][ordered[1:] == ordered[:-1]]}
     if not repeated:
         return
@@ -151,7 +190,7 @@ def _check_unique(digests: array.array[int], path: Path, shown: str, checker: Ev
         for number, raw in _rows(LogLines(handle, shown), LOG_SUFFIXES[Path(shown).suffix.lower()]):
             event, explicit = again.check(raw, _at(number), (), path=shown)
             assert event.id is not None
-            if _digest(event.id) not in repeated:
+            if hash(event.id) not in repeated:
                 continue
             if event.id in seen:
                 first = seen[event.id]
@@ -160,6 +199,10 @@ def _check_unique(digests: array.array[int], path: Path, shown: str, checker: Ev
                            else f"this event repeats the one {where} exactly; give them ids")
                 raise ScenarioError(message, path=shown, line=number)
             seen[event.id] = number
+
+
+def _rows(lines: LogLines, kind: str) -> Iterator[tuple[int, Any]]:
+    return json_rows(lines) if kind == "jsonl" else csv_rows(lines)
 
 
 def resolve_log(scenario_path: str, name: Any, lines: LineMap) -> tuple[Path, str]:

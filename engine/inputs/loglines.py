@@ -29,6 +29,7 @@ _LIST_FIELDS = frozenset(name for model in EVENT_TYPES.values() for name, info i
                          if "tuple" in str(info.annotation))
 _JSON_SPACE = " \t\n\r"
 _FLAT = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=list).scan_once  # type: ignore[attr-defined]
+_PLAIN = json.JSONDecoder(parse_constant=_reject_constant).scan_once  # type: ignore[attr-defined]
 _CAREFUL = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_keys).decode
 
 
@@ -44,6 +45,16 @@ class LogLines:
         return text if number == self.unterminated else text + "\n"
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
+        for number, text in self.pieces():
+            lines = text.split("\n")
+            if text.endswith("\n"):
+                lines.pop()
+            yield from enumerate(lines, number + 1)
+
+    def pieces(self) -> Iterator[tuple[int, str]]:
+        """The text of the file as pieces of whole lines, each after the line ``number``: a block that passes the
+        checks at once, else each of its lines, up to the bad one. Every line of a piece ends with its line end,
+        but the file's last line when it has none."""
         limit = _limits.MAX_LOG_LINE_BYTES
         number, rest = 0, b""
         while True:
@@ -63,7 +74,7 @@ class LogLines:
             yield from self._block(rest, number)
 
     def _block(self, data: bytes, number: int) -> Iterator[tuple[int, str]]:
-        """The lines of ``data`` (whole lines), after the line ``number``."""
+        """``data`` (whole lines, after the line ``number``) as one piece, or line by line."""
         text = None
         if len(data) <= _limits.MAX_LOG_LINE_BYTES and b"\x00" not in data:  # no line in it can be too long
             try:
@@ -73,12 +84,9 @@ class LogLines:
         if text is None:
             yield from self._line_by_line(data, number)
             return
-        lines = text.split("\n")
-        if text.endswith("\n"):
-            lines.pop()
-        if number == 0 and lines[0].startswith("\ufeff"):
-            lines[0] = lines[0][1:]
-        yield from enumerate(lines, number + 1)
+        if number == 0 and text.startswith("\ufeff"):
+            text = text[1:]
+        yield number, text
 
     def _line_by_line(self, data: bytes, number: int) -> Iterator[tuple[int, str]]:
         limit = _limits.MAX_LOG_LINE_BYTES
@@ -100,7 +108,7 @@ class LogLines:
                                     path=self.shown, line=number) from None
             if number == 1:
                 text = text.removeprefix("\ufeff")
-            yield number, text.removesuffix("\n")
+            yield number - 1, text
 
     def _too_long(self, limit: int, number: int) -> ScenarioError:
         return ScenarioError(f"this line is longer than {limit:,} bytes; a line holds one event", path=self.shown,
@@ -109,20 +117,64 @@ class LogLines:
 
 def json_rows(lines: LogLines) -> Iterator[tuple[int, Any]]:
     """The value of each non-blank line of a JSON Lines log."""
+    for first, rows in json_blocks(lines):
+        yield from enumerate(rows, first)
+
+
+def json_blocks(lines: LogLines) -> Iterator[tuple[int, list[Any]]]:
+    """The values of the non-blank lines of a JSON Lines log, as lists of the values of consecutive lines, each
+    with the number of the line of its first value: a piece of the file at once when it is a plain run of flat
+    objects (:func:`_flat_objects`), else line by line."""
     flat = _FLAT
-    for number, text in lines:
-        if text[:1] == "{" and text.count("{") == 1:  # one object, none nested: the common event
-            try:
-                pairs, end = flat(text, 0)
-            except (StopIteration, ValueError, RecursionError):
-                pass
-            else:
-                row = dict(pairs)
-                if len(row) == len(pairs) and (end == len(text) or not text[end:].strip(_JSON_SPACE)):
-                    yield number, row
-                    continue
-        if text.strip():
-            yield number, _json_row_slowly(lines.as_read(number, text), lines.shown, number)
+    for after, piece in lines.pieces():
+        rows = _flat_objects(piece)
+        if rows is not None:
+            yield after + 1, rows
+            continue
+        texts = piece.split("\n")
+        if piece.endswith("\n"):
+            texts.pop()
+        for number, text in enumerate(texts, after + 1):
+            if text[:1] == "{" and text.count("{") == 1:  # one object, none nested: the common event
+                try:
+                    pairs, end = flat(text, 0)
+                except (StopIteration, ValueError, RecursionError):
+                    pass
+                else:
+                    row = dict(pairs)
+                    if len(row) == len(pairs) and (end == len(text) or not text[end:].strip(_JSON_SPACE)):
+                        yield number, [row]
+                        continue
+            if text.strip():
+                yield number, [_json_row_slowly(lines.as_read(number, text), lines.shown, number)]
+
+
+def _flat_objects(piece: str) -> list[dict[str, Any]] | None:
+    """The objects of a piece of JSON Lines decoded at once, or None unless it is a run of lines that each hold
+    one flat object, no key given twice, no escape (then each line is read on its own).
+
+    The piece is decoded as one JSON array, its line ends read as commas, by the C scanner with plain dicts (no
+    hook per object). What makes that the same as decoding each line on its own: every line starts with ``{`` and
+    the piece holds no other ``{``, and the array holds as many objects as there are lines, so the n-th object
+    is the whole n-th line (an object opened on one line cannot run into the next: the line end read as a comma
+    would stand right before the next line's ``{``, where an object allows no comma). What shows that no object
+    has a key given twice: with no backslash in the piece (no quote inside a string) and no space, tab or
+    carriage return before a colon, every key is directly followed by ``":``, so the piece holds at least as many
+    ``":`` as keys were given; if it holds exactly as many as the decoded objects have keys, none was lost."""
+    body = piece[:-1] if piece.endswith("\n") else piece
+    count = body.count("\n") + 1
+    if (body[:1] != "{" or body.count("{") != count or body.count("\n{") != count - 1 or "\\" in body
+            or " :" in body or "\t:" in body or "\r:" in body):
+        return None
+    text = "[" + body.replace("\n", ",") + "]"
+    try:
+        rows, end = _PLAIN(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    if (end != len(text) or len(rows) != count or {*map(type, rows)} != {dict}
+            or sum(map(len, rows)) != body.count('":')):
+        return None
+    return rows  # type: ignore[no-any-return]
 
 
 def _json_row_slowly(text: str, shown: str, number: int) -> Any:
