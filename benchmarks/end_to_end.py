@@ -226,12 +226,13 @@ print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
 """
 
 
-def memory(folder: Path) -> tuple[float, int, Path]:
-    """Seconds, peak RSS (KiB) and the output file of `obligations run --json` on the logged scenario."""
-    output = folder / "memory-report.json"
+def memory(folder: Path, scenario: str = "logged.json") -> tuple[float, int, Path]:
+    """Seconds, peak RSS (KiB) and the output file of `obligations run --json` on the logged scenario (or another
+    scenario of ``folder``)."""
+    output = folder / f"memory-report-{Path(scenario).stem}.json"
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _LAUNCHER, str(output), str(OBLIGATIONS), "run", "--json",
-                           str(folder / "logged.json")], capture_output=True, check=False)
+                           str(folder / scenario)], capture_output=True, check=False)
     seconds = time.perf_counter() - started
     peak, code = (int(word) for word in done.stdout.split())
     if done.returncode != 0 or code != 0:
