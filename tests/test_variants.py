@@ -259,6 +259,15 @@ def test_shifting_a_log_event_moves_it_to_its_new_place_in_processing_order(
     assert statuses["37:not-covered:tbk-intervention"] == "not_covered"
 
 
+def test_a_log_event_moved_onto_the_instant_of_another_takes_its_place_by_type_order(
+        engine: Engine, write: Callable[..., Path]) -> None:
+    changes = "shift:\n  tbk-threat: {minutes: 5}\n  tbk-intervention: {minutes: -30}\n"
+    variant = engine.load(_log_variant(write, changes))
+    day = [(e.at.strftime("%H:%M"), e.id) for e in variant.all_events() if e.at.date().isoformat() == "2018-04-14"]
+    assert day == [("14:35", "tbk-threat"), ("14:35", "tbk-attack"), ("14:50", "tbk-request"),
+                   ("14:50", "tbk-intervention")]
+
+
 def test_a_variant_keeps_its_base_s_log_as_a_stream_and_holds_only_the_events_it_moves(
         engine: Engine, write: Callable[..., Path]) -> None:
     from engine.inputs.logedits import EditedLog

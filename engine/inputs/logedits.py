@@ -48,9 +48,23 @@ class EditedLog:
     def __iter__(self) -> Iterator[Event]:
         left_out = self.removed | {event.id for event in self.moved if event.id is not None}
         kept = (event for event in self.base if event.id not in left_out)
-        if not self.moved:
-            return kept
-        return heapq.merge(kept, self.moved, key=sort_key)
+        return _merge_few(kept, self.moved) if self.moved else kept
+
+
+def _merge_few(events: Iterable[Event], few: tuple[Event, ...]) -> Iterator[Event]:
+    """``events`` (in processing order) with ``few`` (sorted, few) merged in at their places: each event is compared
+    by instant with the next of ``few`` only, by its whole processing key only when the instants tie."""
+    pending = iter(few)
+    upcoming = next(pending, None)
+    for event in events:
+        while upcoming is not None and (upcoming.at < event.at or (
+                upcoming.at == event.at and sort_key(upcoming) < sort_key(event))):
+            yield upcoming
+            upcoming = next(pending, None)
+        yield event
+    if upcoming is not None:
+        yield upcoming
+        yield from pending
 
 
 def edited(base: EventStream, removed: Iterable[str], moved: Iterable[Event]) -> EventStream:
