@@ -94,3 +94,18 @@ def test_the_table_lists_each_finding_once_in_order_with_its_explanation(engine:
     assert why[:len(report.findings)] == [f"  {f.id}: {f.explanation}" for f in report.findings]
     assert sum(line.startswith(tuple(f.id + " " for f in report.findings)) for line in table.splitlines()) \
         == len(report.findings)
+
+
+def test_a_replay_s_findings_and_the_same_views_in_a_tuple_are_written_alike(engine: Engine) -> None:
+    report = engine.run(ROOT / "scenarios" / "timbuktu-2018-every-90-days.yaml")
+    as_views = dataclasses.replace(report, findings=tuple(report.findings))
+    assert isinstance(report.findings, report_module.FindingViews)
+    assert report.to_json() == as_views.to_json() == contract(report)
+
+
+def test_the_writer_forgets_instants_and_evidence_past_its_bound_and_writes_the_same_text(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = engine.run(ROOT / "scenarios" / "timbuktu-2018.yaml")
+    whole = report.to_json()
+    monkeypatch.setattr(report_module, "_KEPT", 1)
+    assert report.to_json() == whole == contract(report)

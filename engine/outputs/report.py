@@ -22,7 +22,7 @@ from typing import Any, overload
 
 from ..dates import Clock, human_instant, iso_instant
 from ..inputs.scenario import Scenario
-from ..replay.ledger import Finding, Ledger
+from ..replay.ledger import Evidence, Finding, Ledger, Step
 from ..rulepack.pack import RulePack
 from . import jsontext
 
@@ -133,13 +133,23 @@ class Report:
             else:
                 emit("[")
                 separator = _PAD2
-                for finding in self.findings:
-                    emit(separator)
-                    finding.write_json(emit)
-                    separator = "," + _PAD2
-                    if len(out) > _PIECES:
-                        yield "".join(out)
-                        out.clear()
+                if isinstance(self.findings, FindingViews):  # a replay's findings: written from the ledger's own
+                    writer = _Writer(self.findings.clock)
+                    for raw in self.findings.ledger_findings:
+                        emit(separator)
+                        emit(writer.finding(raw))
+                        separator = "," + _PAD2
+                        if len(out) > _PIECES:
+                            yield "".join(out)
+                            out.clear()
+                else:
+                    for finding in self.findings:
+                        emit(separator)
+                        finding.write_json(emit)
+                        separator = "," + _PAD2
+                        if len(out) > _PIECES:
+                            yield "".join(out)
+                            out.clear()
                 emit(_PAD1 + "]")
         emit("\n}\n")
         yield "".join(out)
@@ -177,10 +187,20 @@ class FindingViews(Sequence[FindingView]):
     ticks, tuples) and never every view at once (ISO texts, dictionaries). Compares equal to a tuple of the same
     views. The findings must not change after the report is made (a replay's ledger does not)."""
 
-    __slots__ = ("_clock", "_findings")
+    __slots__ = ("_clock", "_findings", "_iso")
 
     def __init__(self, findings: Sequence[Finding], clock: Clock) -> None:
         self._findings, self._clock = tuple(findings), clock
+        self._iso = _Instants(clock)
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    @property
+    def ledger_findings(self) -> tuple[Finding, ...]:
+        """The replay's findings themselves, in the report's order."""
+        return self._findings
 
     def __len__(self) -> int:
         return len(self._findings)
@@ -193,12 +213,12 @@ class FindingViews(Sequence[FindingView]):
 
     def __getitem__(self, index: int | slice) -> FindingView | tuple[FindingView, ...]:
         if isinstance(index, slice):
-            return tuple(_view(f, self._clock) for f in self._findings[index])
-        return _view(self._findings[index], self._clock)
+            return tuple(_view(f, self._clock, self._iso) for f in self._findings[index])
+        return _view(self._findings[index], self._clock, self._iso)
 
     def __iter__(self) -> Iterator[FindingView]:
-        clock = self._clock
-        return (_view(f, clock) for f in self._findings)
+        clock, iso = self._clock, self._iso
+        return (_view(f, clock, iso) for f in self._findings)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FindingViews | tuple):
@@ -212,25 +232,104 @@ class FindingViews(Sequence[FindingView]):
         return f"FindingViews({len(self)} findings)"
 
 
-def _view(f: Finding, clock: Clock) -> FindingView:
+def _view(f: Finding, clock: Clock, iso: Callable[[int], str] | None = None) -> FindingView:
     """A finding of the replay as reported (instants as ISO text)."""
+    if iso is None:
+        iso = _Instants(clock)
     return FindingView(
         id=f.id, paragraph=f.paragraph, rule=f.rule, kind=str(f.kind), subject=f.subject, status=str(f.status),
-        opened=_iso(clock.moment(f.opened)), due=f.due.isoformat() if f.due else None,
-        closed=_iso(clock.moment(f.closed)) if f.closed is not None else None,
+        opened=iso(f.opened), due=f.due.isoformat() if f.due else None,
+        closed=iso(f.closed) if f.closed is not None else None,
         events=tuple(f.events), criterion=f.criterion, incident=f.incident, explanation=f.explanation,
         provenance=tuple(
-            {"rule": e.rule, "at": _iso(clock.moment(e.tick)),
+            {"rule": e.rule, "at": iso(e.tick),
              "conditions": [{"as": a, "event": ev, "type": t, "condition": c} for a, ev, t, c in e.conditions]}
             for e in f.provenance
         ),
         history=tuple(
-            {"at": _iso(clock.moment(h.tick)), "status": str(h.status), "event": h.event, "note": h.note}
+            {"at": iso(h.tick), "status": str(h.status), "event": h.event, "note": h.note}
             for h in f.history
         ),
         days_late=_days_late(f, clock),
         answered_by=f.answered_by,
     )
+
+
+class _Instants:
+    """A replay's ticks as the report writes them (ISO text), each written once: findings share their instants
+    (a match engages several, a deadline settles many at the same midnight)."""
+
+    __slots__ = ("_clock", "_texts")
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._texts: dict[int, str] = {}
+
+    def __call__(self, tick: int) -> str:
+        text = self._texts.get(tick)
+        if text is None:
+            if len(self._texts) >= _KEPT:
+                self._texts.clear()
+            text = self._texts[tick] = _iso(self._clock.moment(tick))
+        return text
+
+
+_KEPT = 4096  # instants and evidence texts remembered while a report is written (then forgotten, and again)
+_PAD4, _PAD5, _PAD6, _PAD7 = ("\n" + n * jsontext.INDENT for n in (4, 5, 6, 7))
+
+
+class _Writer:
+    """The JSON text of a replay's findings, written from the ledger's findings without making their views:
+    the text :meth:`FindingView.write_json` writes for ``_view(finding)``, byte for byte. A match's evidence,
+    shared by the findings it touched, is written once (while the last :data:`_KEPT` are remembered)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._iso = _Instants(clock)
+        self._evidence: dict[int, tuple[Evidence, str]] = {}  # id -> (the evidence, kept alive; its text)
+
+    def finding(self, f: Finding) -> str:
+        t, s, pad, iso = jsontext.text, jsontext.string, _PAD3, self._iso
+        return (f'{{{pad}"id": {t(f.id)},{pad}"paragraph": {t(f.paragraph)},{pad}"rule": {t(f.rule)},'
+                f'{pad}"kind": {s(str(f.kind))},{pad}"subject": {t(f.subject)},{pad}"status": {s(str(f.status))},'
+                f'{pad}"opened": {s(iso(f.opened))},'
+                f'{pad}"due": {s(f.due.isoformat()) if f.due else "null"},'
+                f'{pad}"closed": {s(iso(f.closed)) if f.closed is not None else "null"},'
+                f'{pad}"events": {jsontext.strings(f.events, pad)},{pad}"criterion": {t(f.criterion)},'
+                f'{pad}"incident": {t(f.incident)},{pad}"explanation": {t(f.explanation)},'
+                f'{pad}"provenance": {self._provenance(f.provenance)},{pad}"history": {self._history(f.history)},'
+                f'{pad}"days_late": {t(_days_late(f, self._clock))},{pad}"answered_by": {t(f.answered_by)}{_PAD2}}}')
+
+    def _provenance(self, provenance: list[Evidence]) -> str:
+        if not provenance:
+            return "[]"
+        return "[" + _PAD4 + ("," + _PAD4).join([self._one_evidence(e) for e in provenance]) + _PAD3 + "]"
+
+    def _one_evidence(self, evidence: Evidence) -> str:
+        known = self._evidence.get(id(evidence))
+        if known is not None and known[0] is evidence:
+            return known[1]
+        t, pad = jsontext.text, _PAD7
+        if evidence.conditions:
+            conditions = ("[" + _PAD6 + ("," + _PAD6).join([
+                f'{{{pad}"as": {t(a)},{pad}"event": {t(ev)},{pad}"type": {t(kind)},{pad}"condition": {t(c)}{_PAD6}}}'
+                for a, ev, kind, c in evidence.conditions]) + _PAD5 + "]")
+        else:
+            conditions = "[]"
+        text = (f'{{{_PAD5}"rule": {t(evidence.rule)},{_PAD5}"at": {jsontext.string(self._iso(evidence.tick))},'
+                f'{_PAD5}"conditions": {conditions}{_PAD4}}}')
+        if len(self._evidence) >= _KEPT:
+            self._evidence.clear()
+        self._evidence[id(evidence)] = (evidence, text)
+        return text
+
+    def _history(self, history: list[Step]) -> str:
+        if not history:
+            return "[]"
+        t, s, pad, iso = jsontext.text, jsontext.string, _PAD5, self._iso
+        return "[" + _PAD4 + ("," + _PAD4).join([
+            f'{{{pad}"at": {s(iso(h.tick))},{pad}"status": {s(str(h.status))},{pad}"event": {t(h.event)},'
+            f'{pad}"note": {t(h.note)}{_PAD4}}}' for h in history]) + _PAD3 + "]"
 
 
 def _iso(moment: datetime) -> str:

@@ -4,11 +4,14 @@ template filled in)."""
 
 from __future__ import annotations
 
+import functools
+import weakref
 from datetime import UTC, date, datetime
 from string import Formatter
 from typing import Any
 
 from ..dates import Clock, long_date
+from ..inputs.actors import ActorRegistry
 from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledRule, FieldRef, Value, list_key, member_key
 from ..rulepack.pack import RulePack
@@ -96,28 +99,53 @@ def engaged_because(rule: CompiledRule, events: dict[str, Event], pack: RulePack
 def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
     """A rule's ``explain`` sentence with its ``{alias.field}`` placeholders filled in."""
     out = []
-    for literal, placeholder, _, _ in Formatter().parse(template):
+    unattributed: frozenset[str] | None = None
+    for literal, alias, name in _parsed(template):
         out.append(literal)
-        if placeholder is None:
+        if alias is None:
             continue
-        alias, name = placeholder.split(".", 1)
         event = events[alias]
         value = getattr(event, name, None)
         if value is None:
             out.append("(not given)" if name != "by" else "an unidentified actor")
         elif name in event.actor_fields:
-            known = value not in pack.actors.members("unattributed")
-            out.append(pack.actors.name_of(value) if known else "an unidentified actor")
+            if unattributed is None:
+                unattributed = _unattributed(pack)
+            out.append(pack.actors.name_of(value) if value not in unattributed else "an unidentified actor")
         elif isinstance(value, datetime):
             moment = value.astimezone(UTC)
             out.append(long_date(moment.date()) + ("" if moment.hour == moment.minute == 0 else
-                                                    f" at {moment.strftime('%H:%M')} UTC"))
+                                                    f" at {moment.hour:02d}:{moment.minute:02d} UTC"))
         elif isinstance(value, int):
             out.append(f"{value:,}")
         else:
             out.append(str(value))
     text = " ".join("".join(out).split())
     return text[:1].upper() + text[1:]
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """A template's literal texts and the ``alias.field`` placeholder after each (the rules' templates are few)."""
+    parts: list[tuple[str, str | None, str]] = []
+    for literal, placeholder, _, _ in Formatter().parse(template):
+        if placeholder is None:
+            parts.append((literal, None, ""))
+        else:
+            alias, name = placeholder.split(".", 1)
+            parts.append((literal, alias, name))
+    return tuple(parts)
+
+
+_UNATTRIBUTED: weakref.WeakKeyDictionary[ActorRegistry, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _unattributed(pack: RulePack) -> frozenset[str]:
+    """The actors that stand for no one identified (the group ``unattributed``), per registry of actors."""
+    found = _UNATTRIBUTED.get(pack.actors)
+    if found is None:
+        found = _UNATTRIBUTED[pack.actors] = frozenset(pack.actors.members("unattributed"))
+    return found
 
 
 _COMMON = {"secretary-general", "forces", "government", "council", "representative", "mission", "union", "force",
@@ -139,6 +167,7 @@ def the(name: str) -> str:
     return f"the {name}" if name[:1].islower() or words & _COMMON else name
 
 
+@functools.lru_cache(maxsize=1024)
 def engagement_sentence(verb: str, force: str, name: str) -> str:
     """What an engagement engages, in the clause's own verb: 'This engages what the Council urges
     troop- and police-contributing countries to do: an exhortation, which binds no one.'"""
