@@ -71,13 +71,13 @@ def test_the_memo_remembers_at_most_its_limit_of_kinds() -> None:
 
 def test_an_event_of_a_kind_turned_away_before_is_not_asserted_again(replay: Any, monkeypatch: Any) -> None:
     asserted: list[str] = []
-    real = Session.assert_fact
+    real = Session.assert_text
 
-    def counting(self: Session, message: dict[str, Any]) -> Any:
-        asserted.append(message["type"])
-        return real(self, message)
+    def counting(self: Session, body: str) -> Any:
+        asserted.append(json.loads(body + "}")["type"])
+        return real(self, body)
 
-    monkeypatch.setattr(Session, "assert_fact", counting)
+    monkeypatch.setattr(Session, "assert_text", counting)
     report = replay("name: Ten deployments within the ceilings, in ten places.\nevents:\n" + "\n".join(
         f"  - {{at: 2017-07-{1 + i:02d}, type: deployment, military: 1000, location: P{i}}}" for i in range(10)))
     assert asserted.count("deployment") == 1
@@ -91,31 +91,41 @@ def _replay_checking_every_verdict(engine: Engine, scenario: Scenario) -> int:
     turned_away = 0
     observe = runtime.Replay.observe
 
-    class Asked(Unmatched):
-        """A memo that remembers as ever but answers that it knows nothing."""
+    class Kinds(set[tuple[Any, ...]]):
+        """The kinds turned away, as ever, but that answers that it holds none (noting that it would have)."""
 
-        def __contains__(self, key: tuple[Any, ...]) -> bool:
+        would = False
+
+        def __contains__(self, key: object) -> bool:
             nonlocal turned_away
             if super().__contains__(key):
                 turned_away += 1
                 self.would = True
             return False
 
-    def checking(self: runtime.Replay, event: Any, tick: int, kind: tuple[Any, ...]) -> None:
-        memo = self.unmatched
-        would, memo.would = getattr(memo, "would", False), False  # type: ignore[attr-defined]
-        results: list[Any] = []
-        real = self.session.assert_fact
+    class Asked(Unmatched):
+        """A memo that remembers as ever but answers that it knows nothing."""
 
-        def spy(message: dict[str, Any]) -> Any:
-            results.append(real(message))
+        def __init__(self, names: tuple[frozenset[str], frozenset[str]]) -> None:
+            super().__init__(names)
+            self.seen = Kinds()
+
+    def checking(self: runtime.Replay, event: Any, tick: int, kind: tuple[Any, ...]) -> None:
+        seen = self.unmatched.seen
+        assert isinstance(seen, Kinds)
+        would, seen.would = seen.would, False
+        results: list[Any] = []
+        real = self.session.assert_text
+
+        def spy(body: str) -> Any:
+            results.append(real(body))
             return results[-1]
 
-        self.session.assert_fact = spy  # type: ignore[method-assign]
+        self.session.assert_text = spy  # type: ignore[method-assign]
         try:
             observe(self, event, tick, kind)
         finally:
-            del self.session.assert_fact
+            del self.session.assert_text
         if would:
             assert results == [None], f"{event!r}: durable-rules stored an event of a kind the memo turns away"
 

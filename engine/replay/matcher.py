@@ -136,6 +136,7 @@ class Session:
                  names: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> None:
         self._handle = handle
         self.sid = sid
+        self._sid_text = encode_basestring(sid)
         self.names = names  # what the ruleset's tests read (see engine.replay.verdicts)
         self._ids = itertools.count(1)
         self._hashes: set[int] = {fnv1a_32(f"sid-{sid}")}  # hashes of the ids live or free for reuse
@@ -186,19 +187,41 @@ class Session:
         self._stored[message["id"]] = (text, digest)
         return self._drain(result[1])
 
+    def assert_text(self, body: str) -> tuple[str, list[Match]] | None:
+        """:meth:`assert_fact` for a message given as its JSON text without the closing brace (see
+        :class:`.messages.MessageWriter`): the session adds ``sid`` and ``id``. Returns the fact's id and every
+        match it completes, or None when it meets no condition of any rule."""
+        fact_id, digest = self._free.pop() if self._free else self._new_id()
+        text = f'{body},"sid":{self._sid_text},"id":"{fact_id}"}}'
+        try:  # inlined `_call`: this is the hot path
+            result = _dre.assert_fact(self._handle, text)
+        except Exception as exc:
+            raise MatcherError(f"durable-rules failed in assert_fact: {exc}") from exc
+        if result[0] == _NOT_HANDLED:
+            self._free.append((fact_id, digest))
+            return None
+        if result[0] == _OBSERVED:
+            raise MatcherError(f"durable-rules already holds a fact with id {fact_id!r}")
+        self._stored[fact_id] = (text, digest)
+        return fact_id, self._drain(result[1])
+
     def retract_fact(self, message: dict[str, Any]) -> None:
         """Retract a fact asserted (and stored) before; its id's hash becomes free again."""
-        stored = self._stored.pop(message["id"], None)
+        self.retract_id(message["id"])
+
+    def retract_id(self, fact_id: str) -> None:
+        """Retract the fact of id ``fact_id`` (asserted and stored before); its id's hash becomes free again."""
+        stored = self._stored.pop(fact_id, None)
         if stored is None:
-            raise MatcherError(f"fact {message['id']!r} is not live in this session")
+            raise MatcherError(f"fact {fact_id!r} is not live in this session")
         text, digest = stored
         try:  # inlined `_call`: this is the hot path
             result = _dre.retract_fact(self._handle, text)
         except Exception as exc:
             raise MatcherError(f"durable-rules failed in retract_fact: {exc}") from exc
-        self._free.append((message["id"], digest))
+        self._free.append((fact_id, digest))
         if result[0] not in (0, _NOT_HANDLED):
-            raise MatcherError(f"durable-rules could not retract fact {message['id']!r} (code {result[0]})")
+            raise MatcherError(f"durable-rules could not retract fact {fact_id!r} (code {result[0]})")
         if result[0] == 0:
             matches = self._drain(result[1])
             if matches:

@@ -75,12 +75,12 @@ def forget(env: simpy.Environment, replay: ReplayState, event_type: str) -> Proc
             replay.waiting[event_type] = waiter
             yield waiter
             continue
-        expires, message, key = queue[0]
+        expires, fact, key = queue[0]
         at = Clock.sim_time(expires, PHASE_SETTLE)
         if at > env.now:
             yield env.timeout(at - env.now)
         queue.popleft()
-        if replay.is_live(message):  # (else already retracted: a later fact of its kind replaced it)
-            replay.retract(message)
-        if replay.latest.get(key) is message:  # the latest of its kind is gone: forget the kind too
+        if replay.is_live(fact):  # (else already retracted: a later fact of its kind replaced it)
+            replay.retract(fact)
+        if replay.latest.get(key) is fact:  # the latest of its kind is gone: forget the kind too
             del replay.latest[key]

@@ -33,12 +33,14 @@ from ..rulepack.rulebook import Obligation
 from .effects import HANDLERS, open_each_period, open_period
 from .ledger import Evidence, Ledger, Note
 from .matcher import Matcher
-from .messages import message_of, resolve
+from .messages import resolve
 from .processes import Process, deadline, forget
 from .schedules import add, periods
-from .state import ReplayState
+from .state import Fact, ReplayState
 
-_NOT_A_JOIN_DIFFERENCE = frozenset({"t", "id", "location"})  # what two facts may differ in and be one for joins
+
+def _match_order(item: tuple[int, tuple[str, ...], CompiledRule, dict[str, Event]]) -> tuple[int, tuple[str, ...]]:
+    return item[0], item[1]  # the pack's rule order, then the matched events' ids
 
 
 class Replay(ReplayState):
@@ -47,49 +49,53 @@ class Replay(ReplayState):
     def observe(self, event: Event, tick: int, kind: tuple[Any, ...]) -> None:
         """One scenario event that some rule looks at, at its tick, of a kind durable-rules has not turned away
         (see :func:`feed`): assert it, act on every match, then keep or retract the fact."""
-        message = message_of(event, self.clock, tick, self.compiled.membership)
-        matches = self.session.assert_fact(message)
-        if matches is None:
+        asserted = self.session.assert_text(self.messages.text(event, tick))
+        if asserted is None:
             self.unmatched.add(kind)
             return  # it met no condition of any rule: durable-rules did not store it
-        self.live[message["id"]] = (event, message)
-        self.peak_live_facts = max(self.peak_live_facts, len(self.live))
-        rules, live = self.compiled.rules, self.live
-        bound_matches = []
-        for rule_name, bound in matches:
-            rule = rules.get(rule_name)
-            if rule is None:
-                continue
-            events = {alias: live[msg["id"]][0] for alias, msg in bound.items()}
-            bound_matches.append((rule.order, tuple(events[a].id or "" for a, _ in rule.aliases), rule, events))
-        if len(bound_matches) > 1:
-            bound_matches.sort(key=lambda item: (item[0], item[1]))
-        for _, _, rule, events in bound_matches:
-            if (self.within(rule, events) and self.ordered(rule, events) and self.apart(rule, events)
-                    and self.in_force(rule, events)):
-                self.apply(rule, events)
+        fact_id, matches = asserted
+        fact = Fact(fact_id, event)
+        live = self.live
+        live[fact_id] = fact
+        if len(live) > self.peak_live_facts:
+            self.peak_live_facts = len(live)
+        if matches:
+            rules = self.compiled.rules
+            bound_matches = []
+            for rule_name, bound in matches:
+                rule = rules.get(rule_name)
+                if rule is None:
+                    continue
+                events = {alias: live[msg["id"]].event for alias, msg in bound.items()}
+                bound_matches.append((rule.order, tuple([events[a].id or "" for a, _ in rule.aliases]), rule, events))
+            if len(bound_matches) > 1:
+                bound_matches.sort(key=_match_order)
+            for _, _, rule, events in bound_matches:
+                if (self.within(rule, events) and self.ordered(rule, events) and self.apart(rule, events)
+                        and self.in_force(rule, events)):
+                    self.apply(rule, events)
         keep = self.compiled.retention.get(event.type)
         if keep is None:
-            self.retract(message)
+            self.retract(fact)
         else:
             queue = self.pending.get(event.type)
             if queue is None:
                 queue = self.pending[event.type] = collections.deque()
                 self.env.process(forget(self.env, self, event.type))
-            queue.append((message["t"] + keep + 1, message, self.keep_latest_only(event.type, message)))
+            queue.append((tick + keep + 1, fact, self.keep_latest_only(event.type, fact)))
             waiter = self.waiting.pop(event.type, None)
             if waiter is not None:
                 waiter.succeed()
 
-    def keep_latest_only(self, event_type: str, message: dict[str, Any]) -> tuple[Any, ...]:
+    def keep_latest_only(self, event_type: str, fact: Fact) -> tuple[Any, ...]:
         """Of the facts kept for joins that say the same thing (same type, same fields but for their instant,
         id and location), keep only the latest: an event to come would join each of them alike, and the latest
         is the nearest to it and stays joinable longest. So N threats and N requests about one incident make N
         matches, not N² (see README, "Limits"). Returns what the fact says (its key among the latest), which
         :func:`.processes.forget` drops with the fact."""
-        key = (event_type, *sorted((k, v) for k, v in message.items() if k not in _NOT_A_JOIN_DIFFERENCE))
+        key = self.messages.says(fact.event)
         older = self.latest.get(key)
-        self.latest[key] = message
+        self.latest[key] = fact
         if older is not None and self.is_live(older):  # (else its retention ended already)
             self.retract(older)
         return key
@@ -177,14 +183,23 @@ def feed(env: simpy.Environment, replay: Replay) -> Process:
     Events no rule looks at, and events of a kind durable-rules turned away before (:mod:`.verdicts`), are
     passed over without moving the clock: nothing would happen at their instant that does not happen as well
     when the clock moves to the next event that matters."""
-    types, unmatched, tick_of = replay.compiled.types, replay.unmatched, replay.clock.tick
+    types, tick_of = replay.compiled.types, replay.clock.tick
+    unmatched = replay.unmatched
+    plans, turned_away, tests_tick = unmatched.plans, unmatched.seen, unmatched.tests_tick
     for event in replay.scenario.all_events():
         if event.type not in types:
             continue
-        tick = tick_of(event.at)
-        kind = unmatched.key(event, tick)
-        if kind in unmatched:
-            continue
+        plan = plans.get(event.__class__)
+        kind = (plan or unmatched.plan(event))(event.__dict__)  # unmatched.key, inlined: most events stop here
+        if tests_tick:
+            tick = tick_of(event.at)
+            kind = (*kind, tick)
+            if kind in turned_away:
+                continue
+        else:
+            if kind in turned_away:
+                continue
+            tick = tick_of(event.at)
         at = Clock.sim_time(tick, PHASE_EVENTS)
         if at > env.now:
             if env.peek() > at:  # nothing else is due before: move the clock as the timeout would, without one

@@ -25,9 +25,18 @@ from ..rulepack.pack import RulePack
 from ..rulepack.rulebook import Authorization, Obligation
 from .ledger import Evidence, Finding, Ledger, Told
 from .matcher import Session
-from .messages import explained
+from .messages import MessageWriter, explained
 from .schedules import Period, periods
 from .verdicts import Unmatched
+
+
+class Fact:
+    """An event asserted in durable-rules, under the id the session gave it."""
+
+    __slots__ = ("event", "id")
+
+    def __init__(self, fact_id: str, event: Event) -> None:
+        self.id, self.event = fact_id, event
 
 
 @dataclass
@@ -43,11 +52,12 @@ class ReplayState:
     end_tick: int
 
     def __post_init__(self) -> None:
-        self.live: dict[str, tuple[Event, dict[str, Any]]] = {}
+        self.messages = MessageWriter(self.compiled.membership)  # the text durable-rules reads for each event
+        self.live: dict[str, Fact] = {}  # facts durable-rules holds, by their id
         # facts kept for joins, per type, oldest first: (tick at which to forget it, the fact, its key in `latest`)
-        self.pending: dict[str, collections.deque[tuple[int, dict[str, Any], tuple[Any, ...]]]] = {}
+        self.pending: dict[str, collections.deque[tuple[int, Fact, tuple[Any, ...]]]] = {}
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
-        self.latest: dict[tuple[Any, ...], dict[str, Any]] = {}  # facts kept for joins, the latest of each kind
+        self.latest: dict[tuple[Any, ...], Fact] = {}  # facts kept for joins, the latest of each kind
         self.peak_live_facts = 0
         self.unmatched = Unmatched(self.session.names)  # kinds of event durable-rules found to engage nothing
         self.evidence: Evidence | None = None  # the match being applied
@@ -64,16 +74,15 @@ class ReplayState:
     def now_tick(self) -> int:
         return Clock.tick_of(self.env.now)
 
-    def is_live(self, message: dict[str, Any]) -> bool:
-        """Whether ``message`` is still asserted (ids are reused once a fact is gone, so the id alone does not
-        say: the fact that holds it now must be this one)."""
-        held = self.live.get(message["id"])
-        return held is not None and held[1] is message
+    def is_live(self, fact: Fact) -> bool:
+        """Whether ``fact`` is still asserted (ids are reused once a fact is gone, so the id alone does not say:
+        the fact that holds it now must be this one)."""
+        return self.live.get(fact.id) is fact
 
-    def retract(self, message: dict[str, Any]) -> None:
-        """Retract a fact kept for joins from durable-rules and forget its event."""
-        self.session.retract_fact(message)
-        del self.live[message["id"]]
+    def retract(self, fact: Fact) -> None:
+        """Retract a fact from durable-rules and forget its event."""
+        self.session.retract_id(fact.id)
+        del self.live[fact.id]
 
     def touch(self, finding: Finding) -> Finding:
         """Record the match being applied as evidence for ``finding``."""

@@ -55,40 +55,57 @@ def _nothing(values: dict[str, Any]) -> tuple[()]:
     return ()
 
 
+Kind = Callable[[dict[str, Any]], tuple[Any, ...]]  # an event's fields -> its kind (see Unmatched.plan)
+
+
 class Unmatched:
     """The kinds of event durable-rules turned away in this replay."""
 
     def __init__(self, names: tuple[frozenset[str], frozenset[str]]) -> None:
         self._valued, self._present = names
-        self._tick = "t" in self._valued or "t" in self._present  # a rule that tests the tick: part of the verdict
-        self._plans: dict[type, tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]] = {}
-        self._seen: set[tuple[Any, ...]] = set()
+        self.tests_tick = "t" in self._valued or "t" in self._present  # a rule tests the tick: part of the verdict
+        self.plans: dict[type, Kind] = {}  # per event class: its kind without the tick (see :meth:`plan`)
+        self.seen: set[tuple[Any, ...]] = set()  # the kinds turned away (read directly by the replay's feed)
 
     def key(self, event: Event, tick: int) -> tuple[Any, ...]:
         """What decides durable-rules' verdict on ``event``'s message: the values of the fields tested against
         constants, and whether the fields only tested for presence or joined on are there."""
-        plan = self._plans.get(event.__class__)
+        plan = self.plans.get(event.__class__)
         if plan is None:
-            plan = self._plans[event.__class__] = self._plan(event)
-        valued, present = plan
-        values = event.__dict__
-        key = (event.__class__, valued(values), *[values[name] is None for name in present])
-        return (*key, tick) if self._tick else key
+            plan = self.plan(event)
+        key = plan(event.__dict__)
+        return (*key, tick) if self.tests_tick else key
 
-    def _plan(self, event: Event) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:
-        """The event's fields whose values the ruleset may compare with a constant, or that give a property it
-        tests (a membership flag or a list item ``field__...``, which the value decides), as one getter; and
-        the fields it only tests for presence or joins on."""
+    def plan(self, event: Event) -> Kind:
+        """The kind of an event of ``event``'s class, from its fields (``event.__dict__``), without the tick: its
+        class, the values of the fields the ruleset may compare with a constant or that give a property it tests
+        (a membership flag or a list item ``field__...``, which the value decides), and whether each field it
+        only tests for presence or joins on is there. Made once per class."""
+        kind = event.__class__
         fields = [name for name in event.__dict__ if name not in _NOT_A_PROPERTY]
         derived = {name for name in fields
                    if any(other.startswith(f"{name}__") for other in self._valued | self._present)}
         valued = [name for name in fields if name in self._valued or name in derived]
         present = tuple(name for name in fields if name not in valued and name in self._present)
-        return (operator.itemgetter(*valued) if valued else _nothing), present
+        get: Callable[[dict[str, Any]], Any] = operator.itemgetter(*valued) if valued else _nothing
+        plan: Kind
+        if not present:
+            def plan(values: dict[str, Any]) -> tuple[Any, ...]:
+                return (kind, get(values))
+        elif len(present) == 1:
+            (only,) = present
+
+            def plan(values: dict[str, Any]) -> tuple[Any, ...]:
+                return (kind, get(values), values[only] is None)
+        else:
+            def plan(values: dict[str, Any]) -> tuple[Any, ...]:
+                return (kind, get(values), *[values[name] is None for name in present])
+        self.plans[kind] = plan
+        return plan
 
     def __contains__(self, key: tuple[Any, ...]) -> bool:
-        return key in self._seen
+        return key in self.seen
 
     def add(self, key: tuple[Any, ...]) -> None:
-        if len(self._seen) < MAX_KINDS:
-            self._seen.add(key)
+        if len(self.seen) < MAX_KINDS:
+            self.seen.add(key)
