@@ -40,7 +40,15 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
     duties = [f for f in question.report.findings if f.rule == obligation.id and f.kind == "obligation"]
     window = late_window(question, obligation)
     answer.late_window = window.as_dict() if window is not None else None
-    placings: dict[str, Placing] = {}
+    placings: dict[int, Placing] = {}
+
+    def placed(event: Event) -> Placing:
+        """Where the replay placed ``event`` among the obligation's duties (worked out once per event)."""
+        key = id(event)
+        if key not in placings:
+            placings[key] = placing(duties, event, acts, window)
+        return placings[key]
+
     for finding in findings:
         if finding.status == "fulfilled":
             continue
@@ -52,28 +60,28 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
                  "active": f"was still open when the replay ended (due {long_date(due)})"}.get(
                      finding.status, f"is {finding.status}")
         answer.reasons.append(f"{finding.id} {state}")
-        ranked: list[tuple[tuple[Any, ...], Near]] = []
+        ranked: list[tuple[tuple[Any, ...], Event, list[str]]] = []
         for event in events:
             verdict = judge(question.pack, pattern, event, {})
             reasons = list(verdict.reasons)
-            if event.id not in placings:
-                placings[event.id or ""] = placing(duties, event, acts, window)
-            place = placings[event.id or ""]
             if not reasons:
-                reasons = timing(event, finding, due, limit, place, window)
+                reasons = timing(event, finding, due, limit, placed(event), window)
             if not reasons:
                 continue
+            key = (bool(verdict.reasons), len(verdict.reasons), abs((event.at - limit).total_seconds()))
+            ranked.append((key, event, reasons))
+        ranked.sort(key=lambda item: item[0])
+        nears = []
+        for _, event, reasons in ranked[:NEAR]:
             after = event.at >= limit
-            extra = {"answered": [f.id for f in place.answered],
+            extra = {"answered": [f.id for f in placed(event).answered],
                      "days_late": days_late(event, due) if after else None,
                      "within_late_window": window.allows(event, due) if after and window is not None else None,
                      "unmet": unmet_fields(question, pattern, event)}
-            key = (bool(verdict.reasons), len(verdict.reasons), abs((event.at - limit).total_seconds()))
-            ranked.append((key, Near(describe_event(question.pack, event), reasons, extra)))
-        ranked.sort(key=lambda item: item[0])
-        if ranked:
-            answer.near[finding.id] = [near for _, near in ranked[:NEAR]]
-        if not ranked:
+            nears.append(Near(describe_event(question.pack, event), reasons, extra))
+        if nears:
+            answer.near[finding.id] = nears
+        if not nears:
             answer.reasons.append(headline(question.pack, pattern, {}) + f" (the scenario has no {by.event} event)"
                                   if not events else headline(question.pack, pattern, {}))
     if all(f.status == "fulfilled" for f in findings):
