@@ -37,6 +37,21 @@ def resolve_paragraph(pack: RulePack, asked: str) -> tuple[str, list[Rule], list
 
 
 
+def encoded_parts(pack: RulePack, paragraph_id: str) -> list[str]:
+    """The encoded sub-items of a paragraph, at any depth (paragraph 20(a)(ii)'s 20(a)(ii)[1] and [3])."""
+    parents = {p.id: p.parent for p in pack.paragraphs}
+
+    def under(pid: str) -> bool:
+        parent = parents.get(pid)
+        while parent is not None:
+            if parent == paragraph_id:
+                return True
+            parent = parents.get(parent)
+        return False
+
+    return [p.id for p in pack.paragraphs if p.encoded and under(p.id)]
+
+
 def why_not(replayed: Replayed, paragraph: str, *, subject: str | None = None,
             incident: str | None = None) -> WhyNot:
     """Why paragraph (or rule) ``paragraph`` gave no finding — for ``subject`` and ``incident`` if given."""
@@ -53,6 +68,11 @@ def why_not(replayed: Replayed, paragraph: str, *, subject: str | None = None,
                     text=" ".join(model.text.split()), subject=actor, incident=incident)
     if not model.encoded:
         answer.note = f"Paragraph {paragraph_id} is not encoded as rules: {' '.join((model.not_engaged or '').split())}"
+        parts = encoded_parts(pack, paragraph_id)
+        if parts:
+            answer.note += (f" Its sub-item{'s' if len(parts) > 1 else ''} {', '.join(parts)} "
+                            f"{'are' if len(parts) > 1 else 'is'} encoded: ask about "
+                            f"{'one of them' if len(parts) > 1 else 'it'} (--why-not {parts[0]}).")
     types = {p.event for rule in rules for p in rule.when} | {o.fulfilled_by.event for o in obligations}
     question = Question(replayed, actor, incident, types | {"threat"})  # threats: why a grant lapsed
     rule_ids = {r.id for r in rules}
