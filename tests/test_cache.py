@@ -98,7 +98,10 @@ def test_an_entry_made_by_other_code_or_another_version_is_not_used(cache_folder
                                                                      reads: list[str],
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     loader.load_pack_from(pack_copy)
-    monkeypatch.setattr(cache, "_code_digest", lambda: "0" * 64)
+    signatures = cache._code_signatures()
+    edited = next(iter(signatures))
+    monkeypatch.setattr(cache, "_code_signatures", lambda: {**signatures, edited: [0, 0, 0]})  # a source changed
+    monkeypatch.setattr(cache, "_code_digest", lambda: "0" * 64)  # and so did the code
     loader.load_pack_from(pack_copy)
     monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
     loader.load_pack_from(pack_copy)
@@ -183,3 +186,61 @@ def test_the_cache_is_in_the_user_s_cache_folder_unless_told_otherwise(tmp_path:
     assert cache.cache_dir() == tmp_path / "mine"
     monkeypatch.setenv(cache.ENV_OFF, "1")
     assert cache.cache_dir() is None
+
+
+def _reads_of(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The rule files read (for the pack or to compare digests), by name."""
+    read = loader._read
+    names: list[str] = []
+
+    def spy(node: Any, shown: str) -> str:
+        names.append(Path(shown).name)
+        return read(node, shown)
+
+    monkeypatch.setattr(loader, "_read", spy)
+    return names
+
+
+def test_a_warm_load_of_settled_files_reads_none_of_them_nor_the_engine_s_code(
+        cache_folder: Path, pack_copy: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    loader.load_pack_from(pack_copy)  # the copy keeps the files' times: older than the entry
+    names = _reads_of(monkeypatch)
+    monkeypatch.setattr(cache, "_code_digest", lambda: pytest.fail("the engine's code was hashed"))
+    loader.load_pack_from(pack_copy)
+    assert reads == ["res2364"] and names == []
+
+
+def test_a_file_touched_but_unchanged_is_compared_by_its_text_and_the_entry_kept(
+        cache_folder: Path, pack_copy: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    loader.load_pack_from(pack_copy)
+    (pack_copy / "resolution.yaml").touch()
+    names = _reads_of(monkeypatch)
+    loader.load_pack_from(pack_copy)
+    assert reads == ["res2364"] and names == ["resolution.yaml"]
+
+
+def test_a_file_rewritten_to_the_same_size_and_time_just_after_the_entry_is_still_found_stale(
+        cache_folder: Path, pack_copy: Path, reads: list[str]) -> None:
+    manifest = pack_copy / "resolution.yaml"
+    loader.load_pack_from(pack_copy)
+    before = manifest.stat()
+    os.utime(_entry(cache_folder), ns=(before.st_atime_ns, before.st_mtime_ns))  # the entry made in the same tick
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("(MINUSMA)", "(MINUSMX)"), encoding="utf-8")  # same size, same inode
+    os.utime(manifest, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time, as in one clock tick
+    assert manifest.stat().st_size == before.st_size and manifest.stat().st_ino == before.st_ino
+    assert loader.load_pack_from(pack_copy).manifest.title.endswith("(MINUSMX)")
+    assert reads == ["res2364", "res2364"]
+
+
+def test_a_source_of_the_engine_touched_but_unchanged_keeps_the_entry(
+        cache_folder: Path, pack_copy: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    loader.load_pack_from(pack_copy)
+    signatures = cache._code_signatures()
+    edited = next(iter(signatures))
+    monkeypatch.setattr(cache, "_code_signatures", lambda: {**signatures, edited: [0, 0, 0]})
+    hashed: list[str] = []
+    digest = cache._code_digest
+    monkeypatch.setattr(cache, "_code_digest", lambda: hashed.append("code") or digest())
+    loader.load_pack_from(pack_copy)
+    assert reads == ["res2364"] and hashed == ["code"]

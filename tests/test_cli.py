@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -211,6 +212,28 @@ def test_a_command_s_help_and_its_argument_errors_import_none_of_the_libraries(a
     code, heavy = _imported_by(*args)
     assert code == (0 if "--help" in args else 2)
     assert [m for m in heavy if not m.startswith("engine.")] == []
+
+
+def test_a_warm_run_builds_no_validator_of_the_scenario_s_top_level_nor_looks_for_pydantic_plugins(
+        tmp_path: Path) -> None:
+    probe = (
+        "import contextlib, io, os, sys\n"
+        "from engine.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['run', {HEADLINE!r}])\n"
+        "from engine.inputs.scenario import _Header\n"
+        "from pydantic.plugin import _loader\n"
+        "drawn = sorted(m for m in sys.modules if m.startswith(('matplotlib', 'engine.explain', 'engine.outputs.html',"
+        " 'engine.outputs.plot', 'engine.sweep.', 'engine.exercise.')))\n"
+        "print(code, _Header.__pydantic_complete__, _loader._plugins, 'PYDANTIC_DISABLE_PLUGINS' in os.environ, *drawn,"
+        " file=sys.stderr)\n"
+    )
+    environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(tmp_path)}
+    environment.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    for _ in range(2):  # cold, then warm
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
+                                env=environment)
+    assert result.stderr.splitlines()[-1].split() == ["0", "False", "None", "False"]  # and the variable unset again
 
 
 def test_the_limits_help_shows_are_the_limits_applied() -> None:

@@ -13,6 +13,14 @@ now and the file is the user's own, writable by nobody else; anything else (stal
 is ignored, and the pack is read again and the entry written anew. Entries are written whole: a temporary file
 in the same folder, then renamed over the old one, so that a reader never sees half an entry and two writers at
 once leave one whole entry.
+
+A file is not read again to compare its digest when it is plainly the one the entry was made from: the entry
+also records each file's size, modification time (in nanoseconds) and inode number, taken before the file was
+hashed, and a file whose three are unchanged is taken as unchanged, as Python's own bytecode cache takes a
+source whose size and modification time are unchanged. That is sound except for a file rewritten, to the same
+size, within one tick of the file system's clock after it was recorded; so the shortcut is taken only for files
+whose recorded modification time is at least :data:`SETTLED_NS` older than the entry itself (as git does for
+its index): a file changed since must then have a later time. Any other file is read and its digest compared.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ if TYPE_CHECKING:
 
     from .compiler import CompiledPack
 
-FORMAT = 1  # the layout of an entry; raised whenever it changes
+FORMAT = 2  # the layout of an entry; raised whenever it changes
 ENV_DIR = "OBLIGATIONS_CACHE_DIR"
 ENV_OFF = "OBLIGATIONS_NO_CACHE"
 #: the engine's code that a cached pack depends on: every module that reads, checks or compiles a pack, or
@@ -39,6 +47,7 @@ ENV_OFF = "OBLIGATIONS_NO_CACHE"
 CODE = ("rulepack", "inputs", "dates.py", "text.py", "errors.py")
 _ENGINE = Path(__file__).resolve().parent.parent
 _SAFE_MODE = 0o022  # an entry writable by its group or by others is not trusted
+SETTLED_NS = 2_000_000_000  # a file's recorded time must be this much older than the entry (coarse clocks: 2 s)
 
 
 def cache_dir() -> Path | None:
@@ -81,15 +90,42 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _code_digest() -> str:
-    digest = hashlib.sha256()
+def _code_files() -> list[Path]:
+    """The engine's source files that :data:`CODE` names, in a fixed order."""
+    files: list[Path] = []
     for item in CODE:
         path = _ENGINE / item
-        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
-            digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
-            digest.update(source.read_bytes())
-            digest.update(b"\0")
+        files += sorted(path.glob("*.py")) if path.is_dir() else [path]
+    return files
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for source in _code_files():
+        digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
+        digest.update(source.read_bytes())
+        digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _signature(node: Any) -> list[int] | None:
+    """A file's size, modification time (ns) and inode number; None for a file that is not on disk as a path."""
+    if not isinstance(node, Path):
+        return None
+    try:
+        status = os.stat(node)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ino]
+
+
+def _code_signatures() -> dict[str, list[int] | None]:
+    return {source.relative_to(_ENGINE).as_posix(): _signature(source) for source in _code_files()}
+
+
+def _settled(recorded: Any, now: list[int] | None, written_ns: int) -> bool:
+    """Whether a file is plainly the one recorded: same size, time and inode, recorded well before the entry."""
+    return now is not None and recorded == now and now[1] <= written_ns - SETTLED_NS
 
 
 def _versions() -> dict[str, str]:
@@ -103,18 +139,19 @@ def _versions() -> dict[str, str]:
         binary = Path(spec.origin)
         infos = sorted(p.name for p in binary.parent.glob("durable_rules-*.dist-info"))
         durable = f"{','.join(infos)} {binary.name} {binary.stat().st_size}"
-    return {"python": sys.version, "pydantic": pydantic.VERSION, "durable-rules": durable, "code": _code_digest()}
+    return {"python": sys.version, "pydantic": pydantic.VERSION, "durable-rules": durable}
 
 
-def _header(files: dict[str, str], payload: bytes) -> dict[str, Any]:
-    return {"format": FORMAT, **_versions(), "files": files, "payload": hashlib.sha256(payload).hexdigest()}
+def _header(files: dict[str, str], payload: bytes, code: str) -> dict[str, Any]:
+    return {"format": FORMAT, **_versions(), "code": code, "files": files,
+            "payload": hashlib.sha256(payload).hexdigest()}
 
 
 def load(root: Traversable, shown_root: str, read: Callable[[Traversable, str], str]) -> CompiledPack | None:
     """The cached compiled pack of ``root``, if there is a sound entry for it that is not stale; else None.
 
     ``read(file, shown)`` reads a file's text as the loader does: each file the entry was made from is read again
-    and its digest compared."""
+    and its digest compared, unless it is plainly unchanged (see the module)."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -128,9 +165,18 @@ def load(root: Traversable, shown_root: str, read: Callable[[Traversable, str], 
         header = json.loads(header_line)
         if not isinstance(header, dict) or header.get("format") != FORMAT or not isinstance(header.get("files"), dict):
             return None
-        files = {key: text_digest(read(node(root, key), f"{shown_root}/{key.split(':', 1)[1]}"))
-                 for key in header["files"]}
-        if header != _header(files, payload):
+        recorded = header.pop("signatures")
+        written = status.st_mtime_ns
+        code_now = _code_signatures()
+        code_settled = recorded["code"].keys() == code_now.keys() and all(
+            _settled(recorded["code"][name], signature, written) for name, signature in code_now.items())
+        code = header["code"] if code_settled else _code_digest()
+        files = {}
+        for key in header["files"]:
+            node_ = node(root, key)
+            files[key] = (header["files"][key] if _settled(recorded["files"].get(key), _signature(node_), written)
+                          else text_digest(read(node_, f"{shown_root}/{key.split(':', 1)[1]}")))
+        if header != _header(files, payload, code):
             return None
         compiled = pickle.loads(payload)
     except Exception:  # unreadable, not JSON, a file of the pack gone, a payload that does not unpickle: rebuild
@@ -140,16 +186,30 @@ def load(root: Traversable, shown_root: str, read: Callable[[Traversable, str], 
     return compiled if isinstance(compiled, CompiledPack) else None
 
 
-def store(root: Traversable, shown_root: str, files: dict[str, str], compiled: CompiledPack) -> None:
-    """Write the entry of ``root``: ``files`` maps each file read (its key, see :func:`node`) to its text's digest."""
+def store(root: Traversable, shown_root: str, files: dict[str, str], compiled: CompiledPack,
+          read: Callable[[Traversable, str], str]) -> None:
+    """Write the entry of ``root``: ``files`` maps each file read (its key, see :func:`node`) to its text's digest.
+
+    Each file's signature is taken before its digest is checked again (with ``read``), so that a signature never
+    describes a later text than the digest; a file that changed since it was read is given none (nor is the
+    entry trusted: its digest no longer matches)."""
     folder = cache_dir()
     if folder is None:
         return
     import tempfile
 
     try:
+        code_signatures = _code_signatures()
+        code = _code_digest()
+        signatures: dict[str, list[int] | None] = {}
+        for key, digest in files.items():
+            node_ = node(root, key)
+            signature = _signature(node_)
+            if signature is not None and text_digest(read(node_, key)) == digest:
+                signatures[key] = signature
         payload = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
-        header = json.dumps(_header(files, payload), sort_keys=True).encode()
+        header = json.dumps({**_header(files, payload, code),
+                             "signatures": {"code": code_signatures, "files": signatures}}, sort_keys=True).encode()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pack-", suffix=".tmp")
         try:

@@ -157,5 +157,5 @@ def _cached(root: Traversable, *, name: str, shown_root: str) -> tuple[RulePack,
         compiled = compile_pack(pack)
     except Exception:  # e.g. beyond durable-rules' limits: raised again when the pack is compiled for a replay
         return pack, None
-    cache.store(root, shown_root, files.digests, compiled)
+    cache.store(root, shown_root, files.digests, compiled, _read)
     return pack, compiled
