@@ -81,7 +81,7 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
             nears.append(Near(describe_event(question.pack, event), reasons, extra))
         if nears:
             answer.near[finding.id] = nears
-        if not nears:
+        else:
             answer.reasons.append(headline(question.pack, pattern, {}) + f" (the scenario has no {by.event} event)"
                                   if not events else headline(question.pack, pattern, {}))
     if all(f.status == "fulfilled" for f in findings):
