@@ -112,19 +112,19 @@ class _Reader:
                 raise ScenarioError(f"more events than the limit of {_limits.current().max_events:,} in the "
                                     "scenario and its log (--max-events)", path=self.shown, line=first + len(rows))
 
-    def _check(self, rows: list[Any], number: int) -> None:
-        """Check the values of consecutive lines, from line ``number``, into records added to the chunk."""
+    def _check(self, rows: list[Any], first: int) -> None:
+        """Check the values of consecutive lines, from line ``first``, into records added to the chunk."""
         checker, append = self.checker, self.chunk.append
         fast = checker.plain.records if checker.offsets == {True} else {}
-        for row in rows:
-            kind = row.get("type") if row.__class__ is dict else None
-            make = fast.get(kind) if kind.__class__ is str else None
-            record = make(row, number) if make is not None else None
+        for number, row in enumerate(rows, first):
+            try:
+                record = fast[row["type"]](row, number)  # the checker of its type (a dict with a known type)
+            except (KeyError, TypeError, IndexError):
+                record = None
             if record is None:
                 record = self._careful(row, number)
                 fast = checker.plain.records if checker.offsets == {True} else {}
             append(record)
-            number += 1
 
     def _careful(self, row: Any, number: int) -> Record:
         """The record of an event the plain checker left: checked by the checker's other paths (or refused)."""

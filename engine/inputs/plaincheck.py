@@ -38,7 +38,7 @@ Record = tuple[str, int, str, int, str, tuple[Any, ...], frozenset[str]]
 MakeRecord = Callable[[dict[str, Any], int], "Record | None"]
 MakeEvent = Callable[[dict[str, Any]], "Event | None"]
 
-_MAX_REMEMBERED = 4096  # actor spellings remembered per checker
+_MAX_REMEMBERED = 4096  # actor spellings, and orders of the keys of an event type, remembered per checker
 _UTC_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII).fullmatch  # the common event-log form
 _PLAIN_PATTERN = re.compile(r"\^[A-Za-z0-9 ._:/\-\[\]{},*+?()|]*\$").fullmatch  # no escapes, no inner anchors
 _INSTANT = Event._instant.__func__  # type: ignore[attr-defined]
@@ -129,12 +129,16 @@ class _Writer:
                 self.emit(depth, f"if len({var}) {test} {schema[bound]!r}: return None")
         pattern = schema.get("pattern")
         if pattern is not None:
-            # pydantic-core's regular expressions: ^ and $ at the ends, no escapes, then Python's re gives the same
-            # answer for text without a line end ($ would also match before a final line end in Python)
+            # pydantic-core's regular expressions (Rust's): with ^ only first and $ only last, no escape and no
+            # negated class, Python's re gives the same answer once $ (which Python also matches before a final
+            # line end) is written \Z (the end of the text, as Rust's $ is); without a dot, what matches is ASCII
             if not isinstance(pattern, str) or not _PLAIN_PATTERN(pattern):
                 raise _Unknown(f"a pattern {pattern!r}")
-            self.emit(depth, f"if '\\n' in {var} or {self.constant(re.compile(pattern).search)}({var}) is None: "
+            self.emit(depth, f"if {self.constant(re.compile(pattern[:-1] + chr(92) + 'Z').match)}({var}) is None: "
                              "return None")
+            bare = re.sub(r"\[[^\[\]]*\]", "", pattern)  # without its classes (of ASCII characters)
+            if "." not in bare and "[" not in bare and "]" not in bare:
+                return
         self.emit(depth, f"if not {var}.isascii() and not _unicode_ok({var}): return None")
 
     def _before(self, schema: dict[str, Any], var: str, depth: int) -> None:
@@ -146,6 +150,8 @@ class _Writer:
             self.emit(depth + 1, f"{found} = actor({var})")
             self.emit(depth + 1, f"if {found} is None: return None")
             self.emit(depth, f"{var} = {found}")
+            if set(schema["schema"]) - {"metadata"} == {"type"} and schema["schema"]["type"] == "str":
+                return  # an actor's id is text that pydantic takes (:meth:`PlainChecker._actor` makes sure)
         elif getattr(function, "__func__", None) is _NO_BOOLEAN and schema["function"].get("type") == "no-info":
             self.emit(depth, f"if {var}.__class__ is bool: return None")
         else:
@@ -224,7 +230,8 @@ def _source(model: type[Event], kind: str) -> tuple[str, dict[str, Any]]:
 
 _TEMPLATE = """
 def make(first, limit, names, actor):
-    given = {{}}  # the sets of fields given met so far, each checked once, one object each
+    given = {{}}  # the keys of the rows met so far (in their order), each checked once, to the set of them
+    sets = {{}}  # the sets of fields given met so far (subsets of the model's fields)
 
     def build(moment, rest, fields_set):
         event = new(MODEL)
@@ -240,6 +247,21 @@ def make(first, limit, names, actor):
                 return None
         return event
 
+    proto = new(MODEL)  # an instance that the model's validators see, given each record's values in turn
+    put(proto, "__pydantic_extra__", None)
+    put(proto, "__pydantic_private__", None)
+
+    def after(moment, rest, fields):
+        put(proto, "__dict__", dict(zip(FIELDS, (KIND, moment, *rest))))
+        put(proto, "__pydantic_fields_set__", set(fields))
+        for validator in AFTER:
+            try:
+                if validator(proto) is not proto:
+                    return False
+            except Exception:  # whatever it is, pydantic says it again in its own words
+                return False
+        return True
+
     def event(row):
         if not row.keys() <= KEYS: return None
         at = row.get('at')
@@ -253,13 +275,14 @@ def make(first, limit, names, actor):
         return build(moment, {values}, set(row))
 
     def record(row, line):
-        fields = frozenset(row)
-        known = given.get(fields)
-        if known is None:
+        keys = tuple(row)
+        fields = given.get(keys)
+        if fields is None:
+            fields = frozenset(keys)
             if not fields <= KEYS: return None
-            given[fields] = fields
-        else:
-            fields = known
+            fields = sets.setdefault(fields, fields)  # one object per distinct set, for the records that keep it
+            if len(given) < REMEMBERED:
+                given[keys] = fields
         at = row.get('at')
         if at.__class__ is not str or len(at) != 20 or not utc_second(at): return None
         instant = at[:19]
@@ -270,7 +293,7 @@ def make(first, limit, names, actor):
             return None
 {fields}
         if v0 is None: return None  # an id derived from the content: the event goes the careful way
-        if AFTER and build(moment, {values}, set(fields)) is None: return None
+        if AFTER and not after(moment, {values}, fields): return None
         return instant, RANK, v0, line, KIND, {values}, fields
 
     return event, record
@@ -288,7 +311,7 @@ def _compiled(kind: str) -> Callable[..., tuple[MakeEvent, MakeRecord]] | None:
     if tuple(model.model_fields)[2] != "id":
         return None  # the record keeps the id where the model puts it
     namespace: dict[str, Any] = {
-        **constants, "FIELDS": tuple(model.model_fields), "RANK": TYPE_ORDER[kind],
+        **constants, "FIELDS": tuple(model.model_fields), "RANK": TYPE_ORDER[kind], "REMEMBERED": _MAX_REMEMBERED,
         "utc_second": _UTC_SECOND, "from_iso": datetime.fromisoformat, "new": object.__new__,
         "put": object.__setattr__,
     }
@@ -337,6 +360,8 @@ class PlainChecker:
         try:
             found = self._actors.resolve(name)
         except ValueError:
+            return None
+        if found.__class__ is not str or not (found.isascii() or _unicode_ok(found)):
             return None
         if len(self._names) < _MAX_REMEMBERED:
             self._names[name] = found
