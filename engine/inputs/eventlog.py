@@ -16,8 +16,6 @@ id is kept (8 bytes per event) and checked once the log is read; a repeated id i
 from __future__ import annotations
 
 import array
-import contextlib
-import gc
 import heapq
 import operator
 import os
@@ -33,6 +31,7 @@ from ..errors import ScenarioError
 from . import limits as _limits
 from .checking import EventChecker
 from .loglines import LogLines, csv_rows, json_blocks, json_rows
+from .nogc import no_cycle_collection
 from .plaincheck import Record
 from .sources import LineMap, open_regular
 from .spill import event_of, read_run, record_of, write_run
@@ -62,20 +61,6 @@ class EventLog:
         if not self._runs:
             return map(event_of, self._memory)
         return map(event_of, heapq.merge(*(read_run(run) for run in self._runs)))
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a log is read: reading makes no reference cycles (records, rows
-    and lines are freed by reference counting), but the collector would traverse every record held in the chunk
-    again and again as they accumulate (about a seventh of the reading time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _blocks(lines: LogLines, kind: str) -> Iterator[tuple[int, list[Any]]]:
@@ -161,7 +146,7 @@ def read_log(path: Path, shown: str, checker: EventChecker, *, taken: dict[str, 
         raise ScenarioError(str(getattr(exc, "message", exc)), path=shown) from None
     reader = _Reader(path, shown, checker, budget)
     try:
-        with handle, _no_cycle_collection():
+        with handle, no_cycle_collection():
             reader.read(_blocks(LogLines(handle, shown), kind))
         return reader.finish(taken)
     except BaseException:

@@ -21,6 +21,7 @@ from ..errors import ScenarioError, reported_as
 from . import limits as _limits
 from .actors import ActorRegistry
 from .checking import EventChecker, auto_id, full_digest
+from .nogc import no_cycle_collection
 from .plainmodel import plain_validator
 from .scenario_model import Expectations, ExpectedFinding, Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
@@ -179,10 +180,11 @@ def _expected_paragraphs(expect: Expectations | None, lines: LineMap) -> list[tu
 def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: date, default_until: date) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    with reported_as(ScenarioError):
-        data, lines = load(path, what="scenario file")
-    return build(data, lines, path=str(path), actors=actors, default_start=default_start,
-                 default_until=default_until)
+    with no_cycle_collection():
+        with reported_as(ScenarioError):
+            data, lines = load(path, what="scenario file")
+        return build(data, lines, path=str(path), actors=actors, default_start=default_start,
+                     default_until=default_until)
 
 
 def scenario_from_text(text: str, *, path: str, actors: ActorRegistry, default_start: date,

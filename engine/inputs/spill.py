@@ -23,12 +23,12 @@ from .plaincheck import Record, instant_key
 from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event
 
 BATCH_EVENTS = 1_000  # records pickled together in a run file
-_FIELDS = {kind: tuple(model.model_fields) for kind, model in EVENT_TYPES.items()}
+_SHAPES = {kind: (model, tuple(model.model_fields)) for kind, model in EVENT_TYPES.items()}
 _new = object.__new__
 _from_iso = datetime.fromisoformat
 _set = object.__setattr__
 
-assert all(fields[:3] == ("type", "at", "id") for fields in _FIELDS.values())  # the record's layout relies on it
+assert all(fields[:3] == ("type", "at", "id") for _, fields in _SHAPES.values())  # the record's layout relies on it
 
 
 def write_run(records: list[Record], path: Path) -> Path:
@@ -63,8 +63,9 @@ def record_of(event: Event, line: int) -> Record:
 def event_of(record: Record) -> Event:
     """The event model of a record."""
     instant, _, _, _, kind, rest, fields = record
-    event = _new(EVENT_TYPES[kind])
-    _set(event, "__dict__", dict(zip(_FIELDS[kind], (kind, _from_iso(instant + "+00:00"), *rest), strict=True)))
+    model, names = _SHAPES[kind]
+    event = _new(model)
+    _set(event, "__dict__", dict(zip(names, (kind, _from_iso(instant + "+00:00"), *rest), strict=True)))
     _set(event, "__pydantic_fields_set__", set(fields))
     _set(event, "__pydantic_extra__", None)
     _set(event, "__pydantic_private__", None)
