@@ -67,6 +67,12 @@ def test_every_event_type_has_a_generated_checker() -> None:
     assert all(plaincheck.maker(kind) is not None for kind in EVENT_TYPES)
 
 
+def test_a_checker_makes_the_functions_of_a_type_when_first_met_and_none_for_an_unknown_type() -> None:
+    checker = _checker()
+    assert not checker.records and checker.records["ambush"] is None and not checker.records
+    assert checker.records["attack"] is not None and list(checker.records) == ["attack"]
+
+
 @_SLOW
 @given(raw=raw_events(), common=st.booleans())
 def test_the_generated_checker_defers_or_gives_exactly_the_event_the_model_validates(raw: Any, common: bool) -> None:
@@ -87,7 +93,7 @@ def test_the_record_of_an_event_defers_or_is_the_record_of_the_event_the_model_v
     raw = _in_common_form(raw, common)
     checker = _checker()
     kind = raw.get("type") if isinstance(raw, dict) else None
-    make = checker.records.get(kind) if isinstance(kind, str) else None
+    make = checker.records[kind] if isinstance(kind, str) else None
     record = make(raw, line) if make is not None else None
     expected = _expected(raw)
     if expected is None or expected.id is None:

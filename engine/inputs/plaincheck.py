@@ -331,19 +331,39 @@ def maker(kind: str) -> Callable[..., tuple[MakeEvent, MakeRecord]] | None:
     return _MAKERS[kind]
 
 
+class _Checkers(dict[str, Any]):
+    """The checking functions of each event type, made when the type is first met (so that a scenario builds
+    the schemas of the types it uses only); None for a type without one, or a type that does not exist."""
+
+    def __init__(self, made: Callable[[str], tuple[MakeEvent, MakeRecord] | None], which: int) -> None:
+        super().__init__()
+        self._made, self._which = made, which
+
+    def __missing__(self, kind: str) -> Any:
+        if kind not in EVENT_TYPES:
+            return None
+        both = self._made(kind)
+        self[kind] = None if both is None else both[self._which]
+        return self[kind]
+
+
 class PlainChecker:
-    """The generated checking functions of every event type, for one actor registry and one window."""
+    """The generated checking functions of every event type, for one actor registry and one window.
+    ``events[kind](raw)`` and ``records[kind](raw, line)`` give the event or its record, or None."""
 
     def __init__(self, actors: ActorRegistry | None, first: datetime, limit: datetime) -> None:
         self._actors = actors
         self._names: dict[str, str] = {}  # actor spellings -> ids
-        window = (instant_key(first), instant_key(limit))
-        self.events: dict[str, MakeEvent] = {}
-        self.records: dict[str, MakeRecord] = {}
-        for kind in EVENT_TYPES:
-            make = maker(kind) if actors is not None else None
-            if make is not None:
-                self.events[kind], self.records[kind] = make(*window, self._names, self._actor)
+        self._window = (instant_key(first), instant_key(limit))
+        self._made: dict[str, tuple[MakeEvent, MakeRecord] | None] = {}
+        self.events = _Checkers(self._make, 0)
+        self.records = _Checkers(self._make, 1)
+
+    def _make(self, kind: str) -> tuple[MakeEvent, MakeRecord] | None:
+        if kind not in self._made:
+            make = maker(kind) if self._actors is not None else None
+            self._made[kind] = None if make is None else make(*self._window, self._names, self._actor)
+        return self._made[kind]
 
     def event(self, raw: Any) -> Event | None:
         """The event ``model_validate`` would give for ``raw`` (its instant in the common form, inside the
@@ -351,7 +371,7 @@ class PlainChecker:
         if raw.__class__ is not dict:
             return None
         kind = raw.get("type")
-        make = self.events.get(kind) if kind.__class__ is str else None
+        make = self.events[kind] if kind.__class__ is str else None
         return make(raw) if make is not None else None
 
     def _actor(self, name: Any) -> str | None:
