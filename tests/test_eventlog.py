@@ -124,3 +124,29 @@ def test_check_counts_the_events_of_the_log(cli: Callable[..., Any], tmp_path: P
     path = _scenario(tmp_path, "log.jsonl", _jsonl([THREAT, REQUEST]))
     result = cli("check", str(path))
     assert result.code == 0 and "(2 events," in result.out
+
+
+def _states(scenario: Any) -> list[Any]:
+    return [(type(e), list(e.__dict__.items()), sorted(e.__pydantic_fields_set__), e.__pydantic_extra__,
+             e.__pydantic_private__) for e in scenario.all_events()]
+
+
+@pytest.mark.parametrize("chunk", [7, 1_000])
+def test_a_log_gives_the_same_events_whether_checked_by_the_generated_checkers_or_the_careful_way(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    from engine.inputs import plaincheck
+
+    monkeypatch.setattr(eventlog, "CHUNK_EVENTS", chunk)
+    kinds = [THREAT, REQUEST, STRIKE, {"type": "report", "by": "Secretary-General", "kind": "quarterly"},
+             {"type": "support", "by": "JNIM", "to": "Ansar Eddine"}, {"type": "deployment", "police": 1_700},
+             {"type": "attack", "target": "MINUSMA", "location": "Kidal", "note": "été"}]
+    events = [{**kinds[i % len(kinds)], "id": f"e{i}", "at": f"2018-0{1 + (i * 7) % 6}-{1 + i % 28:02d}T0{i % 10}"
+               f":1{i % 6}:0{i % 10}Z"} for i in range(60)]
+    events[5] = {**events[5], "at": "2018-03-03T10:00Z"}  # another form of instant: the careful way
+    path = _scenario(tmp_path, "log.jsonl", _jsonl(events))
+    monkeypatch.setattr(plaincheck, "WARM_EVENTS", 10**9)
+    careful = _states(engine.load(path))
+    monkeypatch.setattr(plaincheck, "WARM_EVENTS", 0)
+    generated = engine.load(path)
+    assert _states(generated) == careful and len(careful) == 60
+    assert [e.id for e in generated.all_events()] != [e["id"] for e in events]  # sorted, not in the log's order

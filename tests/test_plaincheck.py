@@ -26,7 +26,7 @@ def _registry() -> Any:
 
 
 def _checker() -> plaincheck.PlainChecker:
-    return plaincheck.PlainChecker(_registry(), start_of(_START), end_of(_UNTIL))
+    return plaincheck.PlainChecker(_registry(), start_of(_START), end_of(_UNTIL), warm=0)
 
 
 def state(value: Any) -> Any:
@@ -67,10 +67,12 @@ def test_every_event_type_has_a_generated_checker() -> None:
     assert all(plaincheck.maker(kind) is not None for kind in EVENT_TYPES)
 
 
-def test_a_checker_makes_the_functions_of_a_type_when_first_met_and_none_for_an_unknown_type() -> None:
-    checker = _checker()
-    assert not checker.records and checker.records["ambush"] is None and not checker.records
-    assert checker.records["attack"] is not None and list(checker.records) == ["attack"]
+def test_a_checker_makes_the_functions_of_a_type_once_it_has_met_it_enough_and_none_for_an_unknown_type() -> None:
+    checker = plaincheck.PlainChecker(_registry(), start_of(_START), end_of(_UNTIL), warm=3)
+    raw = {"type": "attack", "at": "2018-04-14T08:30:00Z", "target": "MINUSMA", "id": "a1"}
+    assert [checker.event(raw) for _ in range(3)] == [None, None, None]
+    assert not checker.events and checker.events["ambush"] is None and not checker.events
+    assert checker.event(raw) is not None and list(checker.events) == ["attack"]
 
 
 @_SLOW

@@ -38,6 +38,7 @@ Record = tuple[str, int, str, int, str, tuple[Any, ...], frozenset[str]]
 MakeRecord = Callable[[dict[str, Any], int], "Record | None"]
 MakeEvent = Callable[[dict[str, Any]], "Event | None"]
 
+WARM_EVENTS = 100  # events of a type checked the other way before its checking functions are made
 _MAX_REMEMBERED = 4096  # actor spellings, and orders of the keys of an event type, remembered per checker
 _UTC_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII).fullmatch  # the common event-log form
 _PLAIN_PATTERN = re.compile(r"\^[A-Za-z0-9 ._:/\-\[\]{},*+?()|]*\$").fullmatch  # no escapes, no inner anchors
@@ -332,15 +333,20 @@ def maker(kind: str) -> Callable[..., tuple[MakeEvent, MakeRecord]] | None:
 
 
 class _Checkers(dict[str, Any]):
-    """The checking functions of each event type, made when the type is first met (so that a scenario builds
-    the schemas of the types it uses only); None for a type without one, or a type that does not exist."""
+    """The checking functions of each event type, made once the type has been met ``warm`` times (making them
+    costs about as much as checking a few hundred events the other way, and a small scenario never pays it);
+    None until then, and for a type without one or that does not exist."""
 
-    def __init__(self, made: Callable[[str], tuple[MakeEvent, MakeRecord] | None], which: int) -> None:
+    def __init__(self, made: Callable[[str], tuple[MakeEvent, MakeRecord] | None], which: int, warm: int) -> None:
         super().__init__()
-        self._made, self._which = made, which
+        self._made, self._which, self._warm = made, which, warm
+        self._met: dict[str, int] = {}
 
     def __missing__(self, kind: str) -> Any:
         if kind not in EVENT_TYPES:
+            return None
+        met = self._met[kind] = self._met.get(kind, 0) + 1
+        if met <= self._warm:
             return None
         both = self._made(kind)
         self[kind] = None if both is None else both[self._which]
@@ -351,13 +357,15 @@ class PlainChecker:
     """The generated checking functions of every event type, for one actor registry and one window.
     ``events[kind](raw)`` and ``records[kind](raw, line)`` give the event or its record, or None."""
 
-    def __init__(self, actors: ActorRegistry | None, first: datetime, limit: datetime) -> None:
+    def __init__(self, actors: ActorRegistry | None, first: datetime, limit: datetime, *,
+                 warm: int | None = None) -> None:
         self._actors = actors
         self._names: dict[str, str] = {}  # actor spellings -> ids
         self._window = (instant_key(first), instant_key(limit))
         self._made: dict[str, tuple[MakeEvent, MakeRecord] | None] = {}
-        self.events = _Checkers(self._make, 0)
-        self.records = _Checkers(self._make, 1)
+        warm = WARM_EVENTS if warm is None else warm
+        self.events = _Checkers(self._make, 0, warm)
+        self.records = _Checkers(self._make, 1, warm)
 
     def _make(self, kind: str) -> tuple[MakeEvent, MakeRecord] | None:
         if kind not in self._made:
