@@ -14,7 +14,9 @@ flips every round) to replay it, so all see the same machine. Each replay is tim
 
 * ``runtime``: ``engine.replay.runtime.run`` alone (the SimPy clock, matching and effects, the ledger);
 * ``Engine.run``: the whole call on a validated scenario, which also checks the hand-built scenario and builds
-  the report (what the issue measured: 10.5 s for 100,000 events before the work on it).
+  the report (what the issue measured: 10.5 s for 100,000 events before the work on it);
+* ``run --json``: ``Engine.run`` and the report's JSON text written (to ``os.devnull``), as ``obligations run
+  --json`` does after loading: the replay and the output of an end-to-end run, without start-up and loading.
 
 It prints each round and the medians of the paired ratios baseline/this (above 1: this engine is faster), with
 the load average before and after, and exits 0. The target is a median ratio of at least 2 at 100,000 events.
@@ -38,6 +40,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASELINE = "1604ff6"  # the parent of 52570b7, the first speed work on the replay
+MEASURES = ("runtime", "Engine.run", "run --json")
 
 
 def worker(tree: str, scenario_path: str) -> None:
@@ -53,6 +56,7 @@ def worker(tree: str, scenario_path: str) -> None:
     scenario = api.load(scenario_path)
     compiled, matcher = api.compiled(scenario.assumptions)
     api.run(scenario)  # warm: imports, caches, the loaded ruleset
+    sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the worker
     print(json.dumps({"ready": scenario.event_count}), flush=True)
     for line in sys.stdin:
         what = line.strip()
@@ -61,6 +65,12 @@ def worker(tree: str, scenario_path: str) -> None:
         if what == "runtime":
             ledger, _, _ = runtime.run(compiled, matcher, scenario)
             findings = len(ledger.findings)
+        elif what == "run --json":
+            report = api.run(scenario)
+            pieces = report.json_pieces() if hasattr(report, "json_pieces") else [report.to_json()]
+            findings = len(report.findings)
+            for piece in pieces:
+                sink.write(piece)
         else:
             report = api.run(scenario)
             findings = len(report.findings)
@@ -152,13 +162,13 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=100_000, help="stream size (default 100,000)")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of each measure (default 5)")
     parser.add_argument("--seed", type=int, default=2364, help="seed of the stream (default 2364)")
-    parser.add_argument("--only", choices=("runtime", "Engine.run"), help="time one of the two measures only")
+    parser.add_argument("--only", choices=MEASURES, help="time one of the measures only")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(*args.worker)
         return 0
-    measures = [args.only] if args.only else ["runtime", "Engine.run"]
+    measures = [args.only] if args.only else list(MEASURES)
     with tempfile.TemporaryDirectory(prefix="replay-paired-") as tmp:
         folder = Path(tmp)
         commit = extract(args.baseline, folder / "baseline")

@@ -71,8 +71,11 @@ class Replay(ReplayState):
             if len(bound_matches) > 1:
                 bound_matches.sort(key=_match_order)
             for _, _, rule, events in bound_matches:
-                if (self.within(rule, events) and self.ordered(rule, events) and self.apart(rule, events)
-                        and self.in_force(rule, events)):
+                if len(events) > 1 and not (self.within(rule, events) and self.ordered(rule, events)):
+                    continue  # (one event is always within and in order)
+                if rule.exclusions and not self.apart(rule, events):
+                    continue
+                if self.in_force(rule, events):
                     self.apply(rule, events)
         keep = self.compiled.retention.get(event.type)
         if keep is None:
@@ -126,6 +129,8 @@ class Replay(ReplayState):
                 start_of(rule.governs_from) if rule.governs_from is not None else None,
                 end_of(rule.governs_through) if rule.governs_through is not None else None)
         starts, ends = bounds
+        if starts is None and ends is None:
+            return True
         if len(events) == 1:
             earliest = act = next(iter(events.values()))
         else:
@@ -162,10 +167,15 @@ class Replay(ReplayState):
 
     def apply(self, rule: CompiledRule, events: dict[str, Event]) -> None:
         """Act on one match: record it as the evidence at hand and run each effect's handler."""
+        conditions = self._conditions.get(rule.rule_id)
+        if conditions is None:
+            conditions = self._conditions[rule.rule_id] = tuple(
+                (alias, event_type, condition)
+                for (alias, event_type), condition in zip(rule.aliases, rule.conditions, strict=True))
         self.evidence = Evidence(
             rule=rule.rule_id, tick=self.now_tick(),
-            conditions=tuple((alias, events[alias].id or "", event_type, condition)
-                             for (alias, event_type), condition in zip(rule.aliases, rule.conditions, strict=True)),
+            conditions=tuple([(alias, events[alias].id or "", event_type, condition)
+                              for alias, event_type, condition in conditions]),
         )
         self.exercised.add(rule.rule_id)
         for effect in rule.effects:
@@ -200,7 +210,7 @@ def feed(env: simpy.Environment, replay: Replay) -> Process:
             if kind in turned_away:
                 continue
             tick = tick_of(event.at)
-        at = Clock.sim_time(tick, PHASE_EVENTS)
+        at = 2 * tick + PHASE_EVENTS  # Clock.sim_time, inlined
         if at > env.now:
             if env.peek() > at:  # nothing else is due before: move the clock as the timeout would, without one
                 env._now = at

@@ -65,6 +65,7 @@ class ReplayState:
         self.exercised: set[str] = set()  # ids of rules, obligations, authorizations and windows that acted
         self._periods: dict[str, list[Period]] = {}  # scheduled duties' periods, computed once per replay
         self._governs: dict[str, tuple[datetime | None, datetime | None]] = {}  # rule -> when it governs (in_force)
+        self._conditions: dict[str, tuple[tuple[str, str, str], ...]] = {}  # rule -> (alias, type, condition)
         self.grants: dict[str, str] = {}  # authorization:subject:incident -> the id of its latest grant
 
     @property
@@ -88,9 +89,11 @@ class ReplayState:
         """Record the match being applied as evidence for ``finding``."""
         # a set, not `in finding.provenance`: that scan made n matches on one finding cost n² (minutes for a
         # few hundred supports of one attack)
-        if self.evidence is not None and (finding.id, self.evidence) not in self.recorded:
-            self.recorded.add((finding.id, self.evidence))
-            finding.provenance.append(self.evidence)
+        if self.evidence is not None:
+            key = (finding.id, self.evidence)
+            if key not in self.recorded:
+                self.recorded.add(key)
+                finding.provenance.append(self.evidence)
         return finding
 
     def explain(self, rule: CompiledRule, events: dict[str, Event], then: str = "") -> Told:
@@ -99,9 +102,15 @@ class ReplayState:
 
     def trigger(self, events: dict[str, Event]) -> Event:
         """The event that completed the match (the latest in processing order)."""
+        if len(events) == 1:
+            return next(iter(events.values()))
         return max(events.values(), key=sort_key)
 
     def event_ids(self, events: dict[str, Event]) -> list[str]:
+        """The ids of the matched events, in processing order."""
+        if len(events) == 1:
+            only = next(iter(events.values())).id
+            return [only] if only is not None else []
         return [e.id for e in sorted(events.values(), key=sort_key) if e.id is not None]
 
     def authorization(self, authorization_id: str) -> Authorization:
