@@ -224,7 +224,7 @@ def test_a_warm_run_builds_no_validator_of_the_scenario_s_top_level_nor_looks_fo
         "from engine.inputs.scenario import _Header\n"
         "from pydantic.plugin import _loader\n"
         "drawn = sorted(m for m in sys.modules if m.startswith(('matplotlib', 'engine.explain', 'engine.outputs.html',"
-        " 'engine.outputs.plot', 'engine.sweep.', 'engine.exercise.')))\n"
+        " 'engine.outputs.plot', 'engine.sweep.', 'engine.exercise.', 'engine.inputs.variants')))\n"
         "print(code, _Header.__pydantic_complete__, _loader._plugins, 'PYDANTIC_DISABLE_PLUGINS' in os.environ, *drawn,"
         " file=sys.stderr)\n"
     )

@@ -116,6 +116,13 @@ def test_a_name_s_length_is_the_model_s_bound_and_a_bad_date_is_left_to_pydantic
     assert made.expect.findings[0].due == "2018-05-01" and made.expect.findings[0].opened == "2018-04-01T12:00:00"
 
 
+def test_a_variant_of_another_scenario_is_never_taken_for_a_plain_file() -> None:
+    from engine.inputs.variants import VARIANT_KEYS
+
+    for key in VARIANT_KEYS:
+        assert scenario._plain_header({"name": "abc", key: "base.yaml"}) is None
+
+
 class _Loose(BaseModel):  # pydantic's default: unknown keys ignored
     name: str
 

@@ -25,7 +25,6 @@ from .nogc import no_cycle_collection
 from .plainmodel import plain_validator
 from .scenario_model import Expectations, ExpectedFinding, Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
-from .variants import VARIANT_KEYS, read_variant
 from .vocabulary import Event, parse_instant
 
 #: the first and last days a scenario's window may cover: every instant is then a four-digit year, and a duty
@@ -106,16 +105,20 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
     """Validate parsed scenario data."""
     if not isinstance(data, dict):
         raise ScenarioError("a scenario is a mapping with `name` and `events`", path=path, line=lines.line_of(()))
-    if not VARIANT_KEYS.isdisjoint(data):  # `extends`, `remove`, `shift`: a variant of another scenario
-        variant = read_variant(data, lines, path=path)
-        with variant.loading():
-            base = load_scenario(variant.base_path, actors=actors, default_start=default_start,
-                                 default_until=default_until)
-        own = build(variant.own_data, lines, path=path, actors=actors, default_start=base.start,
-                    default_until=base.until)
-        return variant.apply(base, own)
-    header = _plain_header(data)  # the common file, checked in plain Python; else pydantic decides and words it
+    # the common file, checked in plain Python (never a variant: the keys of one are not the header's); else the
+    # variant's reading, or pydantic, decides and words it
+    header = _plain_header(data)
     if header is None:
+        from .variants import VARIANT_KEYS, read_variant
+
+        if not VARIANT_KEYS.isdisjoint(data):  # `extends`, `remove`, `shift`: a variant of another scenario
+            variant = read_variant(data, lines, path=path)
+            with variant.loading():
+                base = load_scenario(variant.base_path, actors=actors, default_start=default_start,
+                                     default_until=default_until)
+            own = build(variant.own_data, lines, path=path, actors=actors, default_start=base.start,
+                        default_until=base.until)
+            return variant.apply(base, own)
         try:
             header = _Header.model_validate(data)
         except ValidationError as exc:
