@@ -6,12 +6,17 @@ Each command runs ``--repeat`` times in a fresh process; the commands take turns
 burst of load from other processes falls on all of them), and the median of each is reported. Measured in the
 same run:
 
-* baselines: ``python -c pass`` (the interpreter and its ``site``), and ``python -c "import durable_rules_engine,
-  simpy"`` (the two libraries every replay needs);
+* baselines: ``python -c pass`` (the interpreter and its ``site``); ``python -c "import simpy,
+  durable_rules_engine, yaml"`` (the libraries every replay of a YAML scenario needs: the floor of any warm run);
+  and the same with ``from pydantic import BaseModel`` (the floor of a run that imports pydantic at all);
 * ``obligations --help`` (target: under 0.1 s);
 * ``obligations run SCENARIO`` warm: with the rule-pack cache filled by an earlier run (target: under 0.25 s);
 * ``obligations run SCENARIO`` with the cache disabled (``OBLIGATIONS_NO_CACHE=1``): every run reads, checks and
   compiles the rule pack, as a first run does.
+
+Then (unless ``--no-breakdown``) where a warm run's time goes: a fresh process times each stage of the same run in
+itself (importing the libraries, pydantic, the engine's modules and the command line; the pack from the cache;
+loading the scenario; the replay; the table), median of ``--repeat`` processes, wall clock and processor.
 
 The cache lives in a temporary folder for the duration of the script, never in the user's own cache. The
 engine's modules are measured with their bytecode compiled (``__pycache__``), as an installed package has it and
@@ -36,6 +41,37 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HELP_TARGET_S = 0.1
 RUN_TARGET_S = 0.25
+LIBRARIES = "import simpy, durable_rules_engine, yaml"
+WITH_PYDANTIC = f"{LIBRARIES}; from pydantic import BaseModel"
+#: a warm run, stage by stage, in one process: prints one line of JSON, {stage: [wall s, processor s]}
+_STAGES = """
+import json, sys, time
+marks = [("start", time.perf_counter(), time.process_time())]
+def mark(name):
+    marks.append((name, time.perf_counter(), time.process_time()))
+import simpy, durable_rules_engine, yaml
+mark("import simpy, durable_rules_engine, yaml")
+from pydantic import BaseModel
+mark("import pydantic (BaseModel)")
+import engine.api
+mark("import the engine (engine.api: its modules, pydantic's schema machinery, model classes, dataclasses)")
+from engine.cli.main import build_parser
+import engine.cli.filters, engine.cli.outputs, engine.outputs.filters
+parser = build_parser()
+args = parser.parse_args(["run", sys.argv[1]])
+mark("import the command line and parse the arguments")
+from engine.api import Engine
+engine = Engine()
+mark("the rule pack from the cache (checked, unpickled)")
+scenario = engine.load(sys.argv[1])
+mark("load the scenario (parse, validate its events: builds the event types' validators)")
+report = engine.run(scenario)
+mark("replay (assumptions, ruleset into durable-rules, SimPy clock, report)")
+from engine.outputs.report import render_table
+text = render_table(report, total=len(report.findings), selection=None)
+mark("the table")
+print(json.dumps({name: [t - marks[i][1], c - marks[i][2]] for i, (name, t, c) in enumerate(marks[1:])}))
+"""
 
 
 def _obligations() -> list[str]:
@@ -71,6 +107,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="fresh processes per command (default 15)")
     parser.add_argument("--scenario", default="scenarios/timbuktu-2018.yaml")
+    parser.add_argument("--no-breakdown", dest="breakdown", action="store_false",
+                        help="skip the stage-by-stage timing of a warm run")
     args = parser.parse_args()
     obligations = _obligations()
     bytecode = _bytecode_note()
@@ -80,8 +118,8 @@ def main() -> None:
         cold_env = {**env, "OBLIGATIONS_NO_CACHE": "1"}
         commands: dict[str, tuple[list[str], dict[str, str]]] = {
             "python -c pass": ([PYTHON, "-c", "pass"], env),
-            "python -c 'import durable_rules_engine, simpy'": ([PYTHON, "-c", "import durable_rules_engine, simpy"],
-                                                               env),
+            f"python -c '{LIBRARIES}'": ([PYTHON, "-c", LIBRARIES], env),
+            f"python -c '{WITH_PYDANTIC}'": ([PYTHON, "-c", WITH_PYDANTIC], env),
             "obligations --help": ([*obligations, "--help"], env),
             f"obligations run {args.scenario} (warm cache)": ([*obligations, "run", args.scenario], env),
             f"obligations run {args.scenario} (no cache)": ([*obligations, "run", args.scenario], cold_env),
@@ -98,7 +136,7 @@ def main() -> None:
                 cpu[name].append(used)
     median = {name: statistics.median(values) for name, values in times.items()}
     names = list(commands)
-    base, libraries, help_, warm, cold = (median[n] for n in names)
+    base, libraries, pydantic, help_, warm, cold = (median[n] for n in names)
     print(f"start-up, median of {args.repeat} fresh processes per command, taking turns "
           f"(load average {load:.2f} before, {os.getloadavg()[0]:.2f} after)")
     print(f"Python {sys.version.split()[0]}; {bytecode}")
@@ -112,9 +150,36 @@ def main() -> None:
     print()
     print(f"  --help: {help_:.3f} s = python -c pass + {help_ - base:.3f} s; target < {HELP_TARGET_S} s: "
           f"{'met' if help_ < HELP_TARGET_S else 'not met'}")
-    print(f"  warm run: {warm:.3f} s = import durable_rules_engine, simpy + {warm - libraries:.3f} s; "
-          f"target < {RUN_TARGET_S} s: {'met' if warm < RUN_TARGET_S else 'not met'}")
+    print(f"  warm run: {warm:.3f} s = {LIBRARIES} + {warm - libraries:.3f} s "
+          f"= the same with pydantic + {warm - pydantic:.3f} s; target < {RUN_TARGET_S} s: "
+          f"{'met' if warm < RUN_TARGET_S else 'not met'}")
     print(f"  no cache: {cold:.3f} s; the cache saves {cold - warm:.3f} s")
+    if args.breakdown:
+        _breakdown(args.scenario, args.repeat)
+
+
+def _breakdown(scenario: str, repeat: int) -> None:
+    """Print the median of each stage of a warm run, timed inside fresh processes (see the module)."""
+    import json
+
+    with tempfile.TemporaryDirectory(prefix="startup-bench-") as cache:
+        env = {**os.environ, "OBLIGATIONS_CACHE_DIR": cache, "PYDANTIC_DISABLE_PLUGINS": "__all__"}  # as the command
+        env.pop("OBLIGATIONS_NO_CACHE", None)
+        runs = []
+        for i in range(repeat + 1):  # the first fills the cache
+            done = subprocess.run([PYTHON, "-c", _STAGES, scenario], cwd=ROOT, env=env, capture_output=True, text=True,
+                                  check=True)
+            if i:
+                runs.append(json.loads(done.stdout.splitlines()[-1]))
+    print()
+    print(f"  where a warm run's time goes, stage by stage in one process (median of {repeat}; wall, processor):")
+    width = max(map(len, runs[0]))
+    for name in runs[0]:
+        wall = statistics.median(run[name][0] for run in runs)
+        used = statistics.median(run[name][1] for run in runs)
+        print(f"    {name:{width}}  {wall:6.3f} s  {used:6.3f} s")
+    total = statistics.median(sum(values[0] for values in run.values()) for run in runs)
+    print(f"    {'total (after the interpreter started)':{width}}  {total:6.3f} s")
 
 
 if __name__ == "__main__":
