@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from engine.errors import MatcherError
-from engine.replay.matcher import Matcher, _bound_ids, fnv1a_32
+from engine.replay.matcher import Matcher, fnv1a_32
 
 RULES = {
     "open": {"all": [{"m": {"type": "__open__"}}]},
@@ -118,36 +115,3 @@ def test_a_replay_of_many_facts_that_engage_nothing_does_not_grow_the_table_of_i
                                      path="inline.yaml"))
     assert report.stats["events"] == 1440
     assert len(matcher._ID_HASHES) <= 10
-
-
-_TRICKY = st.lists(st.sampled_from(['"', "\\", "{", "}", ",", ":", '"id":"', "a", "é", " "]), max_size=8).map("".join)
-_MESSAGES = st.dictionaries(st.sampled_from(["type", "by", "incident", "note", "n", 'q"', "x\\"]),
-                            _TRICKY | st.integers(), max_size=5).flatmap(
-    lambda fields: st.builds(lambda number: {**fields, "sid": "1", "id": str(number)}, st.integers(1, 10**6)))
-
-
-@given(st.dictionaries(st.sampled_from(["a", "b", "threat", "request", 'o"dd']), _MESSAGES, min_size=1, max_size=3),
-       st.sampled_from(["r1", "open", "r59"]))
-def test_the_ids_a_match_binds_are_read_as_its_whole_text_would_give_them(bound: dict[str, Any], rule: str) -> None:
-    text = json.dumps({rule: bound}, ensure_ascii=False, separators=(",", ":"))
-    assert _bound_ids(text) == [(rule, {alias: message["id"] for alias, message in bound.items()})]
-
-
-def test_a_match_of_several_rules_in_one_text_is_read_whole() -> None:
-    text = json.dumps({"r1": {"a": {"id": "1"}}, "r2": {"b": {"id": "2"}, "c": {"id": "3"}}}, separators=(",", ":"))
-    assert _bound_ids(text) == [("r1", {"a": "1"}), ("r2", {"b": "2", "c": "3"})]
-
-
-def test_a_fact_asserted_as_text_binds_the_same_facts_as_the_message_would() -> None:
-    matcher = Matcher(RULES)
-    with matcher.session() as session:
-        asserted = session.assert_text('{"type":"threat","inc":"x"')
-        assert asserted is not None
-        threat_id, matches = asserted
-        assert matches == []
-        asserted = session.assert_text('{"type":"request","inc":"x"')
-        assert asserted is not None
-        request_id, matches = asserted
-        assert matches == [("join", {"a": threat_id, "b": request_id})]
-        session.retract_id(threat_id)
-        assert session.assert_text('{"type":"attack","n":7') is not None

@@ -24,8 +24,7 @@ import contextlib
 import itertools
 import json
 import json.scanner
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
@@ -57,29 +56,6 @@ def _read(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
-_OBJECT_KEYS = re.compile(r'[{,]"([^"\\]*)":\{')  # keys whose value is an object: a rule's name, its aliases
-_FACT_IDS = re.compile(r'[{,]"id":"([^"\\]*)"')  # the id of each matched message (messages are flat)
-
-
-def _bound(text: str) -> list[tuple[str, dict[str, Any]]]:
-    """A match as :func:`_read` reads it: [(rule, {alias: message})]."""
-    return list(_read(text).items())
-
-
-def _bound_ids(text: str) -> list[tuple[str, dict[str, Any]]]:
-    """A match as the ids of the facts it binds: [(rule, {alias: fact id})], found without reading the messages.
-
-    Within JSON text a ``"`` that follows ``{`` or ``,`` opens a key (one inside a string is escaped), and the
-    messages are flat: so the keys whose value is an object are the rule's name then its aliases, and each
-    alias's message has one ``id``, in the same order. Anything else (several rules in one match, a key with an
-    escape) is read whole instead."""
-    keys = _OBJECT_KEYS.findall(text)
-    ids = _FACT_IDS.findall(text)
-    if ids and len(keys) == len(ids) + 1:
-        return [(keys[0], dict(zip(keys[1:], ids, strict=True)))]
-    return [(rule, {alias: message["id"] for alias, message in bound.items()}) for rule, bound in _bound(text)]
-
-
 def _ENCODE(message: dict[str, Any]) -> str:
     if _C_ENCODER is None:
         return json.dumps(message, ensure_ascii=False, check_circular=False)
@@ -89,7 +65,7 @@ _OBSERVED = 2
 _ruleset_names = itertools.count(1)
 _session_ids = itertools.count(1)
 
-Match = tuple[str, dict[str, Any]]  # (durable rule name, {alias: message}, or {alias: fact id})
+Match = tuple[str, dict[str, dict[str, Any]]]  # (durable rule name, {alias: message})
 
 
 def fnv1a_32(text: str) -> int:
@@ -209,13 +185,12 @@ class Session:
         if result[0] == _OBSERVED:
             raise MatcherError(f"durable-rules already holds a fact with id {message['id']!r}")
         self._stored[message["id"]] = (text, digest)
-        return self._drain(result[1], _bound)
+        return self._drain(result[1])
 
     def assert_text(self, body: str) -> tuple[str, list[Match]] | None:
         """:meth:`assert_fact` for a message given as its JSON text without the closing brace (see
         :class:`.messages.MessageWriter`): the session adds ``sid`` and ``id``. Returns the fact's id and every
-        match it completes, each as its rule and ``{alias: fact id}``, or None when it meets no condition of any
-        rule."""
+        match it completes, or None when it meets no condition of any rule."""
         fact_id, digest = self._free.pop() if self._free else self._new_id()
         text = f'{body},"sid":{self._sid_text},"id":"{fact_id}"}}'
         try:  # inlined `_call`: this is the hot path
@@ -228,7 +203,7 @@ class Session:
         if result[0] == _OBSERVED:
             raise MatcherError(f"durable-rules already holds a fact with id {fact_id!r}")
         self._stored[fact_id] = (text, digest)
-        return fact_id, self._drain(result[1], _bound_ids)
+        return fact_id, self._drain(result[1])
 
     def retract_fact(self, message: dict[str, Any]) -> None:
         """Retract a fact asserted (and stored) before; its id's hash becomes free again."""
@@ -248,11 +223,11 @@ class Session:
         if result[0] not in (0, _NOT_HANDLED):
             raise MatcherError(f"durable-rules could not retract fact {fact_id!r} (code {result[0]})")
         if result[0] == 0:
-            matches = self._drain(result[1], _bound)
+            matches = self._drain(result[1])
             if matches:
                 raise MatcherError("retracting a fact fired a rule; the compiled ruleset has no negations")
 
-    def _drain(self, state_handle: int, read: Callable[[str], list[Match]]) -> list[Match]:
+    def _drain(self, state_handle: int) -> list[Match]:
         matches: list[Match] = []
         handle = self._handle
         try:  # inlined `_call`: this is the hot path
@@ -261,7 +236,7 @@ class Session:
             raise MatcherError(f"durable-rules failed in start_action_for_state: {exc}") from exc
         while started:
             try:
-                matches.extend(read(started[1]))
+                matches.extend(_read(started[1]).items())
             except Exception as exc:
                 _dre.abandon_action(handle, state_handle)
                 raise MatcherError(f"durable-rules returned a match that could not be read: {exc}") from exc

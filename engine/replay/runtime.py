@@ -66,7 +66,7 @@ class Replay(ReplayState):
                 rule = rules.get(rule_name)
                 if rule is None:
                     continue
-                events = {alias: live[fact].event for alias, fact in bound.items()}
+                events = {alias: live[msg["id"]].event for alias, msg in bound.items()}
                 bound_matches.append((rule.order, tuple([events[a].id or "" for a, _ in rule.aliases]), rule, events))
             if len(bound_matches) > 1:
                 bound_matches.sort(key=_match_order)
