@@ -64,6 +64,8 @@ class Unmatched:
     def __init__(self, names: tuple[frozenset[str], frozenset[str]]) -> None:
         self._valued, self._present = names
         self.tests_tick = "t" in self._valued or "t" in self._present  # a rule tests the tick: part of the verdict
+        # the fields whose value gives a property the ruleset names (``field__...``: a membership flag, a list item)
+        self._derived_from = {name.split("__", 1)[0] for name in self._valued | self._present if "__" in name}
         self.plans: dict[type, Kind] = {}  # per event class: its kind without the tick (see :meth:`plan`)
         self.seen: set[tuple[Any, ...]] = set()  # the kinds turned away (read directly by the replay's feed)
 
@@ -83,8 +85,8 @@ class Unmatched:
         only tests for presence or joins on is there. Made once per class."""
         kind = event.__class__
         fields = [name for name in event.__dict__ if name not in _NOT_A_PROPERTY]
-        derived = {name for name in fields
-                   if any(other.startswith(f"{name}__") for other in self._valued | self._present)}
+        derived = {name for name in fields if name in self._derived_from or (
+            "__" in name and any(other.startswith(f"{name}__") for other in self._valued | self._present))}
         valued = [name for name in fields if name in self._valued or name in derived]
         present = tuple(name for name in fields if name not in valued and name in self._present)
         get: Callable[[dict[str, Any]], Any] = operator.itemgetter(*valued) if valued else _nothing
