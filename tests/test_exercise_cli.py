@@ -117,3 +117,25 @@ def test_the_debrief_of_an_exercise_over_an_event_log_draws_and_lists_the_log_s_
     timeline = page[page.index("<svg"):page.index("</svg>")]
     assert "<!-- tbk-intervention -->" in timeline  # the log's event in the picture's event lanes
     assert "tbk-request: intervention_request on 14 April 2018 at 14:50 UTC" in page  # and among move 1's injects
+
+
+def test_a_debrief_whose_timeline_would_draw_more_events_than_a_picture_draws_is_refused_before_any_replay(
+        cli: Callable[..., Any], write: Callable[[str, str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        spy: Callable[[Any, str, int], list[Any]]) -> None:
+    from engine import Engine
+    from engine.outputs import plot
+
+    sheet = write("sheet.yaml", "trainee: Lt. Traore\nanswers: []\n")
+    exercise = str(EXERCISES / "timbuktu-2018-from-an-event-log.yaml")
+    target = tmp_path / "debrief.html"
+    replayed = spy(Engine, "run", 1)
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 3)
+    refused = cli("exercise", "debrief", exercise, str(sheet), "-o", str(target))
+    assert (refused.code, refused.out, replayed) == (2, "", [])
+    assert len(refused.err.strip().splitlines()) == 1
+    assert "more than 3 events" in refused.err and "MAX_EVENTS_DRAWN" in refused.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.yaml"]
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 1000)
+    drawn = cli("exercise", "debrief", exercise, str(sheet), "-o", str(target))
+    assert drawn.code == 0, drawn.err
+    assert replayed and target.exists()

@@ -74,6 +74,10 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
 
         check_target(args.output, "-o", SUFFIXES)
     exercise = load_exercise(args.exercise, engine)
+    if command == "debrief":  # so is a timeline of more events than a picture draws
+        from ..exercise.debrief import check_timeline
+
+        check_timeline(exercise.released(args.release))
     if command == "play":
         from ..exercise.play import play
 

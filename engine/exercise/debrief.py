@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..explain.why import describe_event, event_line
+from ..inputs.scenario import Scenario
 from ..outputs.files import write_whole
 from ..outputs.html import escape as _e
 from ..outputs.html import external_references, page, paragraph_words
@@ -24,7 +25,7 @@ from .key import AnswerKey, KeyFinding
 from .paragraphs import due_word
 from .scoring import Scores
 
-__all__ = ["debrief_html", "external_references", "timeline_svg", "write_debrief"]
+__all__ = ["check_timeline", "debrief_html", "external_references", "timeline_svg", "write_debrief"]
 
 _STYLE = """
 table.debrief { width: auto; } .ok { color: #2e7d32; font-weight: 600; } .no { color: #c62828; font-weight: 600; }
@@ -52,6 +53,16 @@ def _found_cell(answer: Answer, finding: KeyFinding) -> str:
 def _answer_words(answer: dict[str, Any]) -> str:
     extra = "".join(f", {k} {v}" for k, v in answer.items() if k in ("status", "due"))
     return f"¶{answer.get('paragraph')} {answer.get('kind')} of {answer.get('subject')}{extra}"
+
+
+def check_timeline(scenario: Scenario) -> None:
+    """Before the replays: refuse (an :class:`~engine.errors.InputError`) a debrief whose timeline would draw more
+    events than a picture draws (``MAX_EVENTS_DRAWN``) over the window of ``scenario`` (the exercise's, with the
+    contingency injects released), so that it fails at once, with nothing written."""
+    from ..outputs.plot import check_drawable
+
+    check_drawable(scenario, scenario.start, scenario.until, picture="the debrief's timeline",
+                   remedy="a debrief draws the scenario's whole window")
 
 
 def timeline_svg(engine: Any, key: AnswerKey) -> str:

@@ -298,10 +298,13 @@ def _in_window(scenario: Scenario, first: datetime, last: datetime) -> Iterator[
             yield event
 
 
-def _too_many(scenario: Scenario, first: datetime, last: datetime) -> InputError:
-    return InputError(f"--plot: more than {MAX_EVENTS_DRAWN:,} events to draw from {first.date()} to "
-                      f"{(last - timedelta(days=1)).date()} (MAX_EVENTS_DRAWN); show fewer days with --from and --to",
-                      path=scenario.path)
+_ZOOM = "show fewer days with --from and --to"
+
+
+def _too_many(scenario: Scenario, first: datetime, last: datetime, picture: str = "--plot",
+              remedy: str = _ZOOM) -> InputError:
+    return InputError(f"{picture}: more than {MAX_EVENTS_DRAWN:,} events to draw from {first.date()} to "
+                      f"{(last - timedelta(days=1)).date()} (MAX_EVENTS_DRAWN); {remedy}", path=scenario.path)
 
 
 def events_in(scenario: Scenario, first: datetime, last: datetime) -> list[tuple[str, datetime, str]]:
@@ -315,17 +318,18 @@ def events_in(scenario: Scenario, first: datetime, last: datetime) -> list[tuple
     return out
 
 
-def check_drawable(scenario: Scenario, start: date, end: date) -> None:
+def check_drawable(scenario: Scenario, start: date, end: date, *, picture: str = "--plot",
+                   remedy: str = _ZOOM) -> None:
     """Before the replay: refuse (an :class:`InputError`, as :func:`events_in` would after it) a picture from
     ``start`` to ``end`` (whole days) with more than :data:`MAX_EVENTS_DRAWN` events. A scenario that holds no
     more events than that in all is not read; else its events are counted as they stream, up to the window's end
-    or one past the limit."""
+    or one past the limit. ``picture`` names the picture in the message, ``remedy`` says what to do."""
     held = len(scenario.events) + (scenario.log.count if scenario.log is not None else 0)
     if held <= MAX_EVENTS_DRAWN:
         return
     first, last = window_of(start, end)
     if sum(1 for _ in itertools.islice(_in_window(scenario, first, last), MAX_EVENTS_DRAWN + 1)) > MAX_EVENTS_DRAWN:
-        raise _too_many(scenario, first, last)
+        raise _too_many(scenario, first, last, picture, remedy)
 
 
 def visible(findings: Sequence[FindingView], first: datetime, last: datetime,
