@@ -6,6 +6,9 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from engine import Engine
 from engine.explain.diff import diff_reports
@@ -71,3 +74,18 @@ def test_a_scenario_compared_with_itself_differs_in_nothing(engine: Engine) -> N
 def test_diff_with_a_missing_file_gives_exit_2(cli: Callable[..., object], tmp_path: Path) -> None:
     result = cli("diff", BASE, str(tmp_path / "nope.yaml"))
     assert result.code == 2 and result.out == "" and result.err == f"{tmp_path / 'nope.yaml'}: no such scenario file\n"
+
+
+@pytest.mark.parametrize(("base", "variant"), [(BASE, NO_REQUEST), (BASE, WEEK_LATE), (BASE, NINETY_DAYS),
+                                               (str(ROOT / "scenarios" / "timbuktu-2018-events-from-a-log.yaml"),
+                                                str(ROOT / "scenarios" / "timbuktu-2018-from-a-log-without-the-"
+                                                    "attack-and-the-request-an-hour-late.yaml"))])
+def test_diff_json_is_written_by_the_fast_json_writer_byte_identical_to_json_dumps_on_bundled_scenarios(
+        cli: Callable[..., Any], spy: Callable[[Any, str, int], list[Any]], base: str, variant: str) -> None:
+    from engine.outputs import jsontext
+
+    written = spy(jsontext, "dumps", 0)
+    result = cli("diff", base, variant, "--json")
+    assert result.code == 0, result.err
+    assert len(written) == 1
+    assert result.out == json.dumps(written[0], indent=2, ensure_ascii=False) + "\n"

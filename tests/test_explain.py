@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -289,3 +290,19 @@ def test_why_not_over_more_events_than_it_searches_is_bad_input_naming_the_limit
     assert result.code == 2 and result.out == ""  # type: ignore[attr-defined]
     assert "more than 2 events of the types this question looks at" in result.err  # type: ignore[attr-defined]
     assert "MAX_EVENTS_SEARCHED" in result.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["timbuktu-2018.yaml", "p4-each-criterion-and-unattributed-attacks.yaml",
+                                  "p47-deadlines-in-new-york-time.yaml", "timbuktu-2018-events-from-a-log.yaml"])
+def test_explain_json_is_written_by_the_fast_json_writer_byte_identical_to_json_dumps_on_bundled_scenarios(
+        engine: Engine, spy: Callable[[Any, str, int], list[Any]], name: str) -> None:
+    from engine.explain.why import explain
+    from engine.outputs import jsontext
+
+    written = spy(jsontext, "dumps", 0)
+    replayed = replay(engine, SCENARIOS / name)
+    assert replayed.report.findings
+    for finding in replayed.report.findings:
+        explanation = explain(replayed, finding.id)
+        assert explanation.to_json() == json.dumps(explanation.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    assert len(written) == len(replayed.report.findings)
