@@ -74,19 +74,21 @@ class MessageWriter:
         if plan is None:
             plan = self._plan(event)
         out = ['{"t":', int.__repr__(tick)]
-        values = event.__dict__
+        values, actors = event.__dict__, self._actors
         for name, key, how in plan:
             value = values[name]
             if value is None:
                 continue
-            if how == _ACTOR and value.__class__ is str:
-                known = self._actors.get((name, value))
+            kind = value.__class__
+            if how == _ACTOR and isinstance(value, str):
+                known = actors.get((name, value))
                 out.append(known if known is not None else self._actor(name, value))
-            elif value.__class__ is tuple:
+            elif kind is str:
+                out.append(key + _string(value))
+            elif kind is tuple:
                 out.extend("," + _string(list_key(name, item)) + ":1" for item in dict.fromkeys(map(str, value)))
             else:
-                out.append(key)
-                out.append(_scalar(value))
+                out.append(key + _scalar(value))
         return "".join(out)
 
     def says(self, event: Event) -> tuple[Any, ...]:

@@ -147,10 +147,13 @@ class Replay(ReplayState):
                       f"before the resolution was adopted on {long_date(rule.governs_from)}; it governs nothing "
                       "earlier")
         else:
-            assert rule.governs_through is not None
-            reason = (f"{act.type.replace('_', ' ')} {act.id} of {long_date(act.at.date())} came after paragraph "
-                      f"{rule.paragraph} ceased to govern on {long_date(rule.governs_through)} "
-                      f"({rule.scope_why[:1].lower() + rule.scope_why[1:].rstrip('.')})")
+            ceased = self._ceased.get(rule.rule_id)
+            if ceased is None:  # the rule's part of the sentence, the same for every event it notes
+                assert rule.governs_through is not None
+                ceased = self._ceased[rule.rule_id] = (
+                    f" came after paragraph {rule.paragraph} ceased to govern on {long_date(rule.governs_through)} "
+                    f"({rule.scope_why[:1].lower() + rule.scope_why[1:].rstrip('.')})")
+            reason = f"{act.type.replace('_', ' ')} {act.id} of {long_date(act.at.date())}{ceased}"
         self.ledger.note(Note(kind="not_in_force", paragraph=rule.paragraph, rule=rule.rule_id, event=act.id or "",
                               tick=self.now_tick(), reason=reason))
         return False

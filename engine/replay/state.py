@@ -66,6 +66,7 @@ class ReplayState:
         self._periods: dict[str, list[Period]] = {}  # scheduled duties' periods, computed once per replay
         self._governs: dict[str, tuple[datetime | None, datetime | None]] = {}  # rule -> when it governs (in_force)
         self._conditions: dict[str, tuple[tuple[str, str, str], ...]] = {}  # rule -> (alias, type, condition)
+        self._ceased: dict[str, str] = {}  # rule -> the end of its not-in-force note after the mandate
         self.grants: dict[str, str] = {}  # authorization:subject:incident -> the id of its latest grant
 
     @property
