@@ -160,7 +160,19 @@ class _Numbered(BaseModel):
     count: int
 
 
-@pytest.mark.parametrize("model", [_Loose, _Checked, _Informed, _Patterned, _Numbered])
+class _Defaulted(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "abc"
+    other: str = Field(default="x", validate_default=True)
+
+    @field_validator("other")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+@pytest.mark.parametrize("model", [_Loose, _Checked, _Informed, _Patterned, _Numbered, _Defaulted])
 def test_a_model_with_a_feature_the_plain_checks_do_not_know_is_always_left_to_pydantic(
         model: type[BaseModel]) -> None:
     check = plain_validator(model)

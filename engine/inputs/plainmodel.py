@@ -10,11 +10,11 @@ It only ever answers "valid, and here is the instance" or "not sure" (None). It 
 accept in the same way: exact types (``str`` is a ``str``, not a subclass or bytes; a ``bool`` is ``True`` or
 ``False``, not ``1`` or ``"yes"``), no unknown key, every required field given, every length within bounds, every
 field validator passing. Anything else, and every model with a feature this module does not know (aliases,
-model validators, validators that take ``info``, constraints other than lengths, a configuration other than
-``extra="forbid"`` and ``frozen``), goes to ``model_validate``, which stays the single source of error wording.
-The instance is made with ``model_construct`` from the checked values, with the same set of fields given, so it
-equals (and dumps as) the one ``model_validate`` would return; ``tests/test_plainmodel.py`` checks that on
-generated input, valid and not.
+model validators, validators that take ``info``, constraints other than lengths, defaults that are validated,
+discriminators, a configuration other than ``extra="forbid"`` and ``frozen``), goes to ``model_validate``, which
+stays the single source of error wording. The instance is made with ``model_construct`` from the checked values,
+with the same set of fields given, so it equals (and dumps as) the one ``model_validate`` would return;
+``tests/test_plainmodel.py`` checks that on generated input, valid and not.
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ def _model_check(model: type[BaseModel], seen: dict[type[BaseModel], Check]) -> 
     for name, info in model.model_fields.items():
         if info.alias is not None or info.validation_alias is not None:
             raise _Unsupported(f"{model.__name__}.{name}: an alias")
+        if info.validate_default or info.discriminator is not None:
+            raise _Unsupported(f"{model.__name__}.{name}: a validated default or a discriminator")
         check = _annotation_check(info.annotation, seen)
         check = _with_lengths(check, info.metadata, f"{model.__name__}.{name}")
         required = info.default is PydanticUndefined and info.default_factory is None
