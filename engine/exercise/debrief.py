@@ -11,6 +11,7 @@ The same inputs give a byte-identical page, written whole (a temporary file, the
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,13 @@ from ..outputs.files import write_whole
 from ..outputs.html import escape as _e
 from ..outputs.html import external_references, page, paragraph_words
 from ..outputs.html import timeline_svg as _timeline_svg
+from ..outputs.report import Report
 from .answers import Answer
 from .key import AnswerKey, KeyFinding
 from .paragraphs import due_word
 from .scoring import Scores
 
-__all__ = ["check_timeline", "debrief_html", "external_references", "timeline_svg", "write_debrief"]
+__all__ = ["check_timeline", "debrief_html", "external_references", "timeline_parts", "timeline_svg", "write_debrief"]
 
 _STYLE = """
 table.debrief { width: auto; } .ok { color: #2e7d32; font-weight: 600; } .no { color: #c62828; font-weight: 600; }
@@ -65,12 +67,18 @@ def check_timeline(scenario: Scenario) -> None:
                    remedy="a debrief draws the scenario's whole window")
 
 
-def timeline_svg(engine: Any, key: AnswerKey) -> str:
-    """The assessed findings and the events on a time axis, each move's end marked (an inline ``<svg>``)."""
+def timeline_parts(key: AnswerKey) -> tuple[Report, list[tuple[datetime, str]]]:
+    """What the timeline draws: the report at the last move's end, narrowed to the assessed findings, and a mark
+    at each move's end (labelled so that no two labels overlap: :func:`engine.outputs.plot.draw_marks`)."""
     exercise = key.exercise
     last = key.reports[-1]
     report = dataclasses.replace(last, findings=tuple(f for f in last.findings if exercise.assessed(f.paragraph)))
-    marks = [(move.until, f"end of move {move.number}") for move in exercise.moves]
+    return report, [(move.until, f"end of move {move.number}") for move in exercise.moves]
+
+
+def timeline_svg(engine: Any, key: AnswerKey) -> str:
+    """The assessed findings and the events on a time axis, each move's end marked (an inline ``<svg>``)."""
+    report, marks = timeline_parts(key)
     return _timeline_svg(report, key.scenario, marks=marks)
 
 

@@ -59,6 +59,9 @@ CLOSED_MARKS = {"fulfilled": "o", "exercised": "*", "violated": "x", "expired": 
 MAX_EVENTS_DRAWN = 100_000  # events one picture draws in its window (file and event log); more: exit 2, zoom
 EVENT_COLOUR = "#37474f"
 MARK_COLOUR = "#6a1b9a"
+MARK_FONT = 7.0  # labels of marks, points
+MARK_STEP = 10.0  # height of one level of mark labels, points
+MARK_LEVELS = 4  # levels of mark labels at the foot of the findings' axes (its least height: 69 points)
 
 __all__ = ["FORMATS", "HASHSALT", "MAX_EVENTS_DRAWN", "MAX_ROWS", "STATUS_COLOURS", "check_drawable", "colour_of",
            "figure", "plot_format", "render", "write_plot"]
@@ -277,15 +280,34 @@ def frame(rows: int, lanes: int) -> tuple[Any, Any, Any]:
     return fig, ax, lane
 
 
-def draw_marks(axes: Sequence[Any], marks: Sequence[tuple[datetime, str]]) -> None:
-    """Labelled vertical lines (e.g. the end of an exercise's move) across every axis."""
-    for moment, label in marks:
-        x = x_of(naive(moment))
+def draw_marks(axes: Sequence[Any], marks: Sequence[tuple[datetime, str]], first: datetime, last: datetime) -> None:
+    """Labelled vertical lines (e.g. the end of an exercise's move) across every axis, from ``first`` to ``last``.
+    The labels lie flat along the foot of the first axes, right of their line (left of it near the axis's end),
+    placed as the event labels are (:func:`place_labels`): each on the lowest of :data:`MARK_LEVELS` levels where
+    it clears those already placed; those that fit nowhere are left out and counted, so that none overlap."""
+    shown = [(x_of(naive(moment)), label) for moment, label in marks if first <= naive(moment) <= last]
+    for x, _ in shown:
         for axis in axes:
             axis.axvline(x, color=MARK_COLOUR, linewidth=1.0, linestyle=":", zorder=5)
-        axes[0].annotate(label, (x, 0), xycoords=("data", "axes fraction"), xytext=(-2, 2),
-                         textcoords="offset points", rotation=90, fontsize=7, color=MARK_COLOUR, ha="right",
-                         va="bottom")
+    x_first, area = x_of(first), PLOT_AREA_IN * 72
+    scale = area / max(x_of(last) - x_first, 1e-9)
+    spans = []  # (start, width) in points; a label that would run past the axis's end goes left of its line
+    for x, label in shown:
+        at, width = (x - x_first) * scale, label_width(label, MARK_FONT) + 4
+        spans.append((at if at + width <= area else at - width, width))
+    levels = place_labels(spans, MARK_LEVELS)
+    for (x, label), (start, _), level in zip(shown, spans, levels, strict=True):
+        if level is None:
+            continue
+        left = start < (x - x_first) * scale
+        axes[0].annotate(label, (x, 0), xycoords=("data", "axes fraction"),
+                         xytext=(-2 if left else 2, 2 + MARK_STEP * level), textcoords="offset points",
+                         fontsize=MARK_FONT, color=MARK_COLOUR, ha="right" if left else "left", va="bottom",
+                         bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    left_out = sum(1 for level in levels if level is None)
+    if left_out:
+        axes[0].annotate(f"+{left_out} marks unlabelled", (1.0, 0), xycoords="axes fraction", xytext=(3, 2),
+                         textcoords="offset points", fontsize=6, color=MARK_COLOUR, ha="left", va="bottom")
 
 
 def _in_window(scenario: Scenario, first: datetime, last: datetime) -> Iterator[Event]:
@@ -361,7 +383,7 @@ def figure(report: Report, scenario: Scenario, *, start: date | None = None, end
     if first < replay_end <= last:
         for axis in (ax, lane):
             axis.axvline(x_of(replay_end), color="#455a64", linestyle="--", linewidth=0.8)
-    draw_marks((ax, lane), marks)
+    draw_marks((ax, lane), marks, first, last)
     zoom = f", shown {first.date()} to {(last - timedelta(days=1)).date()}" if start or end else ""
     aggregated = f"; {len(findings)} findings in {len(rows)} rows" if len(rows) < len(findings) else ""
     ax.set_title(f"Resolution {report.resolution}, {report.start} to {report.until}: {len(report.findings)} "
