@@ -306,3 +306,23 @@ def test_explain_json_is_written_by_the_fast_json_writer_byte_identical_to_json_
         explanation = explain(replayed, finding.id)
         assert explanation.to_json() == json.dumps(explanation.as_dict(), indent=2, ensure_ascii=False) + "\n"
     assert len(written) == len(replayed.report.findings)
+
+
+@pytest.mark.parametrize(("name", "zone", "ends", "closed"), [
+    ("p47-deadlines-in-new-york-time.yaml", "America/New_York", "2017-09-30T04:00:00Z", "fulfilled"),
+    ("p47-deadlines-end-at-midnight-utc-or-in-new-york.yaml", "UTC", "2017-09-30T00:00:00Z", "violated")])
+def test_explain_says_where_a_duty_s_due_day_ends_in_the_council_s_time_zone_as_the_replay_reckons_it(
+        engine: Engine, name: str, zone: str, ends: str, closed: str) -> None:
+    from engine.explain.why import explain
+
+    explanation = explain(replay(engine, SCENARIOS / name), "47:2017-09-29")
+    finding = explanation.finding
+    assert explanation.as_dict()["due_ends"] == {"time_zone": zone, "at": ends}
+    assert finding.status == closed and finding.closed is not None
+    if closed == "fulfilled":  # the report at 02:00 UTC on 30 September came before the day ended in New York
+        assert finding.closed < ends
+        assert ("due 29 September 2017 (the day ends in America/New_York: 30 September 2017 at 04:00 UTC)"
+                in explanation.render())
+    else:  # violated as the day ended at midnight UTC
+        assert finding.closed == ends
+        assert "due 29 September 2017;" in explanation.render()

@@ -16,10 +16,11 @@ import collections
 import difflib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -210,6 +211,22 @@ def assumption_words(pack: RulePack, report: Report, name: str) -> dict[str, Any
             "reason": " ".join(param.assumption.reason.split()) if param.assumption else None}
 
 
+def due_ends(pack: RulePack, finding: FindingView) -> dict[str, Any] | None:
+    """Where a duty's due day ends, as the replay reckons it: ``{"time_zone", "at"}`` (the end of the due date in
+    the obligation's time zone — paragraph 47's reports in New York with the assumption council_time_zone — as an
+    ISO UTC instant); None for other findings."""
+    if finding.kind != "obligation" or not finding.due:
+        return None
+    obligation = next((pack.obligations[item][0] for item in (finding.id.split(":", 1)[0], finding.rule)
+                       if item in pack.obligations), None)
+    if obligation is None:
+        return None
+    zone = pack.text_of(obligation.time_zone, "UTC")
+    end = datetime.combine(date.fromisoformat(finding.due) + timedelta(days=1), time(0, 0),
+                           tzinfo=UTC if zone == "UTC" else ZoneInfo(zone))
+    return {"time_zone": zone, "at": end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 # ---- explain ---------------------------------------------------------------------------------------------------
 
 
@@ -222,11 +239,12 @@ class Explanation:
     matches: list[dict[str, Any]] = field(default_factory=list)
     assumptions: list[dict[str, Any]] = field(default_factory=list)
     scenario: str = ""
+    due_ends: dict[str, Any] | None = None  # a duty: where its due day ends (time zone, UTC instant)
 
     def as_dict(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "finding": self.finding.as_dict(), "paragraph": self.paragraph,
                 "matches": self.matches, "history": [dict(h) for h in self.finding.history],
-                "assumptions": self.assumptions}
+                "assumptions": self.assumptions, "due_ends": self.due_ends}
 
     def to_json(self) -> str:
         return jsontext.dumps(self.as_dict()) + "\n"  # as json.dumps(indent=2), faster
@@ -238,7 +256,10 @@ class Explanation:
                                                                              else "")]
         facts = [f"opened {_instant(f.opened)}"]
         if f.due:
-            facts.append(f"due {long_date(datetime.fromisoformat(f.due).date())}")
+            ends = self.due_ends
+            zone = f" (the day ends in {ends['time_zone']}: {_instant(ends['at'])})" if ends and ends[
+                "time_zone"] != "UTC" else ""
+            facts.append(f"due {long_date(datetime.fromisoformat(f.due).date())}{zone}")
         if f.closed:
             facts.append(f"closed {_instant(f.closed)}")
         if f.incident:
@@ -372,5 +393,5 @@ def explain(replayed: Replayed, finding_id: str) -> Explanation:
         paragraph={"id": paragraph.id, "verb": reading[0], "force": str(reading[1]),
                    "kind": str(paragraph.kind), "quoted": quoted, "text": " ".join(paragraph.text.split()),
                    "subject": pack.actors.name_of(finding.subject)},
-        matches=matches, assumptions=assumptions,
+        matches=matches, assumptions=assumptions, due_ends=due_ends(pack, finding),
     )
