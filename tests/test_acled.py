@@ -110,3 +110,25 @@ def test_a_file_that_is_not_an_acled_export_is_bad_input(cli: Callable[..., Any]
     result = cli("import", "acled", str(bad))
     assert result.code == 2 and result.out == ""
     assert result.err.startswith(f"{bad}:1: not an ACLED export")
+
+
+def test_the_documented_what_if_over_an_imported_log_removes_and_shifts_acled_events(
+        cli: Callable[..., Any], tmp_path: Path) -> None:
+    import re
+
+    page = (FIXTURES.parent.parent / "docs" / "importing.md").read_text(encoding="utf-8")
+    section = page[page.index("## What if, over an import"):]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    files = {re.match(r"# (\S+):", block).group(1): block for block in blocks}  # type: ignore[union-attr]
+    assert sorted(files) == ["mali-without-the-clash.yaml", "mali.yaml"]
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    imported = cli("import", "acled", str(FIXTURES / "mali-dyadic.csv"), "-o", str(tmp_path / "mali-2017-2018.jsonl"))
+    assert imported.code == 0, imported.err
+    result = cli("diff", str(tmp_path / "mali.yaml"), str(tmp_path / "mali-without-the-clash.yaml"), "--json")
+    assert result.code == 0, result.err
+    diff = json.loads(result.out)
+    assert diff["disappeared"] and all(d["events"] == ["MLI1003"] for d in diff["disappeared"])
+    moved = [d for d in diff["changed"] if d["id"].endswith(":MLI1001")]
+    assert moved and all(d["changes"]["opened"] == {"base": "2018-04-14T00:00:00Z", "variant": "2018-04-15T00:00:00Z"}
+                         for d in moved)
