@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import Engine
 from engine.dates import Clock, start_of
+from engine.replay import messages
 from engine.replay.matcher import _ENCODE
 from engine.replay.messages import MessageWriter, message_of
 from engine.testing.strategies import event_streams
@@ -64,3 +66,19 @@ def test_a_list_field_says_the_set_of_its_items_as_its_message_has_them(engine: 
     a, b, c = scenario.events
     assert writer.says(a) == writer.says(b) != writer.says(c)
     assert writer.text(b, 0) + "}" == _ENCODE(message_of(b, _CLOCK, 0, _COMPILED.membership))
+
+
+def test_the_writer_starts_its_actors_again_past_its_bound_and_writes_the_same_text(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = engine.parse("""
+        name: Acts by three actors.
+        events:
+          - {id: a, at: 2017-09-01, type: attack, by: JNIM, target: MINUSMA}
+          - {id: b, at: 2017-09-02, type: attack, by: ISGS, target: civilians}
+          - {id: c, at: 2017-09-03, type: attack, by: GATIA, target: MINUSMA}
+    """, path="inline.yaml")
+    monkeypatch.setattr(messages, "MAX_ACTOR_TEXTS", 1)
+    writer = MessageWriter(_COMPILED.membership)
+    for event in [*scenario.events, *scenario.events]:
+        assert writer.text(event, 5) + "}" == _ENCODE(message_of(event, _CLOCK, 5, _COMPILED.membership))
+    assert len(writer._actors) <= 1

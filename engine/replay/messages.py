@@ -53,6 +53,7 @@ def _plan(event: Event) -> tuple[tuple[str, bool], ...]:
     return tuple((name, name in event.actor_fields) for name in event.__dict__ if name not in _NOT_MATCHED)
 
 
+MAX_ACTOR_TEXTS = 4096  # (field, actor) texts a replay's MessageWriter remembers before it starts again
 _PLAIN, _ACTOR, _LIST = range(3)  # how a field goes into a message: as it is; with its membership flags; as items
 
 
@@ -66,7 +67,7 @@ class MessageWriter:
     def __init__(self, membership: dict[str, tuple[str, ...]] | None) -> None:
         self._membership = membership
         self._plans: dict[type, tuple[tuple[str, str, int], ...]] = {}  # per class: (field, '"field":', how)
-        self._actors: dict[tuple[str, str], str] = {}  # (field, actor) -> ',"field":"actor","field__member…":1'
+        self._actors: dict[tuple[str, str], str] = {}  # (field, actor) -> its text (see _actor), bounded
 
     def text(self, event: Event, tick: int) -> str:
         """The message's JSON text, without its closing brace."""
@@ -125,6 +126,9 @@ class MessageWriter:
         flags = dict.fromkeys(member_key(name, group) for group in self._membership.get(actor, ()))
         text = ("," + _string(name) + ":" + _string(actor)
                 + "".join("," + _string(flag) + ":1" for flag in flags))
+        # a registry's actors are far fewer than the bound; events built by hand may name anything
+        if len(self._actors) >= MAX_ACTOR_TEXTS:
+            self._actors.clear()
         self._actors[(name, actor)] = text
         return text
 
