@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 SECONDS_PER_DAY = 86_400
 PHASE_SETTLE = 0  # deadlines, window ends and retention expiries
@@ -43,6 +44,13 @@ def start_of(day: date) -> datetime:
 def end_of(day: date) -> datetime:
     """The limit instant of a day named as a limit: 00:00 UTC on the following day."""
     return start_of(day + timedelta(days=1))
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    """The calendar day of an instant in a time zone (an IANA name, or "UTC"): the day a duty's due date is
+    compared with, when its due days end in that zone (paragraph 47's reports: New York, unless the assumption
+    council_time_zone says UTC)."""
+    return moment.astimezone(UTC if zone == "UTC" else ZoneInfo(zone)).date()
 
 
 def iso_instant(moment: datetime) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from engine import Engine
 from engine.outputs.report import Report
 from engine.replay.messages import engagement_sentence
 
@@ -92,3 +93,16 @@ def test_events_outside_the_resolution_s_force_are_notes_never_findings(replay: 
     (note,) = report.as_dict()["notes"]
     assert (note["kind"], note["paragraph"], note["event"]) == ("not_in_force", "16", "early")
     assert "before the resolution was adopted on 29 June 2017" in note["reason"]
+
+
+def test_a_report_is_late_by_the_days_counted_where_the_duty_s_due_days_end(engine: Engine) -> None:
+    """A report sent at 02:00 UTC on 30 October 2017 is still 29 October in New York: 30 days late there (within
+    the late-report window, so it answers September's period), 31 at midnight UTC (beyond it)."""
+    new_york = engine.run("scenarios/p47-a-report-30-days-late-in-new-york-answers-the-missed-period.yaml")
+    utc = engine.run("scenarios/p47-a-report-31-days-late-in-utc-answers-the-period-it-is-filed-in.yaml")
+    september = {f["id"]: f for f in new_york.as_dict()["findings"]}["47:2017-09-29"]
+    assert (september["answered_by"], september["days_late"]) == ("late-report", 30)
+    assert "came on 29 October 2017, 30 days late" in september["explanation"]
+    december = {f["id"]: f for f in utc.as_dict()["findings"]}["47:2017-12-29"]
+    assert (december["answered_by"], december["days_late"]) == ("late-report", None)
+    assert "of 30 October 2017 came more than 30 days after the violated period" in december["explanation"]

@@ -124,3 +124,13 @@ def test_why_not_never_says_a_report_answered_a_duty_the_replay_did_not_record_i
                             assert said in near.extra["answered"], reason
                             seen += 1
     assert seen > 0
+
+
+def test_why_not_counts_a_report_s_days_late_where_the_duty_s_due_days_end_as_the_replay_does(
+        engine: Engine) -> None:
+    new_york = str(SCENARIOS / "p47-a-report-30-days-late-in-new-york-answers-the-missed-period.yaml")
+    near = nearest(why_not(replay(engine, new_york), "47"), "47", "47:2017-09-29")
+    assert near.event["id"] == "late-report"
+    assert (near.extra["days_late"], near.extra["within_late_window"]) == (30, True)
+    assert near.reasons[0].startswith("came 30 days after the due date (29 September 2017) and is recorded on this "
+                                      "duty as late")

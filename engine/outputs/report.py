@@ -250,7 +250,7 @@ def _view(f: Finding, clock: Clock, iso: Callable[[int], str] | None = None) -> 
             {"at": iso(h.tick), "status": str(h.status), "event": h.event, "note": h.note}
             for h in f.history
         ),
-        days_late=_days_late(f, clock),
+        days_late=f.days_late,
         answered_by=f.answered_by,
     )
 
@@ -298,7 +298,7 @@ class _Writer:
                 f'{pad}"events": {jsontext.strings(f.events, pad)},{pad}"criterion": {t(f.criterion)},'
                 f'{pad}"incident": {t(f.incident)},{pad}"explanation": {t(f.explanation)},'
                 f'{pad}"provenance": {self._provenance(f.provenance)},{pad}"history": {self._history(f.history)},'
-                f'{pad}"days_late": {t(_days_late(f, self._clock))},{pad}"answered_by": {t(f.answered_by)}{_PAD2}}}')
+                f'{pad}"days_late": {t(f.days_late)},{pad}"answered_by": {t(f.answered_by)}{_PAD2}}}')
 
     def _provenance(self, provenance: list[Evidence]) -> str:
         if not provenance:
@@ -337,16 +337,6 @@ def _iso(moment: datetime) -> str:
     if moment.tzinfo is UTC and moment.year >= 1000:
         return moment.isoformat()[:19] + "Z"
     return iso_instant(moment)
-
-
-def _days_late(finding: Finding, clock: Clock) -> int | None:
-    """Days between a duty's due date and the act that answered it late (the first such act), else None."""
-    if finding.due is None:
-        return None
-    late = next((h for h in finding.history if h.note.startswith("late ")), None)
-    if late is None:
-        return None
-    return (clock.moment(late.tick).date() - finding.due).days
 
 
 def _plain(value: Any) -> Any:

@@ -239,7 +239,7 @@ def open_obligation(replay: ReplayState, obligation_id: str, subject: str, event
     due_rule = obligation.due
     ends_with_ground = False
     if due_rule.within is not None:
-        due = add(now.date(), replay.pack.duration_of(due_rule.within))
+        due = add(replay.day_of(obligation_id, now), replay.pack.duration_of(due_rule.within))
     else:
         assert due_rule.aligned_with is not None
         period = next_reporting_period(replay, due_rule.aligned_with, now)
@@ -277,8 +277,9 @@ def next_reporting_period(replay: ReplayState, obligation_id: str, now: datetime
     """The period of a scheduled duty whose report will next come: the first whose due date has not
     passed and whose report has not been made yet (a duty engaged after this quarter's report was filed
     is met by the next one)."""
+    obligation = replay.pack.obligations[obligation_id][0]
     for period in replay.periods_of(obligation_id):
-        if end_of(period.due) <= now:
+        if replay.clock.moment(replay.due_limit(obligation, period.due)) <= now:  # its due day has ended there
             continue
         finding = replay.ledger.get(f"{obligation_id}:{period.due.isoformat()}")
         if finding is not None and finding.answered:
@@ -301,7 +302,8 @@ def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
             return
         oldest = pending[0]
         late_limit = add(oldest.due, effect.late_within) if oldest.due and effect.late_within else None
-        if oldest.status is Status.ACTIVE or late_limit is None or act.at.date() <= late_limit:
+        filed = replay.day_of(oldest.rule, act.at)  # the act's day where the duty's due days end
+        if oldest.status is Status.ACTIVE or late_limit is None or filed <= late_limit:
             answer(replay, oldest, act)
             return
         current = next((f for f in pending if f.status is Status.ACTIVE), None)
@@ -309,7 +311,7 @@ def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
             answer(replay, oldest, act)  # no later period to answer: it is the late answer to the oldest
             return
         assert oldest.due is not None and effect.late_within is not None
-        current.tell(f" The {act.type} {act.id} of {long_date(act.at.date())} came more than "
+        current.tell(f" The {act.type} {act.id} of {long_date(filed)} came more than "
                      f"{effect.late_within.describe()} after the violated period due {long_date(oldest.due)} "
                      "(assumption late_report_window), so it answers this period, in which it was filed.")
         answer(replay, current, act)
@@ -328,13 +330,14 @@ def answer(replay: ReplayState, finding: Finding, act: Event) -> None:
     finding.answered = True
     finding.answered_by = act.id
     replay.touch(finding)
-    day = long_date(act.at.date())
+    filed = replay.day_of(finding.rule, act.at)  # the act's day where the duty's due days end
+    day = long_date(filed)
     if finding.status is Status.ACTIVE:
         finding.move(Status.FULFILLED, replay.now_tick(), event=act.id, note=f"fulfilled by {act.type} {act.id}")
         finding.tell(f" Fulfilled by {act.type} {act.id} on {day}.")
     else:
         assert finding.due is not None
-        late = (act.at.date() - finding.due).days
+        late = finding.days_late = (filed - finding.due).days
         finding.add_event(act.id)
         finding.history.append(Step(replay.now_tick(), finding.status, act.id, f"late {act.type}"))
         finding.tell(f" The {act.type} {act.id} came on {day}, {late} day{'s' if late != 1 else ''} late.")

@@ -119,6 +119,7 @@ class Finding:
     provenance: list[Evidence] = field(default_factory=list)
     answered: bool = False  # an obligation some act has answered (in time or late)
     answered_by: str | None = None  # the id of that act (a report answers one period: this one)
+    days_late: int | None = None  # answered after its due date: by how many days, counted where its due days end
     ends_with_ground: bool = False  # at its due date it expires (its ground ended) instead of being violated
     threat_at: datetime | None = None  # an authorization that lasts while its threat does: the threat's instant
     covered_until: datetime | None = None  # ... and the instant after which no act is covered

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import simpy
 
-from ..dates import Clock
+from ..dates import Clock, local_date
 from ..inputs.scenario import Scenario, sort_key
 from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledPack, CompiledRule
@@ -116,6 +116,12 @@ class ReplayState:
 
     def authorization(self, authorization_id: str) -> Authorization:
         return self.pack.authorizations[authorization_id][0]
+
+    def day_of(self, obligation_id: str, moment: datetime) -> date:
+        """The calendar day of ``moment`` where the obligation's due days end (its time zone; UTC when it names
+        none): the day its due date and its late-report window are compared with."""
+        obligation = self.pack.obligations[obligation_id][0]
+        return local_date(moment, self.pack.text_of(obligation.time_zone, "UTC"))
 
     def due_limit(self, obligation: Obligation, due: date) -> int:
         """The tick at which a duty due on ``due`` is late: the end of that day in the obligation's time zone

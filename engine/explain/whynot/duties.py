@@ -14,7 +14,7 @@ from ...outputs.report import FindingView
 from ...rulepack.rulebook import Obligation
 from ..why import describe_event, when
 from .answers import Near, ObligationAnswer
-from .late import LateWindow, Placing, days_late, due_limit, late_window, placing
+from .late import LateWindow, Placing, days_late, due_limit, late_window, placing, zone_of
 from .patterns import Pattern, headline, judge
 from .phrasing import actor_phrase
 from .question import Question
@@ -39,6 +39,7 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
     acts = {e.id: e for e in events if e.id is not None}
     duties = [f for f in question.report.findings if f.rule == obligation.id and f.kind == "obligation"]
     window = late_window(question, obligation)
+    zone = zone_of(question, obligation)
     answer.late_window = window.as_dict() if window is not None else None
     placings: dict[int, Placing] = {}
 
@@ -65,7 +66,7 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
             verdict = judge(question.pack, pattern, event, {})
             reasons = list(verdict.reasons)
             if not reasons:
-                reasons = timing(event, finding, due, limit, placed(event), window)
+                reasons = timing(event, finding, due, limit, placed(event), window, zone)
             if not reasons:
                 continue
             key = (bool(verdict.reasons), len(verdict.reasons), abs((event.at - limit).total_seconds()))
@@ -75,7 +76,7 @@ def obligation_answer(question: Question, obligation: Obligation) -> ObligationA
         for _, event, reasons in ranked[:NEAR]:
             after = event.at >= limit
             extra = {"answered": [f.id for f in placed(event).answered],
-                     "days_late": days_late(event, due) if after else None,
+                     "days_late": days_late(event, due, zone) if after else None,
                      "within_late_window": window.allows(event, due) if after and window is not None else None,
                      "unmet": unmet_fields(question, pattern, event)}
             nears.append(Near(describe_event(question.pack, event), reasons, extra))
@@ -97,12 +98,12 @@ def unmet_fields(question: Question, pattern: Pattern, event: Event) -> list[str
 
 
 def timing(event: Event, finding: FindingView, due: date, limit: datetime, place: Placing,
-           window: LateWindow | None) -> list[str]:
+           window: LateWindow | None, zone: str) -> list[str]:
     """Why an act of the right kind did not fulfil ``finding`` in time, as the replay placed it (``place``)."""
     opened = datetime.fromisoformat(finding.opened.replace("Z", "+00:00"))
     answered = next((f for f in place.answered if f.id != finding.id), None)
     if event.at >= limit:
-        return [late_words(event, finding, due, place, window)]
+        return [late_words(event, finding, due, place, window, zone)]
     if event.at < opened:
         said = f"came before this duty opened on {when(opened)}"
         if answered is not None:
@@ -113,10 +114,11 @@ def timing(event: Event, finding: FindingView, due: date, limit: datetime, place
     return []
 
 
-def late_words(event: Event, finding: FindingView, due: date, place: Placing, window: LateWindow | None) -> str:
+def late_words(event: Event, finding: FindingView, due: date, place: Placing, window: LateWindow | None,
+               zone: str) -> str:
     """Why an act after the due date of ``finding`` is not its answer in time — and, under the late-report rule,
     whether it was its late answer or which period it answered instead."""
-    late = days_late(event, due)
+    late = days_late(event, due, zone)
     said = f"came {late} day{'s' if late != 1 else ''} after the due date ({long_date(due)})"
     answered = next((f for f in place.answered if f.id != finding.id), None)
     if any(f.id == finding.id for f in place.answered):

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ...dates import local_date
 from ...inputs.vocabulary import Event
 from ...outputs.report import FindingView
 from ...replay.schedules import add
@@ -32,6 +33,7 @@ class LateWindow:
     parameter: str | None
     assumption: bool
     overridden: bool
+    zone: str  # where the duty's due days end: an act's day is counted there, as the replay counts it
 
     def source(self) -> str:
         """'assumption late_report_window' (', overridden' when the scenario or --assume changed it)."""
@@ -48,7 +50,7 @@ class LateWindow:
 
     def allows(self, act: Event, due: date) -> bool:
         """Whether ``act`` is late by at most the window for a duty due on ``due`` (the replay's own test)."""
-        return act.at.date() <= add(due, self.duration)
+        return local_date(act.at, self.zone) <= add(due, self.duration)
 
     def as_dict(self) -> dict[str, Any]:
         return {"limit": self.duration.describe(), "value": self.duration.model_dump(exclude_none=True),
@@ -63,20 +65,27 @@ def late_window(question: Question, obligation: Obligation) -> LateWindow | None
     name = by.late_within.param if isinstance(by.late_within, ParamRef) else None
     assumption = name is not None and question.pack.parameters[name].assumption is not None
     overridden = bool(name is not None and (question.report.assumptions.get(name) or {}).get("overridden"))
-    return LateWindow(question.pack.duration_of(by.late_within), name, assumption, overridden)
+    return LateWindow(question.pack.duration_of(by.late_within), name, assumption, overridden,
+                      zone_of(question, obligation))
+
+
+def zone_of(question: Question, obligation: Obligation) -> str:
+    """Where the obligation's due days end: its time zone, or UTC."""
+    return question.pack.text_of(obligation.time_zone, "UTC")
 
 
 def due_limit(question: Question, obligation: Obligation, due: date) -> datetime:
     """The instant a duty due on ``due`` is late: the end of that day in the obligation's time zone (as the replay
     reckons it: paragraph 47's reports in New York unless the assumption council_time_zone says UTC)."""
-    zone = question.pack.text_of(obligation.time_zone, "UTC")
+    zone = zone_of(question, obligation)
     end = datetime.combine(due + timedelta(days=1), time(0, 0), tzinfo=UTC if zone == "UTC" else ZoneInfo(zone))
     return end.astimezone(UTC)
 
 
-def days_late(act: Event, due: date) -> int:
-    """Days between a duty's due date and an act (the replay's count for ``days_late``)."""
-    return (act.at.date() - due).days
+def days_late(act: Event, due: date, zone: str) -> int:
+    """Days between a duty's due date and an act, the act's day taken where the duty's due days end (``zone``):
+    the replay's count for ``days_late``."""
+    return (local_date(act.at, zone) - due).days
 
 
 def _instant(iso: str) -> datetime:
