@@ -15,20 +15,21 @@ values were validated when the log was read.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from .plaincheck import Record, instant_key
+from .plaincheck import Record, instant_key, values_of
 from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event
 
 BATCH_EVENTS = 1_000  # records pickled together in a run file
-_SHAPES = {kind: (model, tuple(model.model_fields)) for kind, model in EVENT_TYPES.items()}
+_SHAPES: dict[str, tuple[type[Event], Callable[[datetime, tuple[Any, ...]], dict[str, Any]]]] = {}
 _new = object.__new__
 _from_iso = datetime.fromisoformat
 _set = object.__setattr__
 
-assert all(fields[:3] == ("type", "at", "id") for _, fields in _SHAPES.values())  # the record's layout relies on it
+assert all(tuple(model.model_fields)[:3] == ("type", "at", "id") for model in EVENT_TYPES.values())  # records' layout
 
 
 def write_run(records: list[Record], path: Path) -> Path:
@@ -63,9 +64,12 @@ def record_of(event: Event, line: int) -> Record:
 def event_of(record: Record) -> Event:
     """The event model of a record."""
     instant, _, _, _, kind, rest, fields = record
-    model, names = _SHAPES[kind]
+    shape = _SHAPES.get(kind)
+    if shape is None:
+        shape = _SHAPES[kind] = (EVENT_TYPES[kind], values_of(kind))
+    model, values = shape
     event = _new(model)
-    _set(event, "__dict__", dict(zip(names, (kind, _from_iso(instant + "+00:00"), *rest), strict=True)))
+    _set(event, "__dict__", values(_from_iso(instant + "+00:00"), rest))
     _set(event, "__pydantic_fields_set__", set(fields))
     _set(event, "__pydantic_extra__", None)
     _set(event, "__pydantic_private__", None)
