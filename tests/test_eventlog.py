@@ -99,7 +99,7 @@ def test_the_events_limit_counts_the_file_and_the_log_together(engine: Engine, t
     assert caught.value.line == 2
 
 
-def test_a_log_larger_than_a_chunk_is_sorted_through_temporary_runs_that_are_removed_afterwards(
+def test_a_log_larger_than_a_chunk_is_sorted_through_temporary_runs_and_its_last_chunk_the_runs_removed_afterwards(
         engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(eventlog, "CHUNK_EVENTS", 7)
     days = [(d * 37) % 60 for d in range(50)]  # not in order
@@ -107,7 +107,7 @@ def test_a_log_larger_than_a_chunk_is_sorted_through_temporary_runs_that_are_rem
                "military": 13_300 + i} for i, day in enumerate(days)]
     path = _scenario(tmp_path, "log.jsonl", _jsonl(events))
     scenario = engine.load(path)
-    assert scenario.log is not None and len(scenario.log._runs) == 8
+    assert scenario.log is not None and len(scenario.log._runs) == 7 and len(scenario.log._memory) == 1
     folder = scenario.log._folder
     merged = list(scenario.all_events())
     assert [e.at for e in merged] == sorted(e.at for e in merged) and len(merged) == 50

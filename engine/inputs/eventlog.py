@@ -5,12 +5,14 @@ fields, then one event per row; an empty cell is an absent field, and a list fie
 items separated by ``;``). Each event is validated as it is read, exactly as an event of the scenario file, and a
 problem is reported as ``log-file:line: what is wrong``.
 
-**Order.** A log need not be sorted. It is read once, in chunks of :data:`CHUNK_EVENTS` events; each chunk is
-sorted in the engine's processing order (instant, type order, id) and, when the log holds more than one chunk,
-written to a temporary file (an external merge sort); the replay then merges the sorted chunks with the events of
-the scenario file. Memory follows the chunk size, not the log's length; disk holds the log's events once, and the
-temporary files are removed with the scenario. Ids must be unique across the file and the log: a 64-bit digest per
-id is kept (8 bytes per event) and checked once the log is read; a repeated id is then reported at its line.
+**Order.** A log need not be sorted. It is read once, in chunks of :data:`CHUNK_EVENTS` events, each event kept
+as a compact record (:mod:`~engine.inputs.spill`); each full chunk is sorted in the engine's processing order
+(instant, type order, id) and written to a temporary file, and the last one is sorted and kept in memory (an
+external merge sort); the replay then merges the sorted chunks with the events of the scenario file, each event's
+model built as it is read. Memory follows the chunk size, not the log's length; disk holds the log's events at
+most once, and the temporary files are removed with the scenario. Ids must be unique across the file and the log:
+a 64-bit digest per id (Python's hash of it) is kept (8 bytes per event) and checked once the log is read; a
+repeated id is then reported at its line.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ _ID = operator.itemgetter(2)  # a record's id
 
 @dataclass
 class EventLog:
-    """The validated events of a log, sorted, as records in memory or temporary runs to merge."""
+    """The validated events of a log, sorted, as temporary runs and a last chunk of records in memory, to
+    merge."""
 
     path: str
     count: int
@@ -60,7 +63,7 @@ class EventLog:
         """The events in processing order, each model built as it is read (records sort as tuples)."""
         if not self._runs:
             return map(event_of, self._memory)
-        return map(event_of, heapq.merge(*(read_run(run) for run in self._runs)))
+        return map(event_of, heapq.merge(*(read_run(run) for run in self._runs), self._memory))
 
 
 def _blocks(lines: LogLines, kind: str) -> Iterator[tuple[int, list[Any]]]:
@@ -124,9 +127,8 @@ class _Reader:
         chunk.clear()
 
     def finish(self, taken: dict[str, int]) -> EventLog:
-        """Sort the last chunk (or spill it, if there are runs already) and refuse an id used twice."""
-        if self.runs and self.chunk:
-            self._spill()
+        """Sort the last chunk, kept in memory (merged with the runs, if any, when read), and refuse an id used
+        twice."""
         self.digests.extend(map(hash, map(_ID, self.chunk)))
         self.digests.extend(map(hash, taken))
         _check_unique(self.digests, self.path, self.shown, self.checker, taken)
