@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from pydantic import BaseModel, ValidationError
+from modelstate import state
+from pydantic import ValidationError
 
 from engine import Engine, ScenarioError
 from engine.inputs import fastcheck
@@ -22,16 +23,6 @@ _SLOW = settings(max_examples=300, deadline=None, suppress_health_check=[HealthC
 def _registry() -> Any:
     return Engine().pack.actors
 
-
-def state(value: Any) -> Any:
-    """Everything that tells two validated values apart: class, every field's type and value in order,
-    ``fields_set``, extra and private attributes, and an instant's time zone object."""
-    if isinstance(value, BaseModel):
-        return (type(value), [(name, state(item)) for name, item in value.__dict__.items()],
-                sorted(value.__pydantic_fields_set__), value.__pydantic_extra__, value.__pydantic_private__)
-    if isinstance(value, tuple | list):
-        return (type(value), [state(item) for item in value])
-    return (type(value), value, id(getattr(value, "tzinfo", None)))
 
 
 def test_every_event_type_has_a_fast_path() -> None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from modelstate import state
 from pydantic import StringConstraints, ValidationError
 
 from engine import Engine
@@ -28,16 +29,6 @@ def _registry() -> Any:
 def _checker() -> plaincheck.PlainChecker:
     return plaincheck.PlainChecker(_registry(), start_of(_START), end_of(_UNTIL), warm=0)
 
-
-def state(value: Any) -> Any:
-    """Everything that tells two validated values apart: class, every field's type and value in order,
-    ``fields_set``, extra and private attributes, and an instant's time zone object."""
-    if isinstance(value, Event):
-        return (type(value), [(name, state(item)) for name, item in value.__dict__.items()],
-                sorted(value.__pydantic_fields_set__), value.__pydantic_extra__, value.__pydantic_private__)
-    if isinstance(value, tuple | list):
-        return (type(value), [state(item) for item in value])
-    return (type(value), value, id(getattr(value, "tzinfo", None)))
 
 
 def _in_common_form(raw: Any, common: bool) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from modelstate import state
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.inputs import scenario
@@ -18,18 +19,6 @@ from engine.inputs.sources import load
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 _SLOW = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-
-def state(value: Any) -> Any:
-    """Everything that tells two validated values apart: class, every field's type and value in order, the fields
-    given, extra and private attributes."""
-    if isinstance(value, BaseModel):
-        return (type(value), [(name, state(item)) for name, item in value.__dict__.items()],
-                sorted(value.__pydantic_fields_set__), value.__pydantic_extra__, value.__pydantic_private__)
-    if isinstance(value, list | tuple):
-        return (type(value), [state(item) for item in value])
-    if isinstance(value, dict):
-        return (type(value), [(key, state(item)) for key, item in value.items()])
-    return (type(value), value)
 
 
 def _validated(model: type[BaseModel], data: Any) -> BaseModel | None:

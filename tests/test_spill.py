@@ -8,19 +8,12 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from modelstate import state
 
 from engine import Engine
 from engine.inputs import spill
 from engine.inputs.vocabulary import EVENT_TYPES, sort_key
 from engine.testing.strategies import events
-
-
-def state(event: Any) -> Any:
-    """An event's class, fields (type and value, in order, with the instant's time zone object), fields_set,
-    extra and private attributes."""
-    return (type(event), [(name, type(value), value, id(getattr(value, "tzinfo", None)))
-                          for name, value in event.__dict__.items()],
-            sorted(event.__pydantic_fields_set__), event.__pydantic_extra__, event.__pydantic_private__)
 
 
 @settings(max_examples=60, deadline=None)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -93,6 +94,22 @@ class ActorRegistry:
                 self._resolved[name] = found
             return found
         raise ValueError(self.unknown_message(name))
+
+    def remembered(self, name: Any, names: dict[str, str], *, limit: int,
+                   accept: Callable[[str], bool] | None = None) -> str | None:
+        """The id ``name`` designates, or None when it is not text or designates no actor (or ``accept`` refuses
+        the id); kept in ``names``, a checker's own table of spellings, while it holds fewer than ``limit``."""
+        if name.__class__ is not str:
+            return None
+        try:
+            found = self.resolve(name)
+        except ValueError:
+            return None
+        if accept is not None and not accept(found):
+            return None
+        if len(names) < limit:
+            names[name] = found
+        return found
 
     def unknown_message(self, name: str) -> str:
         close = difflib.get_close_matches(normalise(name), list(self._names), n=1, cutoff=0.5)

@@ -183,15 +183,9 @@ class FastChecker:
         return None if event is None else (event, aware)
 
     def _actor(self, name: Any) -> str | None:
-        if name.__class__ is not str or self._actors is None:
+        if self._actors is None:
             return None
-        try:
-            found = self._actors.resolve(name)
-        except ValueError:
-            return None
-        if len(self._names) < _MAX_REMEMBERED:
-            self._names[name] = found
-        return found
+        return self._actors.remembered(name, self._names, limit=_MAX_REMEMBERED)
 
     def _instant(self, text: str) -> tuple[datetime | None, bool | None]:
         """An instant in another form than the common one, and whether it has an offset."""

@@ -59,6 +59,11 @@ class _Unknown(Exception):
     """A part of a schema this module does not know: the event type is left to the other checkers."""
 
 
+def _plain_id(found: Any) -> bool:
+    """Whether an actor's id is text pydantic takes as it is (ASCII, or Unicode it keeps unchanged)."""
+    return found.__class__ is str and (found.isascii() or _unicode_ok(found))
+
+
 def _unicode_ok(text: str) -> bool:
     """Whether pydantic-core takes this text as a string (it refuses a lone surrogate)."""
     try:
@@ -410,14 +415,6 @@ class PlainChecker:
         return make(raw) if make is not None else None
 
     def _actor(self, name: Any) -> str | None:
-        if name.__class__ is not str or self._actors is None:
+        if self._actors is None:
             return None
-        try:
-            found = self._actors.resolve(name)
-        except ValueError:
-            return None
-        if found.__class__ is not str or not (found.isascii() or _unicode_ok(found)):
-            return None
-        if len(self._names) < _MAX_REMEMBERED:
-            self._names[name] = found
-        return found
+        return self._actors.remembered(name, self._names, limit=_MAX_REMEMBERED, accept=_plain_id)
