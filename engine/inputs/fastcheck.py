@@ -99,18 +99,31 @@ class _Model:
     def build(self, values: dict[str, Any], fields_set: set[str]) -> Event | None:
         """The model instance as pydantic's validator leaves it, after the model's validators (None if one
         refuses it)."""
-        event: Event = _new(self.model)
-        _set(event, "__dict__", values)
-        _set(event, "__pydantic_fields_set__", fields_set)
-        _set(event, "__pydantic_extra__", None)
-        _set(event, "__pydantic_private__", None)
-        for validator in self.after:
-            try:
-                if validator(event) is not event:
-                    return None
-            except Exception:  # whatever it is, pydantic says it again in its own words
-                return None
-        return event
+        return built(self.model, self.after, values, fields_set)
+
+
+def built(model: type[Event], after: tuple[Callable[[Any], Any], ...] | list[Callable[[Any], Any]],
+          values: dict[str, Any], fields_set: set[str]) -> Event | None:
+    """An instance of ``model`` as pydantic's validator leaves it (its ``__dict__`` in field order, the fields
+    given, no extra and no private attributes), if the model's validators ``after`` take it; else None."""
+    event: Event = _new(model)
+    _set(event, "__dict__", values)
+    _set(event, "__pydantic_fields_set__", fields_set)
+    _set(event, "__pydantic_extra__", None)
+    _set(event, "__pydantic_private__", None)
+    return event if passes(after, event) else None
+
+
+def passes(after: tuple[Callable[[Any], Any], ...] | list[Callable[[Any], Any]], event: Event) -> bool:
+    """Whether the model's validators ``after`` take ``event`` as it is: each returns the instance itself and
+    raises nothing (anything else, pydantic says again in its own words)."""
+    for validator in after:
+        try:
+            if validator(event) is not event:
+                return False
+        except Exception:
+            return False
+    return True
 
 
 class _Models(dict[str, _Model | None]):

@@ -22,6 +22,7 @@ generated events, valid and not, that the answer is pydantic's.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .actors import ActorRegistry
+from .fastcheck import built, passes
 from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event, _ActorValidator
 
 #: an event as a log keeps it: (its instant as ISO text in UTC without the offset, :func:`instant_key`; type order;
@@ -239,19 +241,7 @@ def make(first, limit, names, actor):
     given = {{}}  # the keys of the rows met so far (in their order), each checked once, to the set of them
     sets = {{}}  # the sets of fields given met so far (subsets of the model's fields)
 
-    def build(values, fields_set):
-        event = new(MODEL)
-        put(event, "__dict__", values)
-        put(event, "__pydantic_fields_set__", fields_set)
-        put(event, "__pydantic_extra__", None)
-        put(event, "__pydantic_private__", None)
-        for validator in AFTER:
-            try:
-                if validator(event) is not event:
-                    return None
-            except Exception:  # whatever it is, pydantic says it again in its own words
-                return None
-        return event
+    build = partial(built, MODEL, AFTER)  # the instance as pydantic leaves it, if the model's validators take it
 
     proto = new(MODEL)  # an instance that the model's validators see, given each record's values in turn
     put(proto, "__pydantic_extra__", None)
@@ -260,13 +250,7 @@ def make(first, limit, names, actor):
     def after(values, fields):
         put(proto, "__dict__", values)
         put(proto, "__pydantic_fields_set__", set(fields))
-        for validator in AFTER:
-            try:
-                if validator(proto) is not proto:
-                    return False
-            except Exception:  # whatever it is, pydantic says it again in its own words
-                return False
-        return True
+        return passes(AFTER, proto)
 
     def event(row):
         if not row.keys() <= KEYS: return None
@@ -331,7 +315,7 @@ def _compiled(kind: str) -> Callable[..., tuple[MakeEvent, MakeRecord]] | None:
     namespace: dict[str, Any] = {
         **constants, "FIELDS": tuple(model.model_fields), "RANK": TYPE_ORDER[kind], "REMEMBERED": _MAX_REMEMBERED,
         "utc_second": _UTC_SECOND, "from_iso": datetime.fromisoformat, "new": object.__new__,
-        "put": object.__setattr__,
+        "put": object.__setattr__, "partial": functools.partial, "built": built, "passes": passes,
     }
     values = constants.pop("VALUES")
     source = _TEMPLATE.format(fields=check, values=values, mapping=mapping(model, "moment", values))
