@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.errors import InputError
+from engine.inputs import sources
 from engine.inputs.limits import Limits, using
 from engine.inputs.sources import parse, read_bytes, read_text
 
@@ -90,3 +95,62 @@ def test_an_alias_is_refused_on_the_line_where_it_is_used() -> None:
     with pytest.raises(InputError, match="YAML aliases") as caught:
         parse("a: &x 1\nb: 2\nc: *x\n", path="s.yaml")
     assert caught.value.line == 3
+
+
+def _paths(value: Any, where: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield where
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _paths(item, (*where, key))
+
+
+def _depth_refusal_as_every_item_is_visited(data: Any) -> tuple[Any, ...] | None:
+    """Where a walk that visits every item, depth first from the last, first finds one deeper than MAX_DEPTH."""
+    stack: list[tuple[Any, int, tuple[Any, ...]]] = [(data, 0, ())]
+    while stack:
+        value, depth, where = stack.pop()
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if depth + 1 > sources.MAX_DEPTH:
+                return (*where, key)
+            if item.__class__ is dict or item.__class__ is list:
+                stack.append((item, depth + 1, (*where, key)))
+    return None
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3), st.dates())
+
+
+_flat = st.dictionaries(st.text(max_size=2), _scalars, max_size=2)  # as an event is
+_leaf = st.one_of(_scalars, _flat, st.lists(_scalars, max_size=2))
+
+
+def _chain(levels: list[tuple[bool, str, list[Any], bool]], leaf: Any) -> Any:
+    """``leaf`` inside one list or mapping per level (outermost first), each with its siblings before or after."""
+    value = leaf
+    for as_list, key, siblings, first in reversed(levels):
+        if as_list:
+            value = [value, *siblings] if first else [*siblings, value]
+        else:
+            value = {**{f"s{i}": sibling for i, sibling in enumerate(siblings)}, key: value}
+    return value
+
+
+def _nested(depth: int) -> st.SearchStrategy[Any]:
+    """A chain of ``depth`` nested lists and mappings ending in a scalar, a flat mapping or a list of scalars, each
+    level with a sibling or none of its own."""
+    level = st.tuples(st.booleans(), st.text(max_size=2), st.lists(_leaf, max_size=1), st.booleans())
+    return st.builds(_chain, st.lists(level, min_size=depth, max_size=depth), _leaf)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.integers(sources.MAX_DEPTH - 2, sources.MAX_DEPTH + 1).flatmap(_nested))
+def test_too_deep_nesting_is_refused_at_the_first_item_a_visit_of_every_item_finds(data: Any) -> None:
+    numbered = {path: line for line, path in enumerate(_paths(data), start=1)}
+    expected = _depth_refusal_as_every_item_is_visited(data)
+    try:
+        sources._check_depth(data, "f.json", sources.LineMap(numbered))
+    except InputError as exc:
+        assert expected is not None and exc.line == numbered[expected]
+    else:
+        assert expected is None

@@ -236,15 +236,25 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _check_depth(data: Any, path: str, lines: LineMap) -> None:
+    """Refuse a value nested deeper than :data:`MAX_DEPTH`, at the line of its first item. Only containers are
+    visited, and a mapping whose values hold no container (an event) is passed over at C speed."""
     stack: list[tuple[Any, int, Path_]] = [(data, 0, ())]
     while stack:
         value, depth, where = stack.pop()
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        for key, item in items:
-            if depth + 1 > MAX_DEPTH:
+        if depth >= MAX_DEPTH:
+            for key, _ in items:
                 raise _error(path, lines.line_of((*where, key)), f"nesting is deeper than {MAX_DEPTH} levels")
-            if item.__class__ is dict or item.__class__ is list:
+            continue
+        for key, item in items:
+            kind = item.__class__
+            nested = kind is list or (kind is dict and (not _FLAT_VALUES.issuperset(map(type, item.values()))
+                                                        or (item and depth + 1 >= MAX_DEPTH)))
+            if nested:  # a container that holds containers, or whose items lie too deep
                 stack.append((item, depth + 1, (*where, key)))
+
+
+_FLAT_VALUES = frozenset({str, int, float, bool, type(None)})  # what a parsed value holds that is no container
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
