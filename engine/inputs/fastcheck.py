@@ -29,8 +29,8 @@ from .actors import ActorRegistry
 from .vocabulary import EVENT_TYPES, Event, _ActorValidator, has_offset, parse_instant
 
 _MAX_REMEMBERED = 4096  # instants and actor spellings remembered per checker
-_UTC_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII).fullmatch  # the common event-log form
-_INSTANT = Event._instant.__func__  # type: ignore[attr-defined]
+UTC_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII).fullmatch  # the common event-log form
+INSTANT = Event._instant.__func__  # type: ignore[attr-defined]  # the function that reads an event's `at`
 _new = object.__new__
 _set = object.__setattr__
 _from_iso = datetime.fromisoformat
@@ -52,7 +52,7 @@ def _trimmed(schema: Any, found: dict[str, list[str]], field: str | None = None)
         if isinstance(function, _ActorValidator):
             found["actor"].append(field)
             return _trimmed(schema["schema"], found, field)
-        if getattr(function, "__func__", None) is _INSTANT and field == "at":
+        if getattr(function, "__func__", None) is INSTANT and field == "at":
             return _trimmed(schema["schema"], found, field)
     if kind == "function-after" and field is not None and _by_value(schema):
         found["enum"].append(field)
@@ -73,17 +73,24 @@ def _by_value(schema: dict[str, Any]) -> bool:
             and all(type(member.value) is str for member in inner["members"]))
 
 
+def model_schema(model: type[Event]) -> tuple[Any, list[Callable[[Any], Any]]]:
+    """A model's core schema (built now if its building was deferred) under its own validators
+    (``model_validator(mode="after")``), and those validators, innermost first."""
+    model.model_rebuild()  # builds the model's schema if its building was deferred; else nothing
+    schema: Any = model.__pydantic_core_schema__
+    after: list[Callable[[Any], Any]] = []
+    while schema["type"] == "function-after" and schema["function"]["type"] == "no-info":
+        after.insert(0, schema["function"]["function"])
+        schema = schema["schema"]
+    return schema, after
+
+
 class _Model:
     """One event type: a validator of its fields without the two callbacks, the model validators to run after
     it, and the fields that name actors."""
 
     def __init__(self, model: type[Event]) -> None:
-        model.model_rebuild()  # builds the model's schema if its building was deferred; else nothing
-        schema: Any = model.__pydantic_core_schema__
-        self.after: list[Callable[[Any], Any]] = []
-        while schema["type"] == "function-after" and schema["function"]["type"] == "no-info":
-            self.after.insert(0, schema["function"]["function"])  # the model's own validators, innermost first
-            schema = schema["schema"]
+        schema, self.after = model_schema(model)
         if (schema["type"] != "model" or schema["cls"] is not model or schema.get("custom_init")
                 or schema.get("root_model") or schema.get("post_init") or schema["schema"]["type"] != "model-fields"):
             raise TypeError(f"{model.__name__}: a model schema of a kind this module does not know")
@@ -162,7 +169,7 @@ class FastChecker:
         if model is None:
             return None
         aware: bool | None = True
-        if len(at) == 20 and _UTC_SECOND(at):
+        if len(at) == 20 and UTC_SECOND(at):
             try:
                 instant: datetime | None = _from_iso(at)  # aware, in UTC: what parse_instant gives for this form
             except ValueError:

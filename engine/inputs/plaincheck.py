@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .actors import ActorRegistry
-from .fastcheck import built, passes
+from .fastcheck import INSTANT, UTC_SECOND, built, model_schema, passes
 from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event, _ActorValidator
 
 #: an event as a log keeps it: (its instant as ISO text in UTC without the offset, :func:`instant_key`; type order;
@@ -42,9 +42,7 @@ MakeEvent = Callable[[dict[str, Any]], "Event | None"]
 
 WARM_EVENTS = 100  # events of a type checked the other way before its checking functions are made
 _MAX_REMEMBERED = 4096  # actor spellings, and orders of the keys of an event type, remembered per checker
-_UTC_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII).fullmatch  # the common event-log form
 _PLAIN_PATTERN = re.compile(r"\^[A-Za-z0-9 ._:/\-\[\]{},*+?()|]*\$").fullmatch  # no escapes, no inner anchors
-_INSTANT = Event._instant.__func__  # type: ignore[attr-defined]
 _NO_BOOLEAN = Event._no_boolean_figures.__func__  # type: ignore[attr-defined]
 _BY_VALUE = repr(operator.attrgetter("value"))
 _MISSING = object()
@@ -179,12 +177,7 @@ def _by_value(schema: dict[str, Any]) -> bool:
 def _source(model: type[Event], kind: str) -> tuple[str, dict[str, Any]]:
     """The source of ``make(first, limit, names, actor)``, which gives the two checking functions of ``model``
     for a scenario's window (in microseconds) and an actor cache, and the constants it names."""
-    model.model_rebuild()
-    schema: Any = model.__pydantic_core_schema__
-    after: list[Callable[[Any], Any]] = []
-    while schema["type"] == "function-after" and schema["function"]["type"] == "no-info":
-        after.insert(0, schema["function"]["function"])  # the model's own validators, innermost first
-        schema = schema["schema"]
+    schema, after = model_schema(model)
     config = schema.get("config") or {}
     if (schema["type"] != "model" or schema["cls"] is not model or schema.get("custom_init")
             or schema.get("root_model") or schema.get("post_init") or schema["schema"]["type"] != "model-fields"
@@ -199,7 +192,7 @@ def _source(model: type[Event], kind: str) -> tuple[str, dict[str, Any]]:
             fields["type"]["schema"] != {"type": "literal", "expected": [kind]}:
         raise _Unknown("a type that is not its literal")
     at = fields["at"]["schema"]
-    if not (at["type"] == "function-before" and getattr(at["function"].get("function"), "__func__", None) is _INSTANT
+    if not (at["type"] == "function-before" and getattr(at["function"].get("function"), "__func__", None) is INSTANT
             and at["schema"] == {"type": "datetime", "microseconds_precision": "truncate"}):
         raise _Unknown("an instant of another kind")
     out = _Writer()
@@ -314,7 +307,7 @@ def _compiled(kind: str) -> Callable[..., tuple[MakeEvent, MakeRecord]] | None:
         return None  # the record keeps the id where the model puts it
     namespace: dict[str, Any] = {
         **constants, "FIELDS": tuple(model.model_fields), "RANK": TYPE_ORDER[kind], "REMEMBERED": _MAX_REMEMBERED,
-        "utc_second": _UTC_SECOND, "from_iso": datetime.fromisoformat, "new": object.__new__,
+        "utc_second": UTC_SECOND, "from_iso": datetime.fromisoformat, "new": object.__new__,
         "put": object.__setattr__, "partial": functools.partial, "built": built, "passes": passes,
     }
     values = constants.pop("VALUES")
