@@ -113,12 +113,19 @@ def built(model: type[Event], after: tuple[Callable[[Any], Any], ...] | list[Cal
           values: dict[str, Any], fields_set: set[str]) -> Event | None:
     """An instance of ``model`` as pydantic's validator leaves it (its ``__dict__`` in field order, the fields
     given, no extra and no private attributes), if the model's validators ``after`` take it; else None."""
+    event = instance(model, values, fields_set)
+    return event if passes(after, event) else None
+
+
+def instance(model: type[Event], values: dict[str, Any], fields_set: set[str]) -> Event:
+    """An instance of ``model`` holding ``values`` (already validated, in field order) as pydantic's validator
+    leaves one: its ``__dict__``, the fields given, no extra and no private attributes."""
     event: Event = _new(model)
     _set(event, "__dict__", values)
     _set(event, "__pydantic_fields_set__", fields_set)
     _set(event, "__pydantic_extra__", None)
     _set(event, "__pydantic_private__", None)
-    return event if passes(after, event) else None
+    return event
 
 
 def passes(after: tuple[Callable[[Any], Any], ...] | list[Callable[[Any], Any]], event: Event) -> bool:

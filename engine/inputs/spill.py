@@ -20,14 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .fastcheck import instance
 from .plaincheck import Record, instant_key, values_of
 from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event
 
 BATCH_EVENTS = 1_000  # records pickled together in a run file
 _SHAPES: dict[str, tuple[type[Event], Callable[[datetime, tuple[Any, ...]], dict[str, Any]]]] = {}
-_new = object.__new__
 _from_iso = datetime.fromisoformat
-_set = object.__setattr__
 
 assert all(tuple(model.model_fields)[:3] == ("type", "at", "id") for model in EVENT_TYPES.values())  # records' layout
 
@@ -68,9 +67,4 @@ def event_of(record: Record) -> Event:
     if shape is None:
         shape = _SHAPES[kind] = (EVENT_TYPES[kind], values_of(kind))
     model, values = shape
-    event = _new(model)
-    _set(event, "__dict__", values(_from_iso(instant + "+00:00"), rest))
-    _set(event, "__pydantic_fields_set__", set(fields))
-    _set(event, "__pydantic_extra__", None)
-    _set(event, "__pydantic_private__", None)
-    return event
+    return instance(model, values(_from_iso(instant + "+00:00"), rest), set(fields))
