@@ -53,6 +53,14 @@ def local_date(moment: datetime, zone: str) -> date:
     return moment.astimezone(UTC if zone == "UTC" else ZoneInfo(zone)).date()
 
 
+def end_in(day: date, zone: str) -> datetime:
+    """The limit instant of a day named as a limit where ``zone`` (an IANA name, or "UTC") keeps time: 00:00 there
+    on the following day, as an instant in UTC."""
+    if zone == "UTC":
+        return end_of(day)
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
 def iso_instant(moment: datetime) -> str:
     """An instant as ISO 8601 UTC with a ``Z`` (the JSON contract's form for ``opened`` and ``closed``)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -16,15 +16,14 @@ import collections
 import difflib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from ..dates import long_date
+from ..dates import end_in, iso_instant, long_date
 from ..errors import InputError
 from ..inputs.scenario import Scenario
 from ..inputs.vocabulary import Event
@@ -221,10 +220,8 @@ def due_ends(pack: RulePack, finding: FindingView) -> dict[str, Any] | None:
                        if item in pack.obligations), None)
     if obligation is None:
         return None
-    zone = pack.text_of(obligation.time_zone, "UTC")
-    end = datetime.combine(date.fromisoformat(finding.due) + timedelta(days=1), time(0, 0),
-                           tzinfo=UTC if zone == "UTC" else ZoneInfo(zone))
-    return {"time_zone": zone, "at": end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    zone = pack.time_zone_of(obligation)
+    return {"time_zone": zone, "at": iso_instant(end_in(date.fromisoformat(finding.due), zone))}
 
 
 # ---- explain ---------------------------------------------------------------------------------------------------

@@ -11,13 +11,12 @@ from __future__ import annotations
 import collections
 import functools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import simpy
 
-from ..dates import Clock, local_date
+from ..dates import Clock, end_in, local_date
 from ..inputs.scenario import Scenario, sort_key
 from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledPack, CompiledRule
@@ -120,18 +119,13 @@ class ReplayState:
     def day_of(self, obligation_id: str, moment: datetime) -> date:
         """The calendar day of ``moment`` where the obligation's due days end (its time zone; UTC when it names
         none): the day its due date and its late-report window are compared with."""
-        obligation = self.pack.obligations[obligation_id][0]
-        return local_date(moment, self.pack.text_of(obligation.time_zone, "UTC"))
+        return local_date(moment, self.pack.time_zone_of(self.pack.obligations[obligation_id][0]))
 
     def due_limit(self, obligation: Obligation, due: date) -> int:
         """The tick at which a duty due on ``due`` is late: the end of that day in the obligation's time zone
         (paragraph 47's reports: New York, where the Council sits, unless the assumption council_time_zone says
         UTC)."""
-        zone = self.pack.text_of(obligation.time_zone, "UTC")
-        if zone == "UTC":
-            return self.clock.day_limit(due)
-        end = datetime.combine(due + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone))
-        return self.clock.tick(end.astimezone(UTC))
+        return self.clock.tick(end_in(due, self.pack.time_zone_of(obligation)))
 
     def periods_of(self, obligation_id: str) -> list[Period]:
         """The periods of a scheduled duty, computed once per replay."""

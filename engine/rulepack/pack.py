@@ -151,6 +151,11 @@ class RulePack:
         assert isinstance(result, str)
         return result
 
+    def time_zone_of(self, obligation: Obligation) -> str:
+        """Where the obligation's due days end: its time zone (an IANA name, e.g. paragraph 47's reports with the
+        assumption council_time_zone), or UTC when it names none."""
+        return self.text_of(obligation.time_zone, "UTC")
+
     def number_of(self, value: NumberValue) -> int:
         result = self.param(value.param) if isinstance(value, ParamRef) else value
         assert isinstance(result, int) and not isinstance(result, bool)

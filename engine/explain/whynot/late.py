@@ -11,11 +11,10 @@ back to plainer words whenever that reconstruction does not give the replay's ow
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ...dates import local_date
+from ...dates import end_in, local_date
 from ...inputs.vocabulary import Event
 from ...outputs.report import FindingView
 from ...replay.schedules import add
@@ -71,15 +70,13 @@ def late_window(question: Question, obligation: Obligation) -> LateWindow | None
 
 def zone_of(question: Question, obligation: Obligation) -> str:
     """Where the obligation's due days end: its time zone, or UTC."""
-    return question.pack.text_of(obligation.time_zone, "UTC")
+    return question.pack.time_zone_of(obligation)
 
 
 def due_limit(question: Question, obligation: Obligation, due: date) -> datetime:
     """The instant a duty due on ``due`` is late: the end of that day in the obligation's time zone (as the replay
     reckons it: paragraph 47's reports in New York unless the assumption council_time_zone says UTC)."""
-    zone = zone_of(question, obligation)
-    end = datetime.combine(due + timedelta(days=1), time(0, 0), tzinfo=UTC if zone == "UTC" else ZoneInfo(zone))
-    return end.astimezone(UTC)
+    return end_in(due, zone_of(question, obligation))
 
 
 def days_late(act: Event, due: date, zone: str) -> int:
