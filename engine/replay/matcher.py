@@ -174,25 +174,19 @@ class Session:
         to keep or retract."""
         message["sid"] = self.sid
         message["id"], digest = self._new_id()
-        text = _ENCODE(message)
-        try:  # inlined `_call`: this is the hot path
-            result = _dre.assert_fact(self._handle, text)
-        except Exception as exc:
-            raise MatcherError(f"durable-rules failed in assert_fact: {exc}") from exc
-        if result[0] == _NOT_HANDLED:
-            self._free.append((message["id"], digest))
-            return None
-        if result[0] == _OBSERVED:
-            raise MatcherError(f"durable-rules already holds a fact with id {message['id']!r}")
-        self._stored[message["id"]] = (text, digest)
-        return self._drain(result[1])
+        return self._assert(message["id"], digest, _ENCODE(message))
 
     def assert_text(self, body: str) -> tuple[str, list[Match]] | None:
         """:meth:`assert_fact` for a message given as its JSON text without the closing brace (see
         :class:`.messages.MessageWriter`): the session adds ``sid`` and ``id``. Returns the fact's id and every
         match it completes, or None when it meets no condition of any rule."""
-        fact_id, digest = self._free.pop() if self._free else self._new_id()
-        text = f'{body},"sid":{self._sid_text},"id":"{fact_id}"}}'
+        fact_id, digest = self._new_id()
+        matches = self._assert(fact_id, digest, f'{body},"sid":{self._sid_text},"id":"{fact_id}"}}')
+        return None if matches is None else (fact_id, matches)
+
+    def _assert(self, fact_id: str, digest: int, text: str) -> list[Match] | None:
+        """Assert the fact ``text`` of id ``fact_id``: its matches, or None (its id freed again) when it meets no
+        condition of any rule, durable-rules then storing nothing."""
         try:  # inlined `_call`: this is the hot path
             result = _dre.assert_fact(self._handle, text)
         except Exception as exc:
@@ -203,7 +197,7 @@ class Session:
         if result[0] == _OBSERVED:
             raise MatcherError(f"durable-rules already holds a fact with id {fact_id!r}")
         self._stored[fact_id] = (text, digest)
-        return fact_id, self._drain(result[1])
+        return self._drain(result[1])
 
     def retract_fact(self, message: dict[str, Any]) -> None:
         """Retract a fact asserted (and stored) before; its id's hash becomes free again."""
