@@ -205,6 +205,9 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str | Spool], None]) -> i
     """Run the command; its output goes to ``_out`` (printed by :func:`main` once the command has succeeded)."""
     import json
 
+    from . import simpyshell
+
+    simpyshell.install()  # before anything imports SimPy: this process needs no version lookup
     from ..api import Engine
 
     engine = Engine(args.pack)
