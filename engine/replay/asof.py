@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..dates import end_of
+from ..inputs.eventtypes import _DATE, parse_instant
 from ..inputs.scenario import Scenario
 from ..inputs.scenario_model import known_by as known_by  # the as-of test, kept importable from here
-from ..inputs.vocabulary import _DATE, parse_instant
 
 ONE_SECOND = timedelta(seconds=1)  # the clock's resolution: a tick is one second
 
