@@ -1,6 +1,6 @@
 """What durable-rules reads for an event (engine.replay.messages): the text :class:`MessageWriter` writes is the
-encoded :func:`message_of` message byte for byte, and what a fact kept for joins says partitions facts exactly as
-their messages but for ``t``, ``id`` and ``location`` do."""
+encoded :func:`message_of` message byte for byte (whole, or only what the ruleset reads), and what a fact kept for
+joins says partitions facts exactly as their messages but for ``t``, ``id`` and ``location`` do."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from hypothesis import strategies as st
 from engine import Engine
 from engine.dates import Clock, start_of
 from engine.replay import messages
-from engine.replay.matcher import _ENCODE
+from engine.replay.matcher import _ENCODE, Matcher
 from engine.replay.messages import MessageWriter, message_of
 from engine.testing.strategies import event_streams
 
 _ENGINE = Engine()
 _COMPILED, _ = _ENGINE.compiled(None)
 _CLOCK = Clock(start_of(_COMPILED.pack.adopted))
+_VALUED, _PRESENT = Matcher(_COMPILED.ruleset).names
+_READS = _VALUED | _PRESENT  # what the pack's tests can read of a message
 
 
 def _events(stream: list[dict[str, Any]]) -> list[Any]:
@@ -36,6 +38,33 @@ def test_the_written_text_is_the_encoded_message_without_its_closing_brace(strea
         expected = _ENCODE(message_of(event, _CLOCK, tick, _COMPILED.membership))
         assert writer.text(event, tick) + "}" == expected
         assert writer.text(event, tick) + "}" == expected  # again, from the remembered actors and plans
+
+
+@given(event_streams(max_size=8), st.integers(0, 10**9))
+def test_the_text_of_what_the_rules_read_is_the_encoded_message_of_those_properties(
+        stream: list[dict[str, Any]], tick: int) -> None:
+    writer = MessageWriter(_COMPILED.membership, _READS)
+    for event in _events(stream):
+        whole = message_of(event, _CLOCK, tick, _COMPILED.membership)
+        read = message_of(event, _CLOCK, tick, _COMPILED.membership, _READS)
+        assert read == {key: value for key, value in whole.items() if key in _READS or key == "type"}
+        assert writer.text(event, tick) + "}" == _ENCODE(read)
+        assert writer.text(event, tick) + "}" == _ENCODE(read)  # again, from the remembered actors and plans
+
+
+def test_a_message_of_what_the_rules_read_leaves_out_the_place_the_tick_and_flags_no_rule_tests(
+        engine: Engine) -> None:
+    scenario = engine.parse("""
+        name: A coordination of MINUSMA with the Malian forces, in Gao.
+        events:
+          - {id: a, at: 2017-09-01, type: coordination, by: MINUSMA, partner: MDSF, location: Gao}
+    """, path="inline.yaml")
+    (event,) = scenario.events
+    whole = message_of(event, _CLOCK, 5, _COMPILED.membership)
+    read = message_of(event, _CLOCK, 5, _COMPILED.membership, _READS)
+    assert {"t", "location"} <= whole.keys() - read.keys()
+    assert read["type"] == "coordination" and read["by"] == "minusma"
+    assert any(key.startswith("by__member_of__") for key in whole.keys() - read.keys())
 
 
 @given(event_streams(max_size=8))

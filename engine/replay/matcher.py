@@ -33,7 +33,7 @@ import durable_rules_engine as _dre
 
 from ..errors import MatcherError
 from ..rulepack.compiler import OPEN_TYPE
-from .verdicts import properties_read
+from .verdicts import joined_types, ordered_constants, properties_read
 
 # The C encoder built once: JSONEncoder.encode builds a new one on every call, which cost more than encoding a
 # flat message. Arguments: markers (None: no cycle check; messages are flat), default, string encoder, indent,
@@ -105,6 +105,8 @@ class Matcher:
         self._handle = _call("create_ruleset", _dre.create_ruleset, self.name, text)
         self._live: Session | None = None
         self.names = properties_read(ruleset)  # what its tests can read of a message (see engine.replay.verdicts)
+        self.ordered = ordered_constants(ruleset)  # fields it compares only by order with constants
+        self.joined = joined_types(ruleset)  # types its rules of several patterns name (None: not known)
 
     def __del__(self) -> None:
         """Free the ruleset in durable-rules with the matcher (the API's cache drops the matchers of assumptions
@@ -119,7 +121,7 @@ class Matcher:
         """The one live session of this matcher; deleted when the block ends, whatever happens in it."""
         if self._live is not None:
             raise MatcherError("a durable-rules session is already live in this process; replays run one at a time")
-        session = Session(self._handle, str(next(_session_ids)), self.names)
+        session = Session(self._handle, str(next(_session_ids)), self.names, self.ordered, self.joined)
         self._live = session
         try:
             session.open()
@@ -133,11 +135,14 @@ class Session:
     """A durable-rules session: assert and retract facts, get back the matches they complete."""
 
     def __init__(self, handle: int, sid: str,
-                 names: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> None:
+                 names: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+                 ordered: dict[str, tuple[int, ...]] | None = None, joined: frozenset[str] | None = None) -> None:
         self._handle = handle
         self.sid = sid
         self._sid_text = encode_basestring(sid)
         self.names = names  # what the ruleset's tests read (see engine.replay.verdicts)
+        self.ordered = ordered or {}  # the fields they compare only by order with constants
+        self.joined = joined  # the types named by rules of several patterns (None: not known)
         self._ids = itertools.count(1)
         self._hashes: set[int] = {fnv1a_32(f"sid-{sid}")}  # hashes of the ids live or free for reuse
         self._free: list[tuple[str, int]] = []  # ids (and hashes) whose facts are gone, taken again first

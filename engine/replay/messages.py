@@ -23,9 +23,15 @@ _NOT_MATCHED = frozenset({"at", "note", "id"})
 
 
 def message_of(event: Event, clock: Clock, tick: int | None = None,
-               membership: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
+               membership: dict[str, tuple[str, ...]] | None = None,
+               reads: frozenset[str] | None = None) -> dict[str, Any]:
     """The flat message durable-rules sees: the event's fields (strings and integers only), its tick, and for
-    each actor field a flag per group the rules test that the actor belongs to (see ``member_key``)."""
+    each actor field a flag per group the rules test that the actor belongs to (see ``member_key``). With
+    ``reads`` (the properties a ruleset's tests can read, see :func:`.verdicts.properties_read`), only those and
+    ``type``: a property no test names cannot change what durable-rules matches."""
+    if reads is not None:
+        kept = reads | {"type"}
+        return {key: value for key, value in message_of(event, clock, tick, membership).items() if key in kept}
     message: dict[str, Any] = {"t": clock.tick(event.at) if tick is None else tick}
     plan = _PLANS.get(event.__class__)
     if plan is None:
@@ -54,19 +60,24 @@ def _plan(event: Event) -> tuple[tuple[str, bool], ...]:
 
 
 MAX_ACTOR_TEXTS = 4096  # (field, actor) texts a replay's MessageWriter remembers before it starts again
-_PLAIN, _ACTOR, _LIST = range(3)  # how a field goes into a message: as it is; with its membership flags; as items
+_PLAIN, _ACTOR, _LIST = range(3)  # how a field goes into a message: as it is; with its membership flags; items only
 
 
 class MessageWriter:
     """The JSON text of :func:`message_of`'s message, written straight from an event (no dictionary, no encoder
-    run over it): ``_encode(message_of(event, clock, tick, membership))`` without its closing brace, byte for
-    byte, to which the session adds the fact's ``sid`` and ``id``. An actor's value and its membership flags are
-    written once per field and actor (as many as the registry has actors), a message's plan once per event
-    class. Also gives what a fact kept for joins says (:meth:`says`), from the same fields."""
+    run over it): ``_encode(message_of(event, clock, tick, membership, reads))`` without its closing brace, byte
+    for byte, to which the session adds the fact's ``sid`` and ``id``. With ``reads``, only the properties the
+    ruleset's tests can read (and ``type``) are written: a shorter text for durable-rules to parse, store, return
+    in its matches and retract. An actor's value and its membership flags are written once per field and actor
+    (as many as the registry has actors), a message's plan once per event class. Also gives what a fact kept for
+    joins says (:meth:`says`), from the same fields."""
 
-    def __init__(self, membership: dict[str, tuple[str, ...]] | None) -> None:
+    def __init__(self, membership: dict[str, tuple[str, ...]] | None, reads: frozenset[str] | None = None) -> None:
         self._membership = membership
+        self._reads = None if reads is None else reads | {"type"}
+        self._tick = reads is None or "t" in reads  # the message starts with its tick
         self._plans: dict[type, tuple[tuple[str, str, int], ...]] = {}  # per class: (field, '"field":', how)
+        self._said: dict[type, tuple[str, ...]] = {}  # per class: the fields of what a fact says (see says)
         self._actors: dict[tuple[str, str], str] = {}  # (field, actor) -> its text (see _actor), bounded
 
     def text(self, event: Event, tick: int) -> str:
@@ -74,7 +85,7 @@ class MessageWriter:
         plan = self._plans.get(event.__class__)
         if plan is None:
             plan = self._plan(event)
-        out = ['{"t":', int.__repr__(tick)]
+        out = ['{"t":', int.__repr__(tick)] if self._tick else []
         values, actors = event.__dict__, self._actors
         for name, key, how in plan:
             value = values[name]
@@ -84,25 +95,35 @@ class MessageWriter:
             if how == _ACTOR and isinstance(value, str):
                 known = actors.get((name, value))
                 out.append(known if known is not None else self._actor(name, value))
+            elif kind is tuple:
+                out.extend(self._items(name, value))
+            elif how == _LIST:
+                continue  # only its items (or flags) are read
             elif kind is str:
                 out.append(key + _string(value))
-            elif kind is tuple:
-                out.extend("," + _string(list_key(name, item)) + ":1" for item in dict.fromkeys(map(str, value)))
             else:
                 out.append(key + _scalar(value))
-        return "".join(out)
+        if self._tick:
+            return "".join(out)
+        return "{" + "".join(out)[1:]  # (its type is always written, so there is a first property to open it)
+
+    def _items(self, name: str, value: tuple[Any, ...]) -> list[str]:
+        """A list field's items as flags (each once), those the ruleset reads."""
+        keys = [list_key(name, item) for item in dict.fromkeys(map(str, value))]
+        reads = self._reads
+        return ["," + _string(key) + ":1" for key in keys if reads is None or key in reads]
 
     def says(self, event: Event) -> tuple[Any, ...]:
         """What a fact says, as :meth:`.runtime.Replay.keep_latest_only` compares facts: its type and its fields
         but its instant, id and location (a list field as the set of its items, as its message has them; an
         empty one as none). Two events of a type say the same exactly when their messages are the same but for
         ``t``, ``id`` and ``location``."""
-        plan = self._plans.get(event.__class__)
-        if plan is None:
-            plan = self._plan(event)
+        fields = self._said.get(event.__class__)
+        if fields is None:
+            fields = self._said[event.__class__] = tuple(name for name in event.__dict__ if name not in _NOT_MATCHED)
         values = event.__dict__
         said: list[Any] = [event.type]
-        for name, _, _ in plan:
+        for name in fields:
             value = values[name]
             if value is None or name == "location":
                 continue
@@ -115,16 +136,20 @@ class MessageWriter:
 
     def _plan(self, event: Event) -> tuple[tuple[str, str, int], ...]:
         membership = self._membership is not None
-        plan = tuple((name, "," + _string(name) + ":",
-                      _ACTOR if membership and name in event.actor_fields else _PLAIN)
-                     for name in event.__dict__ if name not in _NOT_MATCHED)
+        reads = self._reads
+        plan = tuple((name, "," + _string(name) + ":", _ACTOR if membership and name in event.actor_fields
+                      else _PLAIN if reads is None or name in reads else _LIST)
+                     for name in event.__dict__ if name not in _NOT_MATCHED and (
+                         reads is None or name in reads or any(key.startswith(name + "__") for key in reads)))
         self._plans[event.__class__] = plan
         return plan
 
     def _actor(self, name: str, actor: str) -> str:
         assert self._membership is not None
-        flags = dict.fromkeys(member_key(name, group) for group in self._membership.get(actor, ()))
-        text = ("," + _string(name) + ":" + _string(actor)
+        reads = self._reads
+        flags = [flag for flag in dict.fromkeys(member_key(name, group) for group in self._membership.get(actor, ()))
+                 if reads is None or flag in reads]
+        text = (("," + _string(name) + ":" + _string(actor) if reads is None or name in reads else "")
                 + "".join("," + _string(flag) + ":1" for flag in flags))
         # a registry's actors are far fewer than the bound; events built by hand may name anything
         if len(self._actors) >= MAX_ACTOR_TEXTS:

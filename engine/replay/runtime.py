@@ -32,11 +32,15 @@ from ..rulepack.compiler import CompiledPack, CompiledRule
 from ..rulepack.rulebook import Obligation
 from .effects import HANDLERS, open_each_period, open_period
 from .ledger import Evidence, Ledger, Note
-from .matcher import Matcher
+from .matcher import Match, Matcher
 from .messages import resolve
 from .processes import Process, deadline, forget
 from .schedules import add, periods
 from .state import Fact, ReplayState
+
+
+def _first(item: tuple[int, Any, Any]) -> int:
+    return item[0]
 
 
 def _match_order(item: tuple[int, tuple[str, ...], CompiledRule, dict[str, Event]]) -> tuple[int, tuple[str, ...]]:
@@ -59,6 +63,8 @@ class Replay(ReplayState):
         live[fact_id] = fact
         if len(live) > self.peak_live_facts:
             self.peak_live_facts = len(live)
+        if self.unmatched.remembers_matches_of(event.type):
+            self._remember(kind, fact_id, matches)
         if matches:
             rules = self.compiled.rules
             bound_matches = []
@@ -89,6 +95,34 @@ class Replay(ReplayState):
             waiter = self.waiting.pop(event.type, None)
             if waiter is not None:
                 waiter.succeed()
+
+    def _remember(self, kind: tuple[Any, ...], fact_id: str, matches: list[Match]) -> None:
+        """Remember the rules an event of a type that joins nothing matched (see :mod:`.verdicts`): (rule, alias)
+        in the pack's rule order, each bound to this fact alone; anything else is not remembered."""
+        rules = self.compiled.rules
+        found = []
+        for rule_name, bound in matches:
+            rule = rules.get(rule_name)
+            if rule is None:
+                continue
+            if len(bound) != 1 or len(rule.aliases) != 1:
+                return
+            ((alias, message),) = bound.items()
+            if message.get("id") != fact_id:
+                return
+            found.append((rule.order, rule, alias))
+        found.sort(key=_first)
+        self.unmatched.remember(kind, tuple([(rule, alias) for _, rule, alias in found]))
+
+    def alone(self, event: Event, known: tuple[tuple[CompiledRule, str], ...]) -> None:
+        """An event of a kind whose matches are remembered: act on each, in the pack's rule order, as
+        :meth:`observe` does on the same matches, without asserting it (nothing would be kept of it)."""
+        for rule, alias in known:
+            events = {alias: event}
+            if rule.exclusions and not self.apart(rule, events):
+                continue
+            if self.in_force(rule, events):
+                self.apply(rule, events)
 
     def keep_latest_only(self, event_type: str, fact: Fact) -> tuple[Any, ...]:
         """Of the facts kept for joins that say the same thing (same type, same fields but for their instant,
@@ -195,10 +229,12 @@ def feed(env: simpy.Environment, replay: Replay) -> Process:
 
     Events no rule looks at, and events of a kind durable-rules turned away before (:mod:`.verdicts`), are
     passed over without moving the clock: nothing would happen at their instant that does not happen as well
-    when the clock moves to the next event that matters."""
+    when the clock moves to the next event that matters. An event of a kind whose matches are remembered (a type
+    that joins nothing) is acted on from the memo, without being asserted again."""
     types, tick_of = replay.compiled.types, replay.clock.tick
     unmatched = replay.unmatched
     plans, turned_away, tests_tick = unmatched.plans, unmatched.seen, unmatched.tests_tick
+    remembered = unmatched.matched
     for event in replay.scenario.all_events():
         if event.type not in types:
             continue
@@ -219,7 +255,11 @@ def feed(env: simpy.Environment, replay: Replay) -> Process:
                 env._now = at
             else:
                 yield env.timeout(at - env.now)
-        replay.observe(event, tick, kind)
+        known = remembered.get(kind)
+        if known is None:
+            replay.observe(event, tick, kind)
+        else:
+            replay.alone(event, known)
 
 
 def scheduled_obligation(env: simpy.Environment, replay: Replay, obligation: Obligation, paragraph_id: str) -> Process:

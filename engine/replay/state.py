@@ -51,14 +51,18 @@ class ReplayState:
     end_tick: int
 
     def __post_init__(self) -> None:
-        self.messages = MessageWriter(self.compiled.membership)  # the text durable-rules reads for each event
+        valued, present = self.session.names
+        # the text durable-rules reads for each event: the properties its tests can read
+        self.messages = MessageWriter(self.compiled.membership, valued | present)
         self.live: dict[str, Fact] = {}  # facts durable-rules holds, by their id
         # facts kept for joins, per type, oldest first: (tick at which to forget it, the fact, its key in `latest`)
         self.pending: dict[str, collections.deque[tuple[int, Fact, tuple[Any, ...]]]] = {}
         self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
         self.latest: dict[tuple[Any, ...], Fact] = {}  # facts kept for joins, the latest of each kind
         self.peak_live_facts = 0
-        self.unmatched = Unmatched(self.session.names)  # kinds of event durable-rules found to engage nothing
+        # kinds of event durable-rules found to engage nothing, or to match what joins nothing
+        self.unmatched = Unmatched(self.session.names, self.session.ordered, self.session.joined,
+                                   frozenset(self.compiled.retention))
         self.evidence: Evidence | None = None  # the match being applied
         self.recorded: set[tuple[str, Evidence]] = set()  # (finding id, evidence) already in its provenance
         self.exercised: set[str] = set()  # ids of rules, obligations, authorizations and windows that acted

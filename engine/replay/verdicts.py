@@ -9,10 +9,23 @@ session's state, not of the fact's id, and not of its tick unless a rule tests `
 type and the values of every field the ruleset names (by itself, or through a membership flag or list item
 ``field__...``); properties the ruleset never names cannot change the verdict. durable-rules still decides every
 verdict the first time; the memo only remembers it, for at most :data:`MAX_KINDS` kinds of event per replay.
+
+Two refinements of the same argument:
+
+* **Figures compared only by order.** A field the ruleset only compares with whole-number constants by ``$gt``,
+  ``$gte``, ``$lt`` or ``$lte`` (paragraph 16's ceilings: ``military``, ``police``) decides the verdict only by
+  where its value falls among those constants, so the kind keeps that place, not the figure: a deployment of
+  11,664 and one of 11,453 below the same ceilings are of one kind (see :func:`ordered_constants`).
+* **Matches of an event that joins nothing.** An event of a type that no rule of more than one pattern names, and
+  that is not kept for joins, can complete only rules of one pattern, on its own message; which ones is again a
+  function of its kind. The memo keeps that answer too (:attr:`Unmatched.matched`, filled from what durable-rules
+  returned the first time it saw the kind), and the replay acts on it without asserting the event again
+  (:func:`joined_types` says which types may be remembered so).
 """
 
 from __future__ import annotations
 
+import bisect
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -51,8 +64,85 @@ def properties_read(ruleset: Any) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(valued), frozenset(presence - valued)
 
 
+_ORDER_TESTS = frozenset({"$gt", "$gte", "$lt", "$lte"})
+_EXACT_UP_TO = 2**53  # whole numbers a double holds exactly: beyond, a figure keeps its own value in the kind
+
+
+def ordered_constants(ruleset: Any) -> dict[str, tuple[int, ...]]:
+    """The names a compiled ruleset compares only by order with whole-number constants (every time the name is a
+    key, it is the operand of ``$gt``, ``$gte``, ``$lt`` or ``$lte`` with an ``int``), each with those constants,
+    sorted. Any other use of the name (a comparison by equality, a presence test, a join) leaves it out."""
+    constants: dict[str, set[int]] = {}
+    other: set[str] = set()
+    stack: list[Any] = [ruleset]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in _ORDER_TESTS and isinstance(value, dict):
+                    for name, constant in value.items():
+                        if type(constant) is int and abs(constant) < _EXACT_UP_TO:
+                            constants.setdefault(name, set()).add(constant)
+                        else:
+                            other.add(name)
+                        stack.append(constant)
+                    continue
+                if not key.startswith("$"):
+                    other.add(key)
+                stack.append(value)
+    return {name: tuple(sorted(found)) for name, found in constants.items() if name not in other}
+
+
+def joined_types(ruleset: Any) -> frozenset[str] | None:
+    """The event types named by a pattern of a rule of more than one pattern (a join), or None when some such
+    pattern's type cannot be read (then no type is taken to join nothing). A rule is ``{"all": [{alias:
+    pattern}, ...]}``, its pattern ``{"type": T}`` or ``{"$and": [{"type": T}, ...]}``; a rule of another form
+    counts as a join of unknown types."""
+    joined: set[str] = set()
+    for rule in ruleset.values():
+        patterns = rule.get("all") if isinstance(rule, dict) and len(rule) == 1 else None
+        if not isinstance(patterns, list):
+            return None
+        if len(patterns) < 2:
+            continue
+        for pattern in patterns:
+            kind = _type_of(pattern)
+            if kind is None:
+                return None
+            joined.add(kind)
+    return frozenset(joined)
+
+
+def _type_of(pattern: Any) -> str | None:
+    """The event type a pattern ``{alias: test}`` asks for, if it says one plainly."""
+    if not isinstance(pattern, dict) or len(pattern) != 1:
+        return None
+    (test,) = pattern.values()
+    if isinstance(test, dict) and len(test) == 1 and "$and" in test and isinstance(test["$and"], list):
+        tests = test["$and"]
+    else:
+        tests = [test]
+    for one in tests:
+        if isinstance(one, dict) and len(one) == 1 and isinstance(one.get("type"), str):
+            return str(one["type"])
+    return None
+
+
 def _nothing(values: dict[str, Any]) -> tuple[()]:
     return ()
+
+
+_PLACE = object()  # marks a figure's place among its constants in a kind (equal to no value of a field)
+
+
+def _placed(value: Any, constants: tuple[int, ...], exact: frozenset[int]) -> Any:
+    """A figure as a kind keeps it: its place among ``constants`` (and whether it is one of them), which decides
+    every order test with them; anything but a whole number of exact size, as it is."""
+    if value.__class__ is int and -_EXACT_UP_TO < value < _EXACT_UP_TO:
+        return (_PLACE, bisect.bisect_left(constants, value), value in exact)
+    return value
 
 
 Kind = Callable[[dict[str, Any]], tuple[Any, ...]]  # an event's fields -> its kind (see Unmatched.plan)
@@ -61,8 +151,13 @@ Kind = Callable[[dict[str, Any]], tuple[Any, ...]]  # an event's fields -> its k
 class Unmatched:
     """The kinds of event durable-rules turned away in this replay."""
 
-    def __init__(self, names: tuple[frozenset[str], frozenset[str]]) -> None:
+    def __init__(self, names: tuple[frozenset[str], frozenset[str]], ordered: dict[str, tuple[int, ...]] | None = None,
+                 joined: frozenset[str] | None = None, retained: frozenset[str] = frozenset()) -> None:
         self._valued, self._present = names
+        self._ordered = ordered or {}  # fields compared only by order with constants (see ordered_constants)
+        # types whose matches may be remembered: none when the joins are not known
+        self._joining: frozenset[str] | None = None if joined is None else joined | retained
+        self.matched: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # kind -> what the replay remembered of its matches
         self.tests_tick = "t" in self._valued or "t" in self._present  # a rule tests the tick: part of the verdict
         # the fields whose value gives a property the ruleset names (``field__...``: a membership flag, a list item)
         self._derived_from = {name.split("__", 1)[0] for name in self._valued | self._present if "__" in name}
@@ -90,6 +185,10 @@ class Unmatched:
         valued = [name for name in fields if name in self._valued or name in derived]
         present = tuple(name for name in fields if name not in valued and name in self._present)
         get: Callable[[dict[str, Any]], Any] = operator.itemgetter(*valued) if valued else _nothing
+        placed = [(number, self._ordered[name], frozenset(self._ordered[name]))
+                  for number, name in enumerate(valued) if name in self._ordered and name not in derived]
+        if placed:
+            get = self._placing(valued, placed)
         plan: Kind
         if not present:
             def plan(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -105,9 +204,31 @@ class Unmatched:
         self.plans[kind] = plan
         return plan
 
+    @staticmethod
+    def _placing(valued: list[str], placed: list[tuple[int, tuple[int, ...], frozenset[int]]]
+                 ) -> Callable[[dict[str, Any]], Any]:
+        """The values of ``valued`` (a tuple), each figure compared only by order as its place (see
+        :func:`_placed`)."""
+        def get(values: dict[str, Any]) -> tuple[Any, ...]:
+            got = [values[name] for name in valued]
+            for number, constants, exact in placed:
+                got[number] = _placed(got[number], constants, exact)
+            return tuple(got)
+        return get
+
+    def remembers_matches_of(self, event_type: str) -> bool:
+        """Whether the matches of an event of this type are a function of its kind: no rule of more than one
+        pattern names the type, and it is not kept for joins."""
+        return self._joining is not None and event_type not in self._joining
+
     def __contains__(self, key: tuple[Any, ...]) -> bool:
         return key in self.seen
 
     def add(self, key: tuple[Any, ...]) -> None:
         if len(self.seen) < MAX_KINDS:
             self.seen.add(key)
+
+    def remember(self, key: tuple[Any, ...], matches: tuple[Any, ...]) -> None:
+        """Remember what an event of kind ``key`` matched (see :meth:`remembers_matches_of`)."""
+        if len(self.matched) < MAX_KINDS:
+            self.matched[key] = matches
