@@ -60,6 +60,26 @@ def test_a_long_report_comes_in_several_pieces_that_join_to_the_whole(engine: En
     assert "".join(pieces) == contract(report)
 
 
+_NOTE = {"kind": "not_in_force", "paragraph": "37", "rule": "37/grant", "event": "e\u00e9\"1",
+         "at": "2018-07-01T00:00:00Z", "reason": "came after \u2028 the mandate"}
+
+
+@pytest.mark.parametrize("notes", [
+    (), (_NOTE,), (_NOTE, _NOTE), ({**_NOTE, "event": None},), ({**_NOTE, "extra": 1},),
+    ({k: _NOTE[k] for k in reversed(_NOTE)},), ({"reason": 3},),
+], ids=["none", "one", "two", "a-null-value", "another-key", "keys-in-another-order", "another-form"])
+def test_the_notes_are_written_as_json_dumps_writes_them_whatever_their_form(engine: Engine,
+                                                                            notes: tuple[dict[str, object]]) -> None:
+    report = dataclasses.replace(engine.run(ROOT / "scenarios" / "timbuktu-2018-every-90-days.yaml"), notes=notes)
+    assert report.to_json() == contract(report)
+
+
+def test_a_replay_that_notes_events_after_the_mandate_writes_its_notes_as_json_dumps(engine: Engine) -> None:
+    report = engine.run(ROOT / "scenarios" / "p16-p20-the-mandate-provisions-govern-nothing-after-30-june-2018.yaml")
+    assert len(report.notes) >= 2
+    assert report.to_json() == contract(report)
+
+
 def test_a_report_without_findings_writes_an_empty_list(engine: Engine) -> None:
     report = dataclasses.replace(engine.run(ROOT / "scenarios" / "timbuktu-2018-every-90-days.yaml"), findings=())
     assert '"findings": []' in report.to_json()

@@ -126,7 +126,9 @@ class Report:
         for number, (key, value) in enumerate(head.items()):
             emit("," + _PAD1 if number else _PAD1)
             emit(jsontext.string(key) + ": ")
-            if key != "findings":
+            if key == "notes":
+                emit(_notes_text(value))
+            elif key != "findings":
                 jsontext.write(value, _PAD1, emit)
             elif not self.findings:
                 emit("[]")
@@ -330,6 +332,26 @@ class _Writer:
         return "[" + _PAD4 + ("," + _PAD4).join([
             f'{{{pad}"at": {s(iso(h.tick))},{pad}"status": {s(str(h.status))},{pad}"event": {t(h.event)},'
             f'{pad}"note": {t(h.note)}{_PAD4}}}' for h in history]) + _PAD3 + "]"
+
+
+_NOTE_KEYS = ("kind", "paragraph", "rule", "event", "at", "reason")  # a note's keys, as build_report makes them
+
+
+def _notes_text(notes: list[dict[str, Any]]) -> str:
+    """The text of the report's notes (``jsontext.text(notes, _PAD1)``), each note of text values written at once
+    from a template; any other note as ``jsontext`` writes it."""
+    if not notes:
+        return "[]"
+    s, pad = jsontext.string, _PAD3
+    texts = []
+    for note in notes:
+        if tuple(note) == _NOTE_KEYS and all(type(value) is str for value in note.values()):
+            texts.append(f'{{{pad}"kind": {s(note["kind"])},{pad}"paragraph": {s(note["paragraph"])},'
+                         f'{pad}"rule": {s(note["rule"])},{pad}"event": {s(note["event"])},{pad}"at": {s(note["at"])},'
+                         f'{pad}"reason": {s(note["reason"])}{_PAD2}}}')
+        else:
+            texts.append(jsontext.text(note, _PAD2))
+    return "[" + _PAD2 + ("," + _PAD2).join(texts) + _PAD1 + "]"
 
 
 def _iso(moment: datetime) -> str:
