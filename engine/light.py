@@ -17,8 +17,9 @@ model's would, and behave as the model's would where the engine looks:
   light instances asks :func:`is_a` (which holds for both) or compares the class's name, which is the model's;
 * they pickle as their spec and values, and unpickle as light instances in any process, without pydantic.
 
-:func:`light` turns a model instance into its light instance; :func:`spec_of` gives a model's spec;
-:func:`light_class` gives the class of a spec. This module imports nothing beyond the standard library.
+:func:`light` turns a model instance into its light instance, :func:`lightened` every model instance in a value
+(nested models, lists, tuples, dicts); :func:`spec_of` gives a model's spec; :func:`light_class` gives the class of
+a spec. This module imports nothing beyond the standard library.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Light:
             pass
         model = model_class(self._spec)
         real = object.__new__(model)
-        object.__setattr__(real, "__dict__", dict(self.__dict__))
+        object.__setattr__(real, "__dict__", {name: _real(value) for name, value in self.__dict__.items()})
         object.__setattr__(real, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
         object.__setattr__(real, "__pydantic_extra__", None)
         object.__setattr__(real, "__pydantic_private__", None)
@@ -180,6 +181,49 @@ def is_a(instance: Any, model: type[Any]) -> bool:
         spec = instance._spec
         return (spec.module, spec.name) == (model.__module__, model.__qualname__)
     return isinstance(instance, model)
+
+
+def lightened(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``value`` with every model instance in it, at any depth (its fields, lists, tuples and dicts), made light:
+    the value itself when it holds none. An instance met twice (``memo``, shared by the calls on parts of one
+    whole) becomes one light instance, so that what was shared stays shared."""
+    memo = {} if memo is None else memo
+    known = memo.get(id(value))
+    if known is not None:
+        return known[1]
+    made: Any = value
+    if isinstance(value, Light) or hasattr(type(value), "__pydantic_fields__"):
+        values = {name: lightened(item, memo) for name, item in value.__dict__.items()}
+        if not isinstance(value, Light):
+            made = light(value)
+        if any(values[name] is not item for name, item in made.__dict__.items()):
+            made = make(type(made), values, set(made.__pydantic_fields_set__))
+    elif isinstance(value, (list, tuple)):
+        items = [lightened(item, memo) for item in value]
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            made = items if isinstance(value, list) else tuple(items)
+    elif isinstance(value, dict):
+        entries = {key: lightened(item, memo) for key, item in value.items()}
+        if any(entries[key] is not item for key, item in value.items()):
+            made = entries
+    memo[id(value)] = (value, made)  # the value is kept, so that its id is not reused by another while memo lives
+    return made
+
+
+def _real(value: Any) -> Any:
+    """``value`` with every light instance in it (nested as :func:`lightened` goes) made real: what a real model
+    built from a light instance holds, so that its methods and pydantic's serializer meet the models they expect."""
+    if isinstance(value, Light):
+        return value.model()
+    if isinstance(value, (list, tuple)):
+        items = [_real(item) for item in value]
+        if any(new is not old for new, old in zip(items, value, strict=True)):
+            return items if isinstance(value, list) else tuple(items)
+    elif isinstance(value, dict):
+        entries = {key: _real(item) for key, item in value.items()}
+        if any(entries[key] is not item for key, item in value.items()):
+            return entries
+    return value
 
 
 def _restore(spec: Spec, values: dict[str, Any], fields_set: set[str]) -> Light:

@@ -3,6 +3,7 @@ stale, corrupt or not the user's own is never trusted."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -14,12 +15,19 @@ from typing import Any
 
 import pytest
 
+from engine.api import Engine
+from engine.inputs.scenario import Scenario, in_order
+from engine.light import Light
+from engine.outputs.report import build_report, render_table
+from engine.replay.matcher import Matcher
+from engine.replay.runtime import run
 from engine.rulepack import cache, loader
-from engine.rulepack.compiler import compile_pack
+from engine.rulepack.compiler import CompiledPack, compile_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADLINE = str(ROOT / "scenarios" / "timbuktu-2018.yaml")
 PACK = Path(str(resources.files("rules") / "res2364"))
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 @pytest.fixture
@@ -244,3 +252,101 @@ def test_a_source_of_the_engine_touched_but_unchanged_keeps_the_entry(
     monkeypatch.setattr(cache, "_code_digest", lambda: hashed.append("code") or digest())
     loader.load_pack_from(pack_copy)
     assert reads == ["res2364"] and hashed == ["code"]
+
+
+def _models(value: Any, seen: set[int] | None = None) -> list[Any]:
+    """Every model instance, real or light, in a value (fields, lists, tuples, dicts), each once."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if isinstance(value, Light) or hasattr(type(value), "__pydantic_fields__"):
+        return [value] + [m for item in value.__dict__.values() for m in _models(item, seen)]
+    if isinstance(value, list | tuple):
+        return [m for item in value for m in _models(item, seen)]
+    if isinstance(value, dict):
+        return [m for item in value.values() for m in _models(item, seen)]
+    return []
+
+
+def _replayed(compiled: CompiledPack, scenario: Scenario) -> tuple[str, str]:
+    """The JSON and the table of a scenario replayed against a compiled pack (as ``Engine.run`` does)."""
+    if scenario.assumptions:
+        compiled = compile_pack(compiled.pack.with_assumptions(dict(scenario.assumptions)))
+    ledger, clock, stats = run(compiled, Matcher(compiled.ruleset), in_order(scenario), None)
+    report = build_report(compiled.pack, scenario, ledger, clock, stats)
+    return report.to_json(), render_table(report)
+
+
+def test_a_warm_pack_holds_light_models_and_replays_every_bundled_scenario_as_the_cold_pack(
+        cache_folder: Path, pack_copy: Path, reads: list[str]) -> None:
+    cold = loader._cached(pack_copy, name="res2364", shown_root="rules/res2364")[1]
+    warm = loader._cached(pack_copy, name="res2364", shown_root="rules/res2364")[1]
+    assert reads == ["res2364"] and cold is not None and warm is not None and warm is not cold
+    for compiled in (cold, warm):  # read now or from the cache, the pack holds light models only, and shares them
+        models = _models(compiled.pack.__dict__) + _models([rule.__dict__ for rule in compiled.rules.values()])
+        assert len(models) > 500 and all(isinstance(m, Light) for m in models)
+        assert all(compiled.pack.parameters[name] is paragraph.parameters[name]
+                   for paragraph in compiled.pack.paragraphs for name in paragraph.parameters)
+    assert isinstance(warm.pack.actors.by_id["french-forces"], Light)
+    assert [type(rule.within).__name__ for rule in warm.rules.values() if rule.within] == \
+        [type(rule.within).__name__ for rule in cold.rules.values() if rule.within] != []
+    engine = Engine()
+    assert len(SCENARIOS) > 40
+    for path in SCENARIOS:
+        scenario = engine.load(path)
+        assert _replayed(warm, scenario) == _replayed(cold, scenario), path.name
+
+
+def test_a_changed_pydantic_makes_the_entry_stale(cache_folder: Path, pack_copy: Path, reads: list[str],
+                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    site = tmp_path / "site"  # an installed pydantic, as the cache finds it (without importing it)
+    (site / "pydantic").mkdir(parents=True)
+    (site / "pydantic" / "__init__.py").write_text("", encoding="utf-8")
+    version = site / "pydantic" / "version.py"
+    version.write_text("VERSION = '2.14.4'\n", encoding="utf-8")
+    (site / "pydantic-2.14.4.dist-info").mkdir()
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: importlib.machinery.ModuleSpec(
+        name, None, origin=str(site / "pydantic" / "__init__.py"), is_package=True) if name == "pydantic"
+        else find_spec(name, *rest))
+    loader.load_pack_from(pack_copy)
+    loader.load_pack_from(pack_copy)
+    version.write_text("VERSION = '2.14.5'\n", encoding="utf-8")  # pydantic changed in place
+    loader.load_pack_from(pack_copy)
+    loader.load_pack_from(pack_copy)
+    (site / "pydantic-2.14.4.dist-info").rename(site / "pydantic-2.15.0.dist-info")  # another version installed
+    loader.load_pack_from(pack_copy)
+    assert reads == ["res2364"] * 3
+    assert "pydantic-2.15.0.dist-info" in cache._versions()["pydantic"]
+
+
+_WARM_RUN = """
+import json, sys
+def pydantic_modules():
+    return sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')
+                  or m == 'engine.rulepack.rulebook')
+from engine.rulepack.loader import compiled_pack
+compiled = compiled_pack()
+after_pack = pydantic_modules()
+from engine.light import Light
+light = isinstance(compiled.pack.paragraphs[0], Light)
+from engine.api import Engine
+report = Engine().run(sys.argv[1])
+print(json.dumps({"after_pack": after_pack, "light": light}))
+print(report.to_json())
+"""
+
+
+def test_a_warm_cache_loads_the_compiled_pack_without_importing_pydantic(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in (cache.ENV_DIR, cache.ENV_OFF)}
+    environment[cache.ENV_DIR] = str(tmp_path / "cache")
+    runs = [subprocess.run([sys.executable, "-c", _WARM_RUN, HEADLINE], capture_output=True, check=True, cwd=ROOT,
+                           env=environment, text=True).stdout.split("\n", 1) for _ in range(2)]
+    (cold_state, cold_report), (warm_state, warm_report) = runs
+    assert json.loads(warm_state) == {"after_pack": [], "light": True}
+    assert json.loads(cold_state)["after_pack"] != []  # read cold, the pack needs pydantic: the test can fail
+    assert warm_report == cold_report and "37:french-forces:tbk-2018-04-14" in warm_report

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from engine.inputs.vocabulary import Attack, Report
-from engine.light import Light, Spec, is_a, light, light_class, make, model_class, spec_of
+from engine.light import Light, Spec, is_a, light, light_class, lightened, make, model_class, spec_of
 from engine.rulepack.rulebook import Duration
 
 
@@ -101,3 +101,27 @@ def test_unpickling_a_light_instance_imports_no_pydantic() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')))")
     done = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, check=True)
     assert done.stdout.decode().strip() == "[]"
+
+
+def test_lightened_makes_every_nested_model_light_and_keeps_what_was_shared_shared() -> None:
+    from engine.rulepack.rulebook import Schedule
+
+    every = Duration.model_validate({"months": 3})
+    schedule = Schedule.model_validate({"from": "2017-06-29", "every": {"months": 3}, "through": "2018-06-30"})
+    value = {"schedules": [schedule, schedule], "every": (every, 3), "plain": ["a", 1]}
+    made = lightened(value)
+    first, second = made["schedules"]
+    assert first is second and isinstance(first, Light) and first == schedule
+    assert isinstance(first.every, Light) and first.every == every and isinstance(made["every"][0], Light)
+    plain = value["plain"]
+    assert lightened(plain) is plain and lightened(made) == made and lightened(first) is first
+
+
+def test_the_real_model_of_a_light_instance_holds_real_models() -> None:
+    from engine.rulepack.rulebook import Schedule
+
+    schedule = Schedule.model_validate({"from": "2017-06-29", "every": {"months": 3}, "through": "2018-06-30"})
+    made = lightened(schedule)
+    real = made.model()
+    assert type(real) is Schedule and type(real.every) is Duration and real == schedule
+    assert made.model_dump() == schedule.model_dump()

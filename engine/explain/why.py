@@ -27,11 +27,13 @@ from ..dates import end_in, iso_instant, long_date
 from ..errors import InputError
 from ..inputs.scenario import Scenario
 from ..inputs.vocabulary import Event
+from ..light import Light
 from ..outputs import jsontext
 from ..outputs.report import FindingView, Report
 from ..replay.schedules import add
 from ..rulepack.pack import RulePack
-from ..rulepack.rulebook import Duration, ParamRef, Rule
+from ..rulepack.plain import duration_fields, is_duration, is_param
+from ..rulepack.rulebook import Duration, Rule
 from ..text import escape
 
 
@@ -129,11 +131,11 @@ def event_line(info: dict[str, Any]) -> str:
 
 
 def _refs(value: Any, out: set[str]) -> None:
-    if isinstance(value, ParamRef):
+    if is_param(value):
         out.add(value.param)
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            _refs(getattr(value, name), out)
+    elif isinstance(value, BaseModel | Light):  # the pack's models are light instances
+        for item in value.__dict__.values():
+            _refs(item, out)
     elif isinstance(value, dict):
         for item in value.values():
             _refs(item, out)
@@ -189,7 +191,7 @@ def within_of(pack: RulePack, rule: Rule) -> tuple[Duration | None, str | None]:
     """A rule's ``within`` as a duration, and the parameter that sets it (if any)."""
     if rule.within is None:
         return None, None
-    name = rule.within.param if isinstance(rule.within, ParamRef) else None
+    name = rule.within.param if is_param(rule.within) else None
     return pack.duration_of(rule.within), name
 
 
@@ -203,8 +205,7 @@ def joined_in_time(moments: list[datetime], within: Duration) -> bool:
 def assumption_words(pack: RulePack, report: Report, name: str) -> dict[str, Any]:
     info = report.assumptions.get(name) or {}
     param = pack.parameters[name]
-    value = info.get("value", param.value.model_dump(exclude_none=True) if isinstance(param.value, BaseModel)
-                     else str(param.value))
+    value = info.get("value", duration_fields(param.value) if is_duration(param.value) else str(param.value))
     return {"name": name, "value": value, "overridden": bool(info.get("overridden", False)),
             "paragraph": pack.parameter_paragraph[name], "says": param.says,
             "reason": " ".join(param.assumption.reason.split()) if param.assumption else None}

@@ -24,6 +24,7 @@ from ..dates import Clock, human_instant, iso_instant
 from ..inputs.scenario import Scenario
 from ..replay.ledger import Evidence, Finding, Ledger, Step
 from ..rulepack.pack import RulePack
+from ..rulepack.plain import duration_fields, is_duration
 from . import jsontext
 
 SCHEMA_VERSION = 1
@@ -362,8 +363,8 @@ def _iso(moment: datetime) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if hasattr(value, "model_dump"):
-        return value.model_dump(exclude_none=True)
+    if is_duration(value):
+        return duration_fields(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -12,18 +12,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..dates import end_of, long_date, start_of
-from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledEffect, CompiledRule
-from ..rulepack.rulebook import DurationValue, Obligation, ParamRef
+from ..rulepack.plain import describe, is_param
 from .ledger import Evidence, Finding, FindingKind, Status, Step
 from .messages import eligible, engaged, engaged_because, incident_of, resolve
 from .processes import deadline, window_end
 from .schedules import Period, add
 from .state import ReplayState
 
-Handler = Callable[[ReplayState, CompiledRule, CompiledEffect, str, dict[str, Event]], None]
+if TYPE_CHECKING:
+    from ..inputs.vocabulary import Event
+    from ..rulepack.rulebook import DurationValue, Obligation
+
+Handler = Callable[[ReplayState, CompiledRule, CompiledEffect, str, dict[str, "Event"]], None]
 
 
 def eligibility(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subject: str,
@@ -126,8 +130,8 @@ def authorization_lasts(replay: ReplayState, lasts: DurationValue | None) -> str
     """'3 days (assumption threat_imminence_window)'."""
     if lasts is None:
         return ""
-    name = f" (assumption {lasts.param})" if isinstance(lasts, ParamRef) else ""
-    return replay.pack.duration_of(lasts).describe() + name
+    name = f" (assumption {lasts.param})" if is_param(lasts) else ""
+    return describe(replay.pack.duration_of(lasts)) + name
 
 
 def human(moment: datetime) -> str:
@@ -312,7 +316,7 @@ def fulfil(replay: ReplayState, rule: CompiledRule, effect: CompiledEffect, subj
             return
         assert oldest.due is not None and effect.late_within is not None
         current.tell(f" The {act.type} {act.id} of {long_date(filed)} came more than "
-                     f"{effect.late_within.describe()} after the violated period due {long_date(oldest.due)} "
+                     f"{describe(effect.late_within)} after the violated period due {long_date(oldest.due)} "
                      "(assumption late_report_window), so it answers this period, in which it was filed.")
         answer(replay, current, act)
         return

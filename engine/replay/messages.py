@@ -10,13 +10,15 @@ import weakref
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring
 from string import Formatter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dates import Clock, long_date
-from ..inputs.actors import ActorRegistry
-from ..inputs.vocabulary import Event
 from ..rulepack.compiler import CompiledRule, FieldRef, Value, list_key, member_key
 from ..rulepack.pack import RulePack
+
+if TYPE_CHECKING:
+    from ..inputs.registry import ActorRegistry
+    from ..inputs.vocabulary import Event
 
 _string = encode_basestring  # the C string encoder: a string's JSON text, quoted
 _NOT_MATCHED = frozenset({"at", "note", "id"})

@@ -21,15 +21,13 @@ import gc
 import itertools
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from ..dates import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
-from ..inputs.scenario import Scenario, sort_key
-from ..inputs.vocabulary import Event
+from ..inputs.scenario import sort_key
 from ..rulepack.compiler import CompiledPack, CompiledRule
-from ..rulepack.rulebook import Obligation
 from .effects import HANDLERS, open_each_period, open_period
 from .ledger import Evidence, Ledger, Note
 from .matcher import Match, Matcher
@@ -37,6 +35,11 @@ from .messages import resolve
 from .processes import Process, deadline, forget
 from .schedules import add, periods
 from .state import Fact, ReplayState
+
+if TYPE_CHECKING:
+    from ..inputs.scenario import Scenario
+    from ..inputs.vocabulary import Event
+    from ..rulepack.rulebook import Obligation
 
 
 def _first(item: tuple[int, Any, Any]) -> int:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..dates import add_months, end_of, start_of
 from ..rulepack.pack import RulePack
-from ..rulepack.rulebook import Duration, Obligation
+
+if TYPE_CHECKING:
+    from ..rulepack.rulebook import Duration, Obligation
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,24 @@ import collections
 import functools
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from ..dates import Clock, end_in, local_date
-from ..inputs.scenario import Scenario, sort_key
-from ..inputs.vocabulary import Event
+from ..inputs.scenario import sort_key
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from ..rulepack.pack import RulePack
-from ..rulepack.rulebook import Authorization, Obligation
 from .ledger import Evidence, Finding, Ledger, Told
 from .matcher import Session
 from .messages import MessageWriter, explained
 from .schedules import Period, periods
 from .verdicts import Unmatched
+
+if TYPE_CHECKING:
+    from ..inputs.scenario import Scenario
+    from ..inputs.vocabulary import Event
+    from ..rulepack.rulebook import Authorization, Obligation
 
 
 class Fact:

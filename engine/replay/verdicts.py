@@ -28,9 +28,10 @@ from __future__ import annotations
 import bisect
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..inputs.vocabulary import Event
+if TYPE_CHECKING:
+    from ..inputs.vocabulary import Event
 
 MAX_KINDS = 1 << 15  # distinct unmatched kinds of event remembered per replay (each a small tuple)
 _NOT_A_PROPERTY = frozenset({"at", "note", "id"})  # event fields that are never in the message (see messages)

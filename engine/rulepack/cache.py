@@ -8,11 +8,13 @@ or written means no cache, silently: the pack is read as if there were none.
 One file per pack, folder and Python version (:func:`entry_path`): a line of JSON saying what the entry was
 made from — the digest of the text of every file the pack was read from, of the engine's code that reads, checks
 and compiles packs (:data:`CODE`), Python's, pydantic's and durable-rules' versions — and the digest of the
-payload; then the payload, a pickle of the compiled pack. An entry is unpickled only when all of these match
-now and the file is the user's own, writable by nobody else; anything else (stale, truncated, corrupt, foreign)
-is ignored, and the pack is read again and the entry written anew. Entries are written whole: a temporary file
-in the same folder, then renamed over the old one, so that a reader never sees half an entry and two writers at
-once leave one whole entry.
+payload; then the payload, a pickle of the compiled pack. The pack's models are light instances
+(:func:`engine.rulepack.pack.made_light`), so that unpickling the payload imports no pydantic; nor does reading
+the versions, which are taken from the installed packages' files (:func:`_versions`), not by importing them.
+An entry is unpickled only when all of these match now and the file is the user's own, writable by nobody else;
+anything else (stale, truncated, corrupt, foreign) is ignored, and the pack is read again and the entry written
+anew. Entries are written whole: a temporary file in the same folder, then renamed over the old one, so that a
+reader never sees half an entry and two writers at once leave one whole entry.
 
 A file is not read again to compare its digest when it is plainly the one the entry was made from: the entry
 also records each file's size, modification time (in nanoseconds) and inode number, taken before the file was
@@ -39,14 +41,15 @@ if TYPE_CHECKING:
 
     from .compiler import CompiledPack
 
-FORMAT = 2  # the layout of an entry; raised whenever it changes
+FORMAT = 3  # the layout of an entry; raised whenever it changes (3: the pack's models are light instances)
 ENV_DIR = "OBLIGATIONS_CACHE_DIR"
 ENV_OFF = "OBLIGATIONS_NO_CACHE"
 #: the engine's code that a cached pack depends on: every module that reads, checks or compiles a pack, or
 #: defines what is pickled (folders: each module in them)
-CODE = ("rulepack", "inputs", "dates.py", "text.py", "errors.py")
+CODE = ("rulepack", "inputs", "dates.py", "text.py", "errors.py", "light.py")
 _ENGINE = Path(__file__).resolve().parent.parent
 _SAFE_MODE = 0o022  # an entry writable by its group or by others is not trusted
+_SMALL_FILE = 1 << 20  # bytes: a package's file up to this size is keyed by its digest, a larger one by its size
 SETTLED_NS = 2_000_000_000  # a file's recorded time must be this much older than the entry (coarse clocks: 2 s)
 
 
@@ -129,17 +132,40 @@ def _settled(recorded: Any, now: list[int] | None, written_ns: int) -> bool:
 
 
 def _versions() -> dict[str, str]:
+    """What identifies the Python, pydantic and durable-rules that made an entry, read from their files without
+    importing them (importing pydantic is what a warm run spares): the names of their distributions' metadata
+    folders (which carry the version), pydantic's version file, and the size of each package's compiled code."""
+    return {"python": sys.version,
+            "pydantic": _installed("pydantic", "pydantic", "version.py") + " " + _installed(
+                "pydantic_core", "pydantic_core", "_pydantic_core.*"),
+            "durable-rules": _installed("durable_rules_engine", "durable_rules", "")}
+
+
+def _installed(module: str, distribution: str, files: str) -> str:
+    """The metadata folders of ``distribution`` beside ``module`` (found, not imported), then the digest of each
+    file of the module's folder that ``files`` matches (a glob; none for a module that is one compiled file,
+    whose own name and size are taken instead)."""
     import importlib.util
 
-    import pydantic
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return "unknown"
+    origin = Path(spec.origin)
+    folder = origin.parent.parent if spec.submodule_search_locations is not None else origin.parent
+    found = [",".join(sorted(p.name for p in folder.glob(f"{distribution}-*.dist-info")))]
+    if files:
+        found += [f"{p.name}:{_file_digest(p)}" for p in sorted(origin.parent.glob(files)) if p.is_file()]
+    else:
+        found += [origin.name, str(origin.stat().st_size)]
+    return " ".join(found)
 
-    spec = importlib.util.find_spec("durable_rules_engine")
-    durable = "unknown"
-    if spec is not None and spec.origin:
-        binary = Path(spec.origin)
-        infos = sorted(p.name for p in binary.parent.glob("durable_rules-*.dist-info"))
-        durable = f"{','.join(infos)} {binary.name} {binary.stat().st_size}"
-    return {"python": sys.version, "pydantic": pydantic.VERSION, "durable-rules": durable}
+
+def _file_digest(path: Path) -> str:
+    """The digest of a small file; of a large one (a compiled library), its size."""
+    size = path.stat().st_size
+    if size > _SMALL_FILE:
+        return str(size)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _header(files: dict[str, str], payload: bytes, code: str) -> dict[str, Any]:

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dates import SECONDS_PER_DAY
 from ..errors import RuleError
 from .pack import RulePack
-from .rulebook import ALIAS_REF, Constraint, Duration, Paragraph
+from .plain import ALIAS_REF, reading
+
+if TYPE_CHECKING:
+    from .rulebook import Constraint, Duration, Paragraph
 
 OPEN_TYPE = "__open__"  # the no-op fact every session fires first: deleting a session where nothing fired crashes
 MAX_RULES = 4096
@@ -261,7 +264,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             conditions=tuple(describe_pattern(event, where) for _, event, where in patterns),
             effects=effects, within=within,
             explain=explain, exclusions=tuple(exclusions),
-            verb=paragraph.reading(clause)[0], force=str(paragraph.reading(clause)[1]),
+            verb=reading(paragraph, clause)[0], force=str(reading(paragraph, clause)[1]),
             governs_from=None if fulfils else pack.adopted,
             governs_through=None if fulfils or scope is None or scope.ends_with is None
             else pack.window_days(scope.ends_with)[1],

@@ -5,7 +5,8 @@ found the same way from a source checkout, an editable install or an installed w
 directory. A pack is a folder with a ``resolution.yaml`` manifest, an actor registry and rule files.
 
 A pack read, checked and compiled is kept in a cache on disk (:mod:`engine.rulepack.cache`), so that later runs
-read neither its YAML nor check it again while its files and the engine's code are unchanged.
+read neither its YAML nor check it again while its files and the engine's code are unchanged. Reading and checking
+need pydantic, which is imported only then: a pack taken from the cache is held as light instances and needs none.
 """
 
 from __future__ import annotations
@@ -16,15 +17,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..errors import RuleError, reported_as
-from ..inputs.actors import Actor, ActorRegistry
-from ..inputs.sources import first_error, parse
 from . import cache
 from .compiler import CompiledPack, compile_pack
-from .pack import Origin, RulePack, check
-from .rulebook import Manifest, RuleFile
+from .pack import Origin, RulePack, made_light
 
 DEFAULT_PACK = "res2364"
 
@@ -45,6 +41,8 @@ def _read(node: Traversable, shown: str) -> str:
 
 
 def _parse(text: str, shown: str) -> tuple[Any, Any]:
+    from ..inputs.sources import parse
+
     with reported_as(RuleError):  # a problem of the file itself: report it as a rule-file error
         return parse(text, path=shown)
 
@@ -64,6 +62,10 @@ class _Files:
 
 
 def _parse_model(model: Any, files: _Files, name: str) -> tuple[Any, Any]:
+    from pydantic import ValidationError
+
+    from ..inputs.sources import first_error
+
     shown = f"{files.shown_root}/{name}"
     data, lines = _parse(files.read(f"join:{name}"), shown)
     try:
@@ -78,6 +80,14 @@ def read_pack(root: Traversable, *, name: str, shown_root: str) -> RulePack:
 
 
 def _read_pack(files: _Files, name: str) -> RulePack:
+    """The pack whose files ``files`` reads: validated, cross-checked and made light."""
+    from pydantic import ValidationError
+
+    from ..inputs.actors import Actor, ActorRegistry
+    from ..inputs.sources import first_error
+    from .checks import check
+    from .rulebook import Manifest, RuleFile
+
     shown_root = files.shown_root
     manifest, _ = _parse_model(Manifest, files, "resolution.yaml")
     resolution_text = files.read(f"walk:{manifest.text}")
@@ -116,7 +126,7 @@ def _read_pack(files: _Files, name: str) -> RulePack:
         paragraphs=paragraphs,
         origins=origins,
     )
-    return check(pack, where)
+    return made_light(check(pack, where))
 
 
 @functools.lru_cache(maxsize=8)

@@ -18,38 +18,21 @@ Everything is data: no code, no expressions, no ``eval``. Unknown keys are error
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
-PARAGRAPH_ID = r"^\d{1,2}(\([a-z]\))?(\((i|ii|iii|iv|v|vi)\))?(\[\d\])?$"
-NAME = r"^[a-z][a-z0-9_]*$"
-ALIAS_REF = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z_]+)$")
+from .plain import ALIAS_REF as ALIAS_REF
+from .plain import NAME as NAME
+from .plain import PARAGRAPH_ID as PARAGRAPH_ID
+from .plain import Force as Force
+from .plain import Kind as Kind
+from .plain import describe, reading
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-
-class Force(StrEnum):
-    """What the operative verb does to its addressees: bind, empower, make eligible, limit or exhort."""
-
-    BINDING = "binding"  # Decides, Demands; Requests addressed to the Secretary-General or the mission
-    EMPOWERING = "empowering"  # Authorizes
-    EXHORTING = "exhorting"  # Urges, Calls upon, Encourages, Calls for
-    DECLARATORY = "declaratory"  # Expresses its readiness, Affirms, Welcomes, Reiterates, Underlines…
-
-
-class Kind(StrEnum):
-    OBLIGATION = "obligation"
-    AUTHORIZATION = "authorization"
-    ELIGIBILITY = "eligibility"
-    LIMIT = "limit"
-    EXHORTATION = "exhortation"
-    DECISION = "decision"
 
 
 class Duration(_Model):
@@ -67,10 +50,7 @@ class Duration(_Model):
         return self
 
     def describe(self) -> str:
-        for unit, value in (("day", self.days), ("week", self.weeks), ("month", self.months)):
-            if value is not None:
-                return f"{value} {unit}{'s' if value != 1 else ''}"
-        raise AssertionError("unreachable")
+        return describe(self)
 
 
 class ParamRef(_Model):
@@ -408,8 +388,7 @@ class Paragraph(_Model):
     def reading(self, clause_id: str | None) -> tuple[str, Force]:
         """The verb and force a rule, obligation or authorization of this paragraph reads with: its clause's,
         or the paragraph's when it names none."""
-        found = self.clause(clause_id)
-        return (found.verb, found.force) if found is not None else (self.verb, self.force)
+        return reading(self, clause_id)
 
 
 class RuleFile(_Model):

@@ -25,7 +25,7 @@ from ..inputs.scenario import Scenario
 from ..inputs.vocabulary import EVENT_TYPES
 from ..replay.asof import as_of_instant
 from ..replay.schedules import periods
-from ..rulepack.rulebook import Duration
+from ..rulepack.plain import is_duration
 from .helpers import (
     ADOPTION,
     INCIDENTS,
@@ -383,7 +383,7 @@ def _durations() -> st.SearchStrategy[dict[str, int]]:
 
 def _assumptions() -> st.SearchStrategy[dict[str, Any]]:
     """Overrides of the pack's duration assumptions (the only kind it has)."""
-    names = sorted(n for n, p in _engine().pack.assumptions().items() if isinstance(p.value, Duration))
+    names = sorted(n for n, p in _engine().pack.assumptions().items() if is_duration(p.value))
     return st.dictionaries(st.sampled_from(names), _durations(), max_size=len(names)) if names else st.just({})
 
 

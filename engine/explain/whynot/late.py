@@ -18,7 +18,8 @@ from ...dates import end_in, local_date
 from ...inputs.vocabulary import Event
 from ...outputs.report import FindingView
 from ...replay.schedules import add
-from ...rulepack.rulebook import Duration, Obligation, ParamRef
+from ...rulepack.plain import describe, duration_fields, is_param
+from ...rulepack.rulebook import Duration, Obligation
 from .question import Question
 
 _ANSWERABLE = ("active", "violated")  # the statuses in which the replay lets an act answer a duty
@@ -52,7 +53,7 @@ class LateWindow:
         return local_date(act.at, self.zone) <= add(due, self.duration)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"limit": self.duration.describe(), "value": self.duration.model_dump(exclude_none=True),
+        return {"limit": describe(self.duration), "value": duration_fields(self.duration),
                 "parameter": self.parameter, "assumption": self.assumption, "overridden": self.overridden}
 
 
@@ -61,7 +62,7 @@ def late_window(question: Question, obligation: Obligation) -> LateWindow | None
     by = obligation.fulfilled_by
     if by.answers != "oldest" or by.late_within is None:
         return None
-    name = by.late_within.param if isinstance(by.late_within, ParamRef) else None
+    name = by.late_within.param if is_param(by.late_within) else None
     assumption = name is not None and question.pack.parameters[name].assumption is not None
     overridden = bool(name is not None and (question.report.assumptions.get(name) or {}).get("overridden"))
     return LateWindow(question.pack.duration_of(by.late_within), name, assumption, overridden,

@@ -9,7 +9,8 @@ from typing import Any
 
 from ...inputs.vocabulary import EVENT_TYPES, Event
 from ...rulepack.pack import RulePack
-from ...rulepack.rulebook import Constraint, ParamRef
+from ...rulepack.plain import is_param
+from ...rulepack.rulebook import Constraint
 from .phrasing import ADJECTIVES, actor_phrase, group_phrase, noun, preposition, words
 
 # ---- one pattern against one event -----------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def _test(pack: RulePack, pattern: Pattern, name: str, constraint: Constraint, e
         bound = _bound_value(pack, bound_ref)
         if bound is None:
             continue
-        source = f" ({bound_ref.param})" if isinstance(bound_ref, ParamRef) else ""
+        source = f" ({bound_ref.param})" if is_param(bound_ref) else ""
         if not isinstance(have_plain, int):
             return f"gives no {name} figure", float("inf")
         ok = {"gt": have_plain > bound, "gte": have_plain >= bound, "lt": have_plain < bound,

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from ...inputs.scenario import sort_key
 from ...inputs.vocabulary import Event
 from ...rulepack.pack import RulePack
-from ...rulepack.rulebook import ParamRef, Rule
+from ...rulepack.plain import is_param
+from ...rulepack.rulebook import Rule
 from ..why import joined_in_time, within_of
 from .patterns import Pattern, Verdict, judge
 from .question import Question
@@ -51,7 +52,7 @@ def nearest_combination(question: Question, patterns: list[Pattern]) -> tuple[di
 def order_of(pack: RulePack, rule: Rule) -> tuple[bool, str | None]:
     """Whether the rule joins its events in any order (its ``any_order``, true unless it says otherwise), and the
     parameter that decides it (paragraph 37's request_may_precede_threat), if any — as the compiler reads it."""
-    name = rule.any_order.param if isinstance(rule.any_order, ParamRef) else None
+    name = rule.any_order.param if is_param(rule.any_order) else None
     return pack.bool_of(rule.any_order, True), name
 
 
