@@ -332,21 +332,23 @@ def pydantic_modules():
 from engine.rulepack.loader import compiled_pack
 compiled = compiled_pack()
 after_pack = pydantic_modules()
+import engine.replay.runtime
+after_replay = pydantic_modules()
 from engine.light import Light
 light = isinstance(compiled.pack.paragraphs[0], Light)
 from engine.api import Engine
 report = Engine().run(sys.argv[1])
-print(json.dumps({"after_pack": after_pack, "light": light}))
+print(json.dumps({"after_pack": after_pack, "after_replay": after_replay, "light": light}))
 print(report.to_json())
 """
 
 
-def test_a_warm_cache_loads_the_compiled_pack_without_importing_pydantic(tmp_path: Path) -> None:
+def test_a_warm_cache_loads_the_compiled_pack_and_the_replay_without_importing_pydantic(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if k not in (cache.ENV_DIR, cache.ENV_OFF)}
     environment[cache.ENV_DIR] = str(tmp_path / "cache")
     runs = [subprocess.run([sys.executable, "-c", _WARM_RUN, HEADLINE], capture_output=True, check=True, cwd=ROOT,
                            env=environment, text=True).stdout.split("\n", 1) for _ in range(2)]
     (cold_state, cold_report), (warm_state, warm_report) = runs
-    assert json.loads(warm_state) == {"after_pack": [], "light": True}
+    assert json.loads(warm_state) == {"after_pack": [], "after_replay": [], "light": True}
     assert json.loads(cold_state)["after_pack"] != []  # read cold, the pack needs pydantic: the test can fail
     assert warm_report == cold_report and "37:french-forces:tbk-2018-04-14" in warm_report

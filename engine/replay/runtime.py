@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from ..dates import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
-from ..inputs.scenario import sort_key
+from ..inputs.eventtypes import sort_key
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from .effects import HANDLERS, open_each_period, open_period
 from .ledger import Evidence, Ledger, Note

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from ..dates import Clock, end_in, local_date
-from ..inputs.scenario import sort_key
+from ..inputs.eventtypes import sort_key
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from ..rulepack.pack import RulePack
 from .ledger import Evidence, Finding, Ledger, Told
