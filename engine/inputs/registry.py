@@ -13,10 +13,24 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .actors import Actor
+
+class Actor(Protocol):
+    """What the registry reads of an actor (:class:`engine.inputs.actors.Actor`, real or light)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def part_of(self) -> tuple[str, ...]: ...
+    @property
+    def note(self) -> str | None: ...
 
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015'\u2018\u2019`.]+")
 _MAX_REMEMBERED = 10_000  # spellings of actor names remembered per registry (the registry names ~100 actors)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import RuleError
 from ..inputs.registry import ActorRegistry
@@ -134,7 +134,7 @@ class RulePack:
     def duration_of(self, value: DurationValue) -> Duration:
         result = self.param(value.param) if is_param(value) else value
         assert is_duration(result)
-        return result
+        return cast("Duration", result)
 
     def bool_of(self, value: BoolValue | None, default: bool) -> bool:
         if value is None:

@@ -12,11 +12,9 @@ alike, and the models' methods are defined by them, so that the two readings can
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeGuard
-
-if TYPE_CHECKING:
-    from .rulebook import Duration, Paragraph, ParamRef
+from typing import Any, Protocol, TypeGuard
 
 PARAGRAPH_ID = r"^\d{1,2}(\([a-z]\))?(\((i|ii|iii|iv|v|vi)\))?(\[\d\])?$"
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -41,18 +39,58 @@ class Kind(StrEnum):
     DECISION = "decision"
 
 
-def is_param(value: Any) -> TypeGuard[ParamRef]:
+class ParamRefLike(Protocol):
+    """What these readings take of a reference to a parameter (:class:`engine.rulepack.rulebook.ParamRef`)."""
+
+    @property
+    def param(self) -> str: ...
+
+
+class DurationLike(Protocol):
+    """What they take of a duration (:class:`engine.rulepack.rulebook.Duration`)."""
+
+    @property
+    def days(self) -> int | None: ...
+    @property
+    def weeks(self) -> int | None: ...
+    @property
+    def months(self) -> int | None: ...
+
+
+class ClauseLike(Protocol):
+    """What they take of a clause (:class:`engine.rulepack.rulebook.Clause`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def verb(self) -> str: ...
+    @property
+    def force(self) -> Force: ...
+
+
+class ParagraphLike(Protocol):
+    """What they take of a paragraph (:class:`engine.rulepack.rulebook.Paragraph`)."""
+
+    @property
+    def clauses(self) -> Sequence[ClauseLike]: ...
+    @property
+    def verb(self) -> str: ...
+    @property
+    def force(self) -> Force: ...
+
+
+def is_param(value: Any) -> TypeGuard[ParamRefLike]:
     """Whether a value of the rule format is a reference to a parameter (``{param: mandate_end}``), real or
     light."""
     return type(value).__name__ == "ParamRef"
 
 
-def is_duration(value: Any) -> TypeGuard[Duration]:
+def is_duration(value: Any) -> TypeGuard[DurationLike]:
     """Whether a value is a duration of the rule format, real or light."""
     return type(value).__name__ == "Duration"
 
 
-def describe(duration: Duration) -> str:
+def describe(duration: DurationLike) -> str:
     """A duration in words: '3 days', '1 month'."""
     for unit, value in (("day", duration.days), ("week", duration.weeks), ("month", duration.months)):
         if value is not None:
@@ -60,14 +98,14 @@ def describe(duration: Duration) -> str:
     raise AssertionError("unreachable")
 
 
-def duration_fields(duration: Duration) -> dict[str, int]:
+def duration_fields(duration: DurationLike) -> dict[str, int]:
     """A duration as the mapping of its one unit (``{"months": 3}``), as its model dumps it without its unset
     units."""
     return {unit: value for unit, value in (("days", duration.days), ("weeks", duration.weeks),
                                             ("months", duration.months)) if value is not None}
 
 
-def reading(paragraph: Paragraph, clause_id: str | None) -> tuple[str, Force]:
+def reading(paragraph: ParagraphLike, clause_id: str | None) -> tuple[str, Force]:
     """The verb and force a rule, obligation or authorization of a paragraph reads with: its clause's, or the
     paragraph's when it names none."""
     found = next((c for c in paragraph.clauses if c.id == clause_id), None)
