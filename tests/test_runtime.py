@@ -146,3 +146,54 @@ def test_what_is_remembered_of_facts_kept_for_joins_goes_with_them(engine: Engin
     assert report.stats["events"] == 150
     # the threats still kept, not one per threat ever kept
     assert len(replays[0].latest) <= report.stats["peak_live_facts"] < 150
+
+
+def test_a_fact_kept_for_joins_is_retracted_before_the_first_event_asserted_after_its_retention_ends(
+        replay: Replay, monkeypatch: Any) -> None:
+    import json
+
+    from engine.replay.matcher import Session
+
+    calls: list[tuple[str, str]] = []  # (assert or retract, the event type)
+    types: dict[str, str] = {}  # live fact id -> its event type
+    asserting, retracting = Session.assert_text, Session.retract_id
+
+    def asserted(self: Session, body: str) -> Any:
+        result = asserting(self, body)
+        kind = json.loads(body + "}")["type"]
+        calls.append(("assert", kind))
+        if result is not None:
+            types[result[0]] = kind
+        return result
+
+    def retracted(self: Session, fact_id: str) -> None:
+        calls.append(("retract", types.pop(fact_id)))
+        retracting(self, fact_id)
+
+    monkeypatch.setattr(Session, "assert_text", asserted)
+    monkeypatch.setattr(Session, "retract_id", retracted)
+    report = replay("""
+        name: A threat against MINUSMA kept 90 days for joins, a support within them and an attack long after.
+        until: 2018-06-30
+        events:
+          - {id: t, at: 2017-07-01, type: threat, against: MINUSMA, level: low, incident: i1}
+          - {id: s, at: 2017-07-10, type: support, by: JNIM, incident: i1}
+          - {id: a, at: 2018-01-05, type: attack, by: JNIM, target: MINUSMA, incident: i2}
+    """)
+    assert calls.index(("retract", "threat")) < calls.index(("assert", "attack"))
+    assert calls.index(("assert", "support")) < calls.index(("retract", "threat"))
+    assert any(set(f.events) == {"t", "s"} for f in report.findings)  # the support joined the threat while kept
+    assert report.stats["live_facts_at_end"] == 1  # the session's opening fact: every retention ended by then
+
+
+def test_the_facts_whose_retention_ended_before_the_replay_ends_are_retracted_by_then(replay: Replay) -> None:
+    report = replay("""
+        name: Three threats against MINUSMA early in the mandate, and nothing after them for months.
+        until: 2018-06-30
+        events:
+          - {id: t1, at: 2017-07-01, type: threat, against: MINUSMA, level: low, incident: i1}
+          - {id: t2, at: 2017-07-02, type: threat, against: MINUSMA, level: low, incident: i2}
+          - {id: t3, at: 2017-07-03, type: threat, against: MINUSMA, level: low, incident: i3}
+    """)
+    assert report.stats["peak_live_facts"] == 3
+    assert report.stats["live_facts_at_end"] == 1  # the session's opening fact

@@ -3,9 +3,10 @@
 * :func:`deadline` — at an obligation's limit, an obligation still active is violated (or expires, when its
   ground ended first);
 * :func:`window_end` — at the end of its window (paragraph 15's mandate), an authorization still only granted
-  lapses;
-* :func:`forget` — retracts, once no join can still use them, the facts kept for joins (durable-rules keeps about
-  8 KB per stored fact, so memory follows open matters, not the length of the scenario).
+  lapses.
+
+(The facts kept for joins are retracted once no join can still use them by the replay itself, before it asserts
+the next event: :meth:`engine.replay.runtime.Replay.forget_until`.)
 
 They run in the settling phase of an instant, before that instant's events are seen (see :mod:`engine.dates`).
 """
@@ -64,23 +65,3 @@ def window_end(env: simpy.Environment, replay: ReplayState, finding: Finding, li
         replay.exercised.add(window)
         finding.move(Status.LAPSED, limit_tick, note="window ended")
         finding.tell(" Lapsed unexercised when the mandate ended.")
-
-
-def forget(env: simpy.Environment, replay: ReplayState, event_type: str) -> Process:
-    """Retract the facts of one type kept for joins, oldest first, when their retention ends."""
-    queue = replay.pending[event_type]
-    while True:
-        if not queue:
-            waiter = simpy.Event(env)
-            replay.waiting[event_type] = waiter
-            yield waiter
-            continue
-        expires, fact, key = queue[0]
-        at = Clock.sim_time(expires, PHASE_SETTLE)
-        if at > env.now:
-            yield env.timeout(at - env.now)
-        queue.popleft()
-        if replay.is_live(fact):  # (else already retracted: a later fact of its kind replaced it)
-            replay.retract(fact)
-        if replay.latest.get(key) is fact:  # the latest of its kind is gone: forget the kind too
-            del replay.latest[key]

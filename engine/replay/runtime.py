@@ -6,9 +6,10 @@ SimPy owns all time. :func:`run` starts these processes (each takes ``env`` firs
 * :func:`scheduled_obligation` — opens each period of a scheduled duty (paragraphs 47 and 48) and starts its
   deadline;
 
-and matches start the processes of :mod:`.processes` (deadlines, window ends, and the forgetting of facts kept
-for joins). Time is integer ticks (seconds since the adoption) in half-steps (see :mod:`engine.dates`): at each
-instant, deadlines and window ends settle before that instant's events are seen. durable-rules only matches;
+and matches start the processes of :mod:`.processes` (deadlines and window ends); the facts kept for joins are
+retracted as their retention ends, before the next event is asserted (:meth:`Replay.forget_until`). Time is
+integer ticks (seconds since the adoption) in half-steps (see :mod:`engine.dates`): at each instant, deadlines,
+window ends and the ends of retention settle before that instant's events are seen. durable-rules only matches;
 :class:`Replay` applies a match's effects (:mod:`.effects`) to the :class:`~engine.replay.ledger.Ledger`, in a
 fixed order (the pack's rule order, then the matched events' ids).
 """
@@ -32,7 +33,7 @@ from .effects import HANDLERS, open_each_period, open_period
 from .ledger import Evidence, Ledger, Note
 from .matcher import Match, Matcher
 from .messages import resolve
-from .processes import Process, deadline, forget
+from .processes import Process, deadline
 from .schedules import add, periods
 from .state import Fact, ReplayState
 
@@ -56,6 +57,8 @@ class Replay(ReplayState):
     def observe(self, event: Event, tick: int, kind: tuple[Any, ...]) -> None:
         """One scenario event that some rule looks at, at its tick, of a kind durable-rules has not turned away
         (see :func:`feed`): assert it, act on every match, then keep or retract the fact."""
+        if self.pending:
+            self.forget_until(tick)
         asserted = self.session.assert_text(self.messages.text(event, tick))
         if asserted is None:
             self.unmatched.add(kind)
@@ -93,11 +96,21 @@ class Replay(ReplayState):
             queue = self.pending.get(event.type)
             if queue is None:
                 queue = self.pending[event.type] = collections.deque()
-                self.env.process(forget(self.env, self, event.type))
             queue.append((tick + keep + 1, fact, self.keep_latest_only(event.type, fact)))
-            waiter = self.waiting.pop(event.type, None)
-            if waiter is not None:
-                waiter.succeed()
+
+    def forget_until(self, tick: int) -> None:
+        """Retract the facts kept for joins whose retention ended by ``tick`` (their expiry at most ``tick``),
+        oldest first per type, and forget the kind of each that was the latest of its kind. Called before each
+        event is asserted: what durable-rules holds is read only when an event is asserted, so retracting there
+        is retracting at the expiries (in the settling phase of their instants, before their events; see
+        :mod:`engine.dates`) without a SimPy event per fact. Memory follows the facts kept, as before."""
+        for queue in self.pending.values():
+            while queue and queue[0][0] <= tick:
+                _, fact, key = queue.popleft()
+                if self.is_live(fact):  # (else already retracted: a later fact of its kind replaced it)
+                    self.retract(fact)
+                if self.latest.get(key) is fact:  # the latest of its kind is gone: forget the kind too
+                    del self.latest[key]
 
     def _remember(self, kind: tuple[Any, ...], fact_id: str, matches: list[Match]) -> None:
         """Remember the rules an event of a type that joins nothing matched (see :mod:`.verdicts`): (rule, alias)
@@ -132,7 +145,7 @@ class Replay(ReplayState):
         id and location), keep only the latest: an event to come would join each of them alike, and the latest
         is the nearest to it and stays joinable longest. So N threats and N requests about one incident make N
         matches, not N² (see README, "Limits"). Returns what the fact says (its key among the latest), which
-        :func:`.processes.forget` drops with the fact."""
+        :meth:`forget_until` drops with the fact."""
         key = self.messages.says(fact.event)
         older = self.latest.get(key)
         self.latest[key] = fact
@@ -332,6 +345,7 @@ def run(compiled: CompiledPack, matcher: Matcher, scenario: Scenario,
         if stop > env.now:  # an as-of instant before the scenario's start sees nothing
             with _older_objects_set_aside(scenario.event_count):
                 env.run(until=stop)
+            replay.forget_until(Clock.tick_of(stop - 1))  # the retention that ended by the end of the replay
         if as_of is not None:  # a period that opens as the as-of second ends is not known yet
             last = clock.tick(as_of)
             for later in [f.id for f in ledger.findings.values() if f.opened > last]:

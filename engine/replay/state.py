@@ -60,7 +60,6 @@ class ReplayState:
         self.live: dict[str, Fact] = {}  # facts durable-rules holds, by their id
         # facts kept for joins, per type, oldest first: (tick at which to forget it, the fact, its key in `latest`)
         self.pending: dict[str, collections.deque[tuple[int, Fact, tuple[Any, ...]]]] = {}
-        self.waiting: dict[str, simpy.Event] = {}  # forget() processes idle until a fact of their type comes
         self.latest: dict[tuple[Any, ...], Fact] = {}  # facts kept for joins, the latest of each kind
         self.peak_live_facts = 0
         # kinds of event durable-rules found to engage nothing, or to match what joins nothing
