@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..dates import SECONDS_PER_DAY
 from ..errors import RuleError
 from .pack import RulePack
-from .plain import ALIAS_REF, reading
+from .plain import ALIAS_REF, effect_name, reading
 
 if TYPE_CHECKING:
     from .rulebook import Constraint, Duration, Paragraph
@@ -277,21 +277,23 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         aliases = {p.as_: p.event for p in rule.when}
         effects = []
         for effect in rule.then:
-            body = effect.body
-            ceiling = getattr(body, "ceiling", None)
-            incident = getattr(body, "incident", None)
-            figure = getattr(body, "figure", None)
+            # the effect's fields as data: asking a light instance for what it lacks would build the real model
+            name = effect_name(effect)
+            body: dict[str, Any] = vars(getattr(effect, name))
+            ceiling = body.get("ceiling")
+            incident = body.get("incident")
+            figure = body.get("figure")
             effects.append(CompiledEffect(
-                name=effect.name,
-                target=getattr(body, "authorization", None) or getattr(body, "obligation", None),
-                subject=_value(body.subject, pack, aliases),
+                name=name,
+                target=body.get("authorization") or body.get("obligation"),
+                subject=_value(body["subject"], pack, aliases),
                 incident=_value(incident, pack, aliases) if incident else None,  # type: ignore[arg-type]
-                criterion=getattr(body, "criterion", None),
-                limit=getattr(body, "limit", None),
+                criterion=body.get("criterion"),
+                limit=body.get("limit"),
                 figure=_value(figure, pack, aliases) if figure else None,  # type: ignore[arg-type]
                 ceiling=pack.number_of(ceiling) if ceiling is not None else None,
-                otherwise=getattr(body, "otherwise", "not_covered"),
-                since=getattr(body, "since", None),
+                otherwise=body.get("otherwise", "not_covered"),
+                since=body.get("since"),
             ))
         add(paragraph, rule.id, rule.says, [(p.as_, p.event, p.where) for p in rule.when], tuple(effects),
             pack.duration_of(rule.within) if rule.within is not None else None, rule.explain, rule.clause,

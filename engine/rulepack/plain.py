@@ -105,6 +105,13 @@ def duration_fields(duration: DurationLike) -> dict[str, int]:
                                             ("months", duration.months)) if value is not None}
 
 
+def effect_name(effect: Any) -> str:
+    """Which effect a rule's ``then`` item is (``grant``, ``open``...): the one field it was given; its body is
+    that field's value."""
+    name: str = next(iter(effect.__pydantic_fields_set__))
+    return name
+
+
 def reading(paragraph: ParagraphLike, clause_id: str | None) -> tuple[str, Force]:
     """The verb and force a rule, obligation or authorization of a paragraph reads with: its clause's, or the
     paragraph's when it names none."""

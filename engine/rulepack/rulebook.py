@@ -28,7 +28,7 @@ from .plain import NAME as NAME
 from .plain import PARAGRAPH_ID as PARAGRAPH_ID
 from .plain import Force as Force
 from .plain import Kind as Kind
-from .plain import describe, reading
+from .plain import describe, effect_name, reading
 
 
 class _Model(BaseModel):
@@ -203,7 +203,7 @@ class Effect(_Model):
 
     @property
     def name(self) -> str:
-        return next(iter(self.model_fields_set))
+        return effect_name(self)
 
     @property
     def body(self) -> Any:
