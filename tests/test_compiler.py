@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from engine import Engine
 from engine.rulepack.compiler import MAX_EXPRESSIONS, compile_constraint, compile_pack
 from engine.rulepack.rulebook import Constraint
@@ -62,3 +64,14 @@ def test_a_not_part_of_test_is_kept_for_the_runtime_not_sent_to_durable_rules(en
     (rule,) = [r for r in compiled.rules.values() if r.rule_id == "4(d)/attack"]
     assert rule.exclusions == (("help", "by", "act", "target"), ("help", "to", "act", "target"))
     assert "not_part_of" not in json.dumps(compiled.ruleset[rule.name])
+
+
+def test_compiling_a_pack_of_light_models_builds_none_of_the_real_models(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.light import Light
+
+    expected = compile_pack(engine.pack)
+    monkeypatch.setattr(Light, "model", lambda self: pytest.fail(f"built a real {self._spec.name}"))
+    again = compile_pack(engine.pack.with_assumptions({}))
+    assert isinstance(engine.pack.paragraphs[0], Light)
+    assert again.ruleset == expected.ruleset and again.rules == expected.rules
