@@ -227,4 +227,13 @@ def _real(value: Any) -> Any:
 
 
 def _restore(spec: Spec, values: dict[str, Any], fields_set: set[str]) -> Light:
-    return make(light_class(spec), values, fields_set)
+    cls = _CLASSES.get((spec.module, spec.name))  # light_class and make, inlined: a pack unpickles ~850 of these
+    if cls is None or (cls._spec is not spec and cls._spec != spec):
+        cls = light_class(spec)
+    instance = object.__new__(cls)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", fields_set)
+    return instance
+
+
+_set = object.__setattr__

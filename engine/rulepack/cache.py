@@ -135,15 +135,16 @@ def _versions() -> dict[str, str]:
     """What identifies the Python, pydantic and durable-rules that made an entry, read from their files without
     importing them (importing pydantic is what a warm run spares): the names of their distributions' metadata
     folders (which carry the version), pydantic's version file, and the size of each package's compiled code."""
+    listed: dict[Path, list[str]] = {}  # each folder is listed once (the three are usually in one)
     return {"python": sys.version,
-            "pydantic": _installed("pydantic", "pydantic", "version.py") + " " + _installed(
-                "pydantic_core", "pydantic_core", "_pydantic_core.*"),
-            "durable-rules": _installed("durable_rules_engine", "durable_rules", "")}
+            "pydantic": _installed("pydantic", "pydantic", "version.py", listed) + " " + _installed(
+                "pydantic_core", "pydantic_core", "_pydantic_core.", listed),
+            "durable-rules": _installed("durable_rules_engine", "durable_rules", "", listed)}
 
 
-def _installed(module: str, distribution: str, files: str) -> str:
+def _installed(module: str, distribution: str, files: str, listed: dict[Path, list[str]]) -> str:
     """The metadata folders of ``distribution`` beside ``module`` (found, not imported), then the digest of each
-    file of the module's folder that ``files`` matches (a glob; none for a module that is one compiled file,
+    file of the module's folder whose name starts with ``files`` (none for a module that is one compiled file,
     whose own name and size are taken instead)."""
     import importlib.util
 
@@ -151,10 +152,16 @@ def _installed(module: str, distribution: str, files: str) -> str:
     if spec is None or not spec.origin:
         return "unknown"
     origin = Path(spec.origin)
-    folder = origin.parent.parent if spec.submodule_search_locations is not None else origin.parent
-    found = [",".join(sorted(p.name for p in folder.glob(f"{distribution}-*.dist-info")))]
+    package = origin.parent
+    folder = package.parent if spec.submodule_search_locations is not None else package
+    for place in (folder, package):
+        if place not in listed:
+            listed[place] = sorted(os.listdir(place))
+    infos = [name for name in listed[folder] if name.startswith(f"{distribution}-") and name.endswith(".dist-info")]
+    found = [",".join(infos)]
     if files:
-        found += [f"{p.name}:{_file_digest(p)}" for p in sorted(origin.parent.glob(files)) if p.is_file()]
+        found += [f"{name}:{_file_digest(package / name)}" for name in listed[package]
+                  if name.startswith(files) and (package / name).is_file()]
     else:
         found += [origin.name, str(origin.stat().st_size)]
     return " ".join(found)
