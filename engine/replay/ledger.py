@@ -102,6 +102,8 @@ class Evidence:
 
 @dataclass
 class Finding:
+    """One finding of a replay (an obligation, authorization, eligibility, breach or engagement) and its life."""
+
     id: str
     paragraph: str
     rule: str

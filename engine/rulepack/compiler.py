@@ -46,6 +46,8 @@ Value = FieldRef | str
 
 @dataclass(frozen=True)
 class CompiledEffect:
+    """One effect of a rule, as the runtime applies it: its values resolved (actors as ids, parameters as values)."""
+
     name: str  # eligibility | breach | grant | exercise | open | fulfil
     target: str | None  # authorization or obligation id
     subject: Value
@@ -87,6 +89,8 @@ class CompiledRule:
 
 @dataclass
 class CompiledPack:
+    """A pack compiled: its durable-rules ruleset, what each rule does, and what the runtime needs to feed it."""
+
     pack: RulePack
     ruleset: dict[str, Any]
     rules: dict[str, CompiledRule]

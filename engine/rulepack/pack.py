@@ -52,12 +52,6 @@ class Origin:
     line: int | None
 
 
-@dataclass(frozen=True)
-class Located:
-    paragraph: Paragraph
-    origin: Origin
-
-
 @dataclass
 class RulePack:
     """A validated rule pack. Its models are light instances (:func:`lightened`) once it is checked, whether it
