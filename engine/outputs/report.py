@@ -175,12 +175,13 @@ def build_report(pack: RulePack, scenario: Scenario, ledger: Ledger, clock: Cloc
         }
         for name, param in sorted(pack.assumptions().items())
     }
+    iso = _Instants(clock)  # (notes share instants: an event not governed by several rules has a note per rule)
     return Report(scenario=scenario.name, resolution=pack.manifest.resolution, start=scenario.start.isoformat(),
                   until=scenario.until.isoformat(), assumptions=assumptions, events=scenario.event_count,
                   findings=FindingViews(findings, clock), stats=stats,
                   as_of=iso_instant(as_of) if as_of is not None else None,
                   notes=tuple({"kind": n.kind, "paragraph": n.paragraph, "rule": n.rule, "event": n.event,
-                               "at": _iso(clock.moment(n.tick)), "reason": n.reason}
+                               "at": iso(n.tick), "reason": n.reason}
                               for n in sorted(ledger.notes.values(),
                                               key=lambda n: (n.tick, order.get(n.paragraph, 10_000), n.rule, n.event))))
 
