@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import Engine
 from engine.explain.expectations import check, matches
-from engine.inputs.scenario_model import Expectations, ExpectedFinding
+from engine.inputs.header import Expectations, ExpectedFinding
 from engine.replay import runtime
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -221,7 +221,7 @@ def test_a_warm_run_builds_no_validator_of_the_scenario_s_top_level_nor_looks_fo
         "from engine.cli.main import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main(['run', {HEADLINE!r}])\n"
-        "from engine.inputs.scenario import _Header\n"
+        "from engine.inputs.header import Header as _Header\n"
         "from pydantic.plugin import _loader\n"
         "drawn = sorted(m for m in sys.modules if m.startswith(('matplotlib', 'engine.explain', 'engine.outputs.html',"
         " 'engine.outputs.plot', 'engine.sweep.', 'engine.exercise.', 'engine.inputs.variants')))\n"

@@ -145,8 +145,10 @@ def test_a_log_gives_the_same_events_whether_checked_by_the_generated_checkers_o
     events[5] = {**events[5], "at": "2018-03-03T10:00Z"}  # another form of instant: the careful way
     path = _scenario(tmp_path, "log.jsonl", _jsonl(events))
     monkeypatch.setattr(plaincheck, "WARM_EVENTS", 10**9)
+    monkeypatch.setattr(plaincheck, "WARM_CACHED", 10**9)
     careful = _states(engine.load(path))
     monkeypatch.setattr(plaincheck, "WARM_EVENTS", 0)
+    monkeypatch.setattr(plaincheck, "WARM_CACHED", 0)
     generated = engine.load(path)
     assert _states(generated) == careful and len(careful) == 60
     assert [e.id for e in generated.all_events()] != [e["id"] for e in events]  # sorted, not in the log's order

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine import Engine
 from engine.explain.expectations import check
-from engine.inputs.scenario_model import Expectations, ExpectedFinding
+from engine.inputs.header import Expectations, ExpectedFinding
 
 ROOT = Path(__file__).resolve().parent.parent
 P47 = ROOT / "scenarios" / "p47-report-on-the-due-date-and-a-day-late.yaml"

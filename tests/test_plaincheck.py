@@ -14,8 +14,9 @@ from pydantic import StringConstraints, ValidationError
 
 from engine import Engine
 from engine.dates import end_of, start_of
-from engine.inputs import plaincheck, spill
-from engine.inputs.vocabulary import EVENT_TYPES, Event, parse_instant
+from engine.inputs import checkwriter, plaincheck, spill
+from engine.inputs.vocabulary import EVENT_TYPES, Event, has_offset, parse_instant, sort_key
+from engine.light import Light
 from engine.testing.strategies import events, raw_events
 
 _SLOW = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -61,22 +62,26 @@ def test_every_event_type_has_a_generated_checker() -> None:
 def test_a_checker_makes_the_functions_of_a_type_once_it_has_met_it_enough_and_none_for_an_unknown_type() -> None:
     checker = plaincheck.PlainChecker(_registry(), start_of(_START), end_of(_UNTIL), warm=3)
     raw = {"type": "attack", "at": "2018-04-14T08:30:00Z", "target": "MINUSMA", "id": "a1"}
-    assert [checker.event(raw) for _ in range(3)] == [None, None, None]
+    assert [checker.event(raw) for _ in range(3)] == [None, None, None]  # type: ignore[func-returns-value]
     assert not checker.events and checker.events["ambush"] is None and not checker.events
     assert checker.event(raw) is not None and list(checker.events) == ["attack"]
 
 
 @_SLOW
 @given(raw=raw_events(), common=st.booleans())
-def test_the_generated_checker_defers_or_gives_exactly_the_event_the_model_validates(raw: Any, common: bool) -> None:
+def test_the_generated_checker_defers_or_gives_the_light_instance_of_exactly_the_event_the_model_validates(
+        raw: Any, common: bool) -> None:
     raw = _in_common_form(raw, common)
     plain = _checker().event(raw)
     expected = _expected(raw)
     if expected is None:
         assert plain is None
     elif plain is not None:
-        assert state(plain) == state(expected)
-        assert plain == expected and hash(plain) == hash(expected)
+        event, aware = plain
+        assert isinstance(event, Light) and state(event) == state(expected)
+        assert event == expected and expected == event and hash(event) == hash(expected)
+        assert sorted([event, expected], key=sort_key) == sorted([expected, event], key=sort_key)
+        assert aware == has_offset(raw["at"])
 
 
 @_SLOW
@@ -93,7 +98,8 @@ def test_the_record_of_an_event_defers_or_is_the_record_of_the_event_the_model_v
         assert record is None
     elif record is not None:
         assert record == spill.record_of(expected, line)
-        assert state(spill.event_of(record)) == state(expected)
+        event = spill.event_of(record)
+        assert isinstance(event, Light) and state(event) == state(expected)
 
 
 @settings(max_examples=200, deadline=None)
@@ -106,14 +112,18 @@ def test_every_valid_generated_event_in_the_common_form_takes_the_generated_path
     assert checker.records[raw["type"]](raw, 1) is not None
 
 
-def test_an_instant_outside_the_window_or_in_another_form_is_left_to_the_next_checker() -> None:
+def test_an_instant_outside_the_window_or_not_real_is_left_to_the_next_checker_and_another_form_to_the_log() -> None:
     checker = _checker()
     inside = {"type": "attack", "at": "2018-04-14T08:30:00Z", "target": "MINUSMA", "id": "a1"}
     assert checker.event(inside) is not None
-    for at in ("2016-04-14T08:30:00Z", "2019-01-01T00:00:00Z", "2018-04-14", "2018-04-14T08:30Z",
-               "2018-02-30T08:30:00Z"):
+    for at in ("2016-04-14T08:30:00Z", "2019-01-01T00:00:00Z", "2018-02-30T08:30:00Z", "2016-04-14", "2018-02-30",
+               "2018-04-14T08:30:00+25:00"):
         assert checker.event({**inside, "at": at}) is None
         assert checker.records["attack"]({**inside, "at": at}, 1) is None
+    for at, aware in (("2018-04-14", None), ("2018-04-14T08:30Z", True), ("2018-04-14 08:30", False)):
+        found = checker.event({**inside, "at": at})
+        assert found is not None and found[1] is aware and found[0].at == parse_instant(at)
+        assert checker.records["attack"]({**inside, "at": at}, 1) is None  # a log's other forms go the careful way
 
 
 def test_an_event_without_id_gets_its_model_but_no_record_so_that_its_id_is_derived_the_careful_way() -> None:
@@ -128,8 +138,8 @@ class _Shouting(Event):
 
 
 def test_a_schema_with_a_part_the_generator_does_not_know_is_refused_whole() -> None:
-    with pytest.raises(plaincheck._Unknown):
-        plaincheck._source(_Shouting, "shouting")
+    with pytest.raises(checkwriter._Unknown):
+        checkwriter._source(_Shouting, "shouting")
 
 
 def test_records_sort_in_processing_order_then_by_line() -> None:

@@ -13,6 +13,7 @@ from modelstate import state
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.inputs import scenario
+from engine.inputs.header import Header
 from engine.inputs.plainmodel import plain_validator
 from engine.inputs.sources import load
 
@@ -75,8 +76,8 @@ _spoiled = st.tuples(_good_headers, st.sampled_from(["", "name", "start", "expec
 @_SLOW
 @given(data=st.one_of(_spoiled, _headers, _scalars, st.lists(_scalars, max_size=2)))
 def test_a_scenario_s_top_level_checked_plainly_is_what_pydantic_validates_or_left_to_it(data: Any) -> None:
-    plain = scenario._plain_header(data)
-    expected = _validated(scenario._Header, data)
+    plain = scenario.plain_header(data)
+    expected = _validated(Header, data)
     if expected is None:
         assert plain is None
     elif plain is not None:
@@ -93,16 +94,16 @@ def _bases() -> list[Path]:
 @pytest.mark.parametrize("path", _bases(), ids=lambda p: p.name)
 def test_every_bundled_scenario_s_top_level_is_checked_plainly_as_pydantic_checks_it(path: Path) -> None:
     data, _ = load(path)
-    plain = scenario._plain_header(data)
+    plain = scenario.plain_header(data)
     assert plain is not None
-    assert state(plain) == state(scenario._Header.model_validate(data))
+    assert state(plain) == state(Header.model_validate(data))
 
 
 def test_a_name_s_length_is_the_model_s_bound_and_a_bad_date_is_left_to_pydantic() -> None:
-    assert scenario._plain_header({"name": "ab"}) is None
-    assert scenario._plain_header({"name": "x" * 301}) is None
-    assert scenario._plain_header({"name": "abc", "start": "2018-02-30"}) is None
-    made = scenario._plain_header({"name": " a  b\nc ", "start": " 2018-04-01", "expect": {"findings": [
+    assert scenario.plain_header({"name": "ab"}) is None
+    assert scenario.plain_header({"name": "x" * 301}) is None
+    assert scenario.plain_header({"name": "abc", "start": "2018-02-30"}) is None
+    made = scenario.plain_header({"name": " a  b\nc ", "start": " 2018-04-01", "expect": {"findings": [
         {"paragraph": "37", "due": date(2018, 5, 1), "opened": datetime(2018, 4, 1, 12)}]}})
     assert made is not None and made.name == "a b c" and made.start == date(2018, 4, 1)
     assert made.expect.findings[0].due == "2018-05-01" and made.expect.findings[0].opened == "2018-04-01T12:00:00"
@@ -112,7 +113,7 @@ def test_a_variant_of_another_scenario_is_never_taken_for_a_plain_file() -> None
     from engine.inputs.variants import VARIANT_KEYS
 
     for key in VARIANT_KEYS:
-        assert scenario._plain_header({"name": "abc", key: "base.yaml"}) is None
+        assert scenario.plain_header({"name": "abc", key: "base.yaml"}) is None
 
 
 class _Loose(BaseModel):  # pydantic's default: unknown keys ignored

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..inputs.actors import ActorRegistry
-from ..inputs.scenario import Expectations, ExpectedFinding
+from ..inputs.header import Expectations, ExpectedFinding
 from ..outputs.report import FindingView, Report
 
 

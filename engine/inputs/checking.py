@@ -4,6 +4,9 @@ An :class:`EventChecker` knows the scenario's window and the actor registry. It 
 validated :class:`~engine.inputs.vocabulary.Event` (with a derived id when it has none) or raises a located
 :class:`~engine.errors.ScenarioError`. Lines are looked up only for the error: the caller passes a function that
 gives the :class:`~engine.inputs.sources.LineMap` of the event's source when asked.
+
+The generated plain checkers (:mod:`.plaincheck`) answer first, with no pydantic; only what they leave goes to the
+trimmed validators (:mod:`.fastcheck`) and then to ``model_validate``, which import pydantic when first needed.
 """
 
 from __future__ import annotations
@@ -13,17 +16,18 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..dates import end_of, start_of
 from ..errors import ScenarioError
-from .actors import ActorRegistry
-from .fastcheck import FastChecker
+from .eventtypes import has_offset
 from .plaincheck import PlainChecker
 from .sources import LineMap, first_error
-from .vocabulary import EVENT_TYPES, Event, has_offset
+
+if TYPE_CHECKING:
+    from .actors import ActorRegistry
+    from .fastcheck import FastChecker
+    from .vocabulary import Event
 
 Lines = Callable[[], LineMap]
 
@@ -52,17 +56,30 @@ class EventChecker:
         self.first, self.limit = start_of(start), end_of(until)
         self.context = {"actors": actors}
         self.plain = PlainChecker(actors, self.first, self.limit)
-        self.fast = FastChecker(actors)
+        self._fast: FastChecker | None = None  # made when first needed (it imports pydantic)
         self.offsets: set[bool] = set()  # whether the date-times seen so far carry a UTC offset
+
+    @property
+    def fast(self) -> FastChecker:
+        """The trimmed validators, for what the plain checkers leave."""
+        if self._fast is None:
+            from .fastcheck import FastChecker
+
+            self._fast = FastChecker(self.context["actors"])
+        return self._fast
+
+    @fast.setter
+    def fast(self, checker: FastChecker) -> None:
+        self._fast = checker
 
     def error(self, message: str, lines: Lines, loc: tuple[Any, ...], *, path: str | None = None) -> ScenarioError:
         return ScenarioError(message, path=path or self.path, line=lines().line_of(loc))
 
     def check(self, raw: Any, lines: Lines, loc: tuple[Any, ...], *, path: str | None = None) -> tuple[Event, bool]:
         """The validated event and whether its id was given (else derived from its content)."""
-        plain = self.plain.event(raw)  # the common event, checked in plain Python; else pydantic-core; else pydantic
-        fast = (plain, True) if plain is not None else self.fast.event(raw)
-        event, aware = fast if fast is not None else self._validated(raw, lines, loc, path=path)
+        # the common event, checked in plain Python; else pydantic-core; else pydantic
+        found = self.plain.event(raw) or self.fast.event(raw) or self._validated(raw, lines, loc, path=path)
+        event, aware = found
         if aware is not None and aware not in self.offsets:
             self.offsets.add(aware)
             if len(self.offsets) > 1:
@@ -73,7 +90,7 @@ class EventChecker:
                              f"{self.until} (set `start`/`until` to widen it)", lines, (*loc, "at"), path=path)
         if event.id is not None:
             return event, True
-        object.__setattr__(event, "id", auto_id(event, raw))  # frozen model; cheaper than model_copy
+        object.__setattr__(event, "id", auto_id(event, raw))  # frozen model or light instance; cheaper than copying
         event.__pydantic_fields_set__.add("id")
         return event, False
 
@@ -81,6 +98,10 @@ class EventChecker:
                    path: str | None) -> tuple[Event, bool | None]:
         """The event as pydantic validates it (the single source of error wording), and whether its instant
         has an offset."""
+        from pydantic import ValidationError
+
+        from .vocabulary import EVENT_TYPES
+
         if not isinstance(raw, dict):
             raise self.error("an event is a mapping with `at`, `type` and its fields", lines, loc, path=path)
         kind = raw.get("type")

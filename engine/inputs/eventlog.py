@@ -27,7 +27,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
 from . import limits as _limits
@@ -37,7 +37,9 @@ from .nogc import no_cycle_collection
 from .plaincheck import Record
 from .sources import LineMap, open_regular
 from .spill import event_of, read_run, record_of, write_run
-from .vocabulary import Event
+
+if TYPE_CHECKING:
+    from .vocabulary import Event
 
 CHUNK_EVENTS = 50_000  # events sorted in memory at once; more go to temporary files, sorted runs merged later
 LOG_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -165,10 +167,16 @@ def _check_unique(digests: array.array[int], path: Path, shown: str, checker: Ev
                   taken: dict[str, int]) -> None:
     """Refuse an id used twice in the file and the log (found by digest; then located by reading the log
     again)."""
-    import numpy as np  # a matplotlib dependency: sorts the digests in place of a Python list 8 times larger
+    if len(digests) <= CHUNK_EVENTS:  # as many as a chunk held: a set, without importing numpy
+        met: set[int] = set()
+        repeated: set[int] = set()
+        for digest in digests:
+            (repeated if digest in met else met).add(digest)
+    else:
+        import numpy as np  # a matplotlib dependency: sorts the digests in place of a Python list 8 times larger
 
-    ordered = np.sort(np.frombuffer(digests, dtype=np.int64))
-    repeated = {int(d) for d in ordered[1:][ordered[1:] == ordered[:-1]]}
+        ordered = np.sort(np.frombuffer(digests, dtype=np.int64))
+        repeated = {int(d) for d in ordered[1:][ordered[1:] == ordered[:-1]]}
     if not repeated:
         return
     seen: dict[str, int | None] = {event_id: None for event_id in taken}  # None: in the scenario file

@@ -1,5 +1,6 @@
 """The plain parts of the event vocabulary, importable without pydantic: the event types' names and processing
-order, the enumerations fields take, the pattern of ids, the figures' bound, and the reading of instants.
+order, the enumerations fields take, the pattern of ids, the figures' bound, the reading of instants, and the
+checks of whole events that some models make (as plain functions, so that the generated checkers can run them).
 
 The event models themselves (:mod:`engine.inputs.vocabulary`) are built on these and re-export them; code that only
 orders, names or dates events imports them from here, so that a run whose inputs are already checked need not
@@ -11,10 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .vocabulary import Event
+from typing import Any, Protocol
 
 FIGURES = ("military", "police", "casualties")  # the event fields that are whole numbers
 MAX_PERSONNEL = 10_000_000  # a deployment figure above this is a typing mistake, not a deployment
@@ -80,9 +78,36 @@ def has_offset(value: Any) -> bool | None:
     return None
 
 
-def sort_key(event: Event) -> tuple[datetime, int, str]:
+class Timed(Protocol):
+    """What the processing order reads of an event."""
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def id(self) -> str | None: ...
+
+
+def sort_key(event: Timed) -> tuple[datetime, int, str]:
     """The engine's processing order of events: by instant, then by type (:data:`TYPE_ORDER`), then by id."""
     return (event.at, TYPE_ORDER[event.type], event.id or "")
+
+
+def names_what_is_supported(event: Any) -> Any:
+    """A support event's own check (the model's validator): it names the incident supported or the actor."""
+    if event.incident is None and event.to is None:
+        raise ValueError("a support event needs `incident` (the attack or action supported) or `to` (the actor)")
+    return event
+
+
+def has_a_figure(event: Any) -> Any:
+    """A deployment event's own check (the model's validator): it gives at least one figure."""
+    if event.military is None and event.police is None:
+        raise ValueError("a deployment event needs `military`, `police` or both")
+    return event
 
 
 class ThreatLevel(StrEnum):

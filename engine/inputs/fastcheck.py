@@ -4,7 +4,8 @@ Validating an event with ``model_validate`` calls back into Python for its insta
 each actor it names (the registry's ``resolve``): those calls cost more than the rest of the validation. This
 module builds, for each event model, a second pydantic-core validator from the model's own core schema with those
 two callbacks taken out; everything else (keys, types, patterns, lengths, enums, ranges, the model's own
-validators, how the instance is built) is pydantic's own, unchanged. Before validating, it resolves the instant
+validators) is pydantic's own, unchanged; the event is the light instance (:mod:`engine.light`) of the values it
+leaves. Before validating, it resolves the instant
 and the actors itself, in Python, with the same functions and bounded caches (an instant in the common form
 ``YYYY-MM-DDTHH:MM:SSZ`` is parsed directly), and puts their results where the callbacks would have put them.
 
@@ -17,22 +18,20 @@ generated events, valid and not, that the answer is pydantic's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from pydantic_core import SchemaError, SchemaValidator
 
+from ..light import light_class, spec_of
 from .actors import ActorRegistry
+from .plainevents import UTC_SECOND, built
 from .vocabulary import EVENT_TYPES, Event, _ActorValidator, has_offset, parse_instant
 
 _MAX_REMEMBERED = 4096  # instants and actor spellings remembered per checker
-UTC_SECOND = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII).fullmatch  # the common event-log form
 INSTANT = Event._instant.__func__  # type: ignore[attr-defined]  # the function that reads an event's `at`
-_new = object.__new__
-_set = object.__setattr__
 _from_iso = datetime.fromisoformat
 
 
@@ -96,7 +95,7 @@ class _Model:
             raise TypeError(f"{model.__name__}: a model schema of a kind this module does not know")
         if "definition-ref" in repr(schema):  # an enum replaced below might be referred to elsewhere
             raise TypeError(f"{model.__name__}: a model schema with shared definitions")
-        self.model = model
+        self.model, self.light = model, light_class(spec_of(model))
         found: dict[str, list[str]] = {"actor": [], "enum": []}
         # a validator of the model's fields alone: one of the whole model would be pydantic's own, reused
         self.validate: Callable[[Any], tuple[dict[str, Any], Any, set[str]]] = SchemaValidator(
@@ -104,40 +103,9 @@ class _Model:
         self.actor_fields, self.enum_fields = tuple(found["actor"]), tuple(found["enum"])
 
     def build(self, values: dict[str, Any], fields_set: set[str]) -> Event | None:
-        """The model instance as pydantic's validator leaves it, after the model's validators (None if one
-        refuses it)."""
-        return built(self.model, self.after, values, fields_set)
-
-
-def built(model: type[Event], after: tuple[Callable[[Any], Any], ...] | list[Callable[[Any], Any]],
-          values: dict[str, Any], fields_set: set[str]) -> Event | None:
-    """An instance of ``model`` as pydantic's validator leaves it (its ``__dict__`` in field order, the fields
-    given, no extra and no private attributes), if the model's validators ``after`` take it; else None."""
-    event = instance(model, values, fields_set)
-    return event if passes(after, event) else None
-
-
-def instance(model: type[Event], values: dict[str, Any], fields_set: set[str]) -> Event:
-    """An instance of ``model`` holding ``values`` (already validated, in field order) as pydantic's validator
-    leaves one: its ``__dict__``, the fields given, no extra and no private attributes."""
-    event: Event = _new(model)
-    _set(event, "__dict__", values)
-    _set(event, "__pydantic_fields_set__", fields_set)
-    _set(event, "__pydantic_extra__", None)
-    _set(event, "__pydantic_private__", None)
-    return event
-
-
-def passes(after: tuple[Callable[[Any], Any], ...] | list[Callable[[Any], Any]], event: Event) -> bool:
-    """Whether the model's validators ``after`` take ``event`` as it is: each returns the instance itself and
-    raises nothing (anything else, pydantic says again in its own words)."""
-    for validator in after:
-        try:
-            if validator(event) is not event:
-                return False
-        except Exception:
-            return False
-    return True
+        """The light instance of the model with the values pydantic's validator leaves, after the model's
+        validators (None if one refuses it)."""
+        return cast("Event | None", built(self.light, self.after, values, fields_set))
 
 
 class _Models(dict[str, _Model | None]):

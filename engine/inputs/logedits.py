@@ -17,9 +17,13 @@ import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
+from .eventtypes import sort_key
 from .scenario_model import EventStream
-from .vocabulary import Event, sort_key
+
+if TYPE_CHECKING:
+    from .vocabulary import Event
 
 NEAREST_SHOWN = 3  # ids suggested for a mistyped one
 NEAREST_CUTOFF = 0.4  # similarity (0 to 1, difflib's ratio) below which an id is not suggested

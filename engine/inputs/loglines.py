@@ -21,12 +21,10 @@ from typing import IO, Any
 
 from ..errors import ScenarioError
 from . import limits as _limits
+from .catalogue import list_fields
 from .sources import _reject_constant, _unique_keys
-from .vocabulary import EVENT_TYPES
 
 BLOCK_BYTES = 256 * 1024  # bytes read at once; a line longer than a block is carried into the next
-_LIST_FIELDS = frozenset(name for model in EVENT_TYPES.values() for name, info in model.model_fields.items()
-                         if "tuple" in str(info.annotation))
 _JSON_SPACE = " \t\n\r"
 _FLAT = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=list).scan_once  # type: ignore[attr-defined]
 _PLAIN = json.JSONDecoder(parse_constant=_reject_constant).scan_once  # type: ignore[attr-defined]
@@ -191,6 +189,7 @@ def csv_rows(lines: LogLines) -> Iterator[tuple[int, Any]]:
     """The rows of a CSV log as mappings of the header's fields (an empty cell is an absent field; a list field
     takes its items separated by ``;``)."""
     header: list[str] | None = None
+    lists = list_fields()
     for number, text in lines:
         if not text.strip():
             continue
@@ -213,5 +212,5 @@ def csv_rows(lines: LogLines) -> Iterator[tuple[int, Any]]:
         for name, cell in zip(header, cells, strict=False):
             if cell == "":
                 continue
-            row[name] = [item.strip() for item in cell.split(";") if item.strip()] if name in _LIST_FIELDS else cell
+            row[name] = [item.strip() for item in cell.split(";") if item.strip()] if name in lists else cell
         yield number, row

@@ -10,22 +10,29 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError, reported_as
+from ..light import Light
 from . import limits as _limits
-from .actors import ActorRegistry
+from .catalogue import HEADER, plans
 from .checking import EventChecker, auto_id, full_digest
+from .eventtypes import parse_instant
 from .nogc import no_cycle_collection
-from .plainmodel import plain_validator
-from .scenario_model import Expectations, ExpectedFinding, Scenario, sort_key
+from .plainmodel import checker
+from .scenario_model import Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
-from .vocabulary import Event, parse_instant
+
+if TYPE_CHECKING:
+    from .actors import ActorRegistry
+    from .header import Expectations
+    from .vocabulary import Event
+
+_VOCABULARY = "engine.inputs.vocabulary"  # the module of the event models
 
 #: the first and last days a scenario's window may cover: every instant is then a four-digit year, and a duty
 #: repeated every day of the window stays a bounded amount of work
@@ -33,35 +40,15 @@ EARLIEST_DAY = date(1945, 1, 1)
 LATEST_DAY = date(2099, 12, 31)
 
 
-class _Header(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)  # built only for what plain checks leave to it
-
-    name: str = Field(min_length=3, max_length=300, description="a sentence saying what the scenario shows")
-
-    @field_validator("name", mode="after")
-    @classmethod
-    def _one_line(cls, value: str) -> str:  # a sentence: line breaks and runs of spaces become one space
-        return " ".join(value.split())
-    description: str | None = None
-    start: date | None = None
-    until: date | None = None
-    assumptions: dict[str, Any] = Field(default_factory=dict)
-    events: list[Any] = Field(default_factory=list)
-    events_from: str | None = Field(default=None, description="an event log (.jsonl or .csv), relative to this file")
-    expect: Expectations | None = None
-
-    @field_validator("start", "until", mode="before")
-    @classmethod
-    def _day(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from None
-        return value
+_plain_header: list[Callable[[Any], Any]] = []  # the plain check of a file's top level, made when first needed
 
 
-_plain_header: Callable[[Any], Any] = plain_validator(_Header)
+def plain_header(data: Any) -> Any:
+    """A file's top level checked in plain Python (a light instance of :class:`~engine.inputs.header.Header`), or
+    None: pydantic decides."""
+    if not _plain_header:
+        _plain_header.append(checker(plans(), HEADER))
+    return _plain_header[0](data)
 
 
 def check_window(start: date, until: date, *, path: str, lines: LineMap | None = None) -> None:
@@ -84,7 +71,7 @@ def in_order(scenario: Scenario) -> Scenario:
     seen: set[str] = set()
     first, limit = scenario.window  # (once: it is computed on each read)
     for event in scenario.events:
-        if not isinstance(event, Event):
+        if not _is_event(event):
             raise ScenarioError(f"an event is an engine.vocabulary event model, not {type(event).__name__}",
                                 path=scenario.path)
         if event.id is None or event.id in seen:
@@ -100,6 +87,18 @@ def in_order(scenario: Scenario) -> Scenario:
     return dataclasses.replace(scenario, events=sorted(scenario.events, key=sort_key))
 
 
+def _is_event(value: Any) -> bool:
+    """Whether ``value`` is an event: an instance of an event model, or a light one (without importing pydantic
+    when it is not loaded: no model instance can exist then)."""
+    if isinstance(value, Light):
+        return value._spec.module == _VOCABULARY and value._spec.fields[:3] == ("type", "at", "id")
+    if "pydantic" not in sys.modules:
+        return False
+    from .vocabulary import Event
+
+    return isinstance(value, Event)
+
+
 def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, default_start: date,
           default_until: date) -> Scenario:
     """Validate parsed scenario data."""
@@ -107,7 +106,7 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
         raise ScenarioError("a scenario is a mapping with `name` and `events`", path=path, line=lines.line_of(()))
     # the common file, checked in plain Python (never a variant: the keys of one are not the header's); else the
     # variant's reading, or pydantic, decides and words it
-    header = _plain_header(data)
+    header = plain_header(data)
     if header is None:
         from .variants import VARIANT_KEYS, read_variant
 
@@ -119,8 +118,12 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
             own = build(variant.own_data, lines, path=path, actors=actors, default_start=base.start,
                         default_until=base.until)
             return variant.apply(base, own)
+        from pydantic import ValidationError
+
+        from .header import Header
+
         try:
-            header = _Header.model_validate(data)
+            header = Header.model_validate(data)
         except ValidationError as exc:
             raise first_error(exc, path=path, lines=lines, error_type=ScenarioError) from None
     max_events = _limits.current().max_events
@@ -199,8 +202,6 @@ def scenario_from_text(text: str, *, path: str, actors: ActorRegistry, default_s
 
 
 __all__ = [
-    "Expectations",
-    "ExpectedFinding",
     "Scenario",
     "check_window",
     "describe_validation_error",

@@ -1,6 +1,6 @@
 """What a validated scenario is: :class:`Scenario` (its window, events in processing order, assumptions and
-expectations) and the expected findings it states. :func:`sort_key`, the engine's processing order of events, is
-defined with the vocabulary and re-exported here.
+expectations); the models of its file's top level are in :mod:`.header`. :func:`sort_key`, the engine's
+processing order of events, is defined with the vocabulary and re-exported here. Nothing here imports pydantic.
 
 Built by :mod:`.scenario` (plain scenarios) and :mod:`.variants` (scenarios that extend another); read by every
 later stage.
@@ -13,13 +13,14 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..dates import end_of, start_of
-from .vocabulary import Event
-from .vocabulary import sort_key as sort_key  # the processing order, kept importable from here
+from .eventtypes import sort_key as sort_key  # the processing order, kept importable from here
+
+if TYPE_CHECKING:
+    from .header import Expectations
+    from .vocabulary import Event
 
 
 class EventStream(Protocol):
@@ -44,55 +45,6 @@ class EventStream(Protocol):
 def known_by(event_at: datetime, as_of: datetime) -> bool:
     """Whether an event at ``event_at`` has happened by ``as_of`` (compared to the second, as the clock does)."""
     return event_at.replace(microsecond=0) <= as_of
-
-
-class ExpectedFinding(BaseModel):
-    """A finding a scenario expects: every field given must match; fields left out match anything."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
-
-    id: str | None = None
-    paragraph: str | None = None
-    rule: str | None = None
-    kind: str | None = None
-    subject: str | None = None
-    status: str | None = None
-    criterion: str | None = None
-    incident: str | None = None
-    opened: str | None = None
-    due: str | None = None
-    closed: str | None = None
-    events: list[str] | None = None
-
-    @field_validator("opened", "due", "closed", mode="before")
-    @classmethod
-    def _date_text(cls, value: Any) -> Any:
-        if isinstance(value, date | datetime):
-            return value.isoformat()
-        return value
-
-
-class ExpectedNote(BaseModel):
-    """A note a scenario expects (an event the resolution does not govern): every field given must match."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    kind: str | None = None
-    paragraph: str | None = None
-    rule: str | None = None
-    event: str | None = None
-
-
-class Expectations(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    findings: list[ExpectedFinding] = Field(default_factory=list)
-    notes: list[ExpectedNote] | None = Field(
-        default=None, description="the notes expected (of the paragraphs looked at); when given, no other may arise")
-    paragraphs: list[str] | None = Field(
-        default=None, description="look only at findings of these paragraphs (default: all)"
-    )
-    exhaustive: bool = Field(default=True, description="no finding beyond those listed may arise")
 
 
 @dataclass

@@ -7,9 +7,9 @@ was given (one frozenset object per distinct set, which pickle then writes once 
 model goes through its Python ``__getstate__``/``__setstate__`` and pickles an aware datetime per event, which
 costs more than validating it; a record costs a fraction of that, in memory and on disk.
 
-The event model is built from its record when the replay reads it, the way pydantic's own validator leaves it (its
-``__dict__`` in field order, ``fields_set``, no extra and no private attributes), without validating again: the
-values were validated when the log was read.
+The event is built from its record when the replay reads it, as the light instance of its model
+(:mod:`engine.light`: its ``__dict__`` in field order and ``fields_set``, as pydantic's validator would leave them),
+without validating again and without pydantic: the values were validated when the log was read.
 """
 
 from __future__ import annotations
@@ -18,17 +18,19 @@ import pickle
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .fastcheck import instance
+from ..light import Light, light_class, make
+from .catalogue import spec
+from .eventtypes import TYPE_ORDER
 from .plaincheck import Record, instant_key, values_of
-from .vocabulary import EVENT_TYPES, TYPE_ORDER, Event
+
+if TYPE_CHECKING:
+    from .vocabulary import Event
 
 BATCH_EVENTS = 1_000  # records pickled together in a run file
-_SHAPES: dict[str, tuple[type[Event], Callable[[datetime, tuple[Any, ...]], dict[str, Any]]]] = {}
+_SHAPES: dict[str, tuple[type[Light], Callable[[datetime, tuple[Any, ...]], dict[str, Any]]]] = {}
 _from_iso = datetime.fromisoformat
-
-assert all(tuple(model.model_fields)[:3] == ("type", "at", "id") for model in EVENT_TYPES.values())  # records' layout
 
 
 def write_run(records: list[Record], path: Path) -> Path:
@@ -61,10 +63,12 @@ def record_of(event: Event, line: int) -> Record:
 
 
 def event_of(record: Record) -> Event:
-    """The event model of a record."""
+    """The event of a record, as the light instance of its model."""
     instant, _, _, _, kind, rest, fields = record
     shape = _SHAPES.get(kind)
     if shape is None:
-        shape = _SHAPES[kind] = (EVENT_TYPES[kind], values_of(kind))
-    model, values = shape
-    return instance(model, values(_from_iso(instant + "+00:00"), rest), set(fields))
+        found = spec(kind)
+        assert found.fields[:3] == ("type", "at", "id")  # the records' layout
+        shape = _SHAPES[kind] = (light_class(found), values_of(kind))
+    cls, values = shape
+    return make(cls, values(_from_iso(instant + "+00:00"), rest), set(fields))  # type: ignore[return-value]

@@ -36,7 +36,9 @@ from .eventtypes import (  # the plain parts, re-exported (see __all__): importa
     Route,
     ThreatLevel,
     ViolationCategory,
+    has_a_figure,
     has_offset,
+    names_what_is_supported,
     parse_instant,
     sort_key,
 )
@@ -154,11 +156,7 @@ class Support(Event):
     to: ActorRef | None = None
     actor_fields: ClassVar[tuple[str, ...]] = ("by", "to")
 
-    @model_validator(mode="after")
-    def _names_what_is_supported(self) -> Support:
-        if self.incident is None and self.to is None:
-            raise ValueError("a support event needs `incident` (the attack or action supported) or `to` (the actor)")
-        return self
+    _names_what_is_supported = model_validator(mode="after")(names_what_is_supported)
 
 
 class Report(Event):
@@ -280,11 +278,7 @@ class Deployment(Event):
     by: ActorRef = Field(default="minusma", description="the force whose strength this is")
     actor_fields: ClassVar[tuple[str, ...]] = ("by",)
 
-    @model_validator(mode="after")
-    def _has_a_figure(self) -> Deployment:
-        if self.military is None and self.police is None:
-            raise ValueError("a deployment event needs `military`, `police` or both")
-        return self
+    _has_a_figure = model_validator(mode="after")(has_a_figure)
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -254,3 +254,55 @@ def store(root: Traversable, shown_root: str, files: dict[str, str], compiled: C
             raise
     except Exception:  # a folder that cannot be made or written, a full disk: no cache
         return
+
+
+# ---- entries of other kinds (the checkers of a scenario's inputs): same folder, same trust, same atomic writes ----
+
+
+def read_entry(path: Path) -> tuple[dict[str, Any], bytes] | None:
+    """The header (a JSON object on the first line) and payload of an entry at ``path``, if the file is the user's
+    own, writable by nobody else, and its payload has the digest its header records; else None."""
+    try:
+        with open(path, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & _SAFE_MODE):
+                return None
+            header = json.loads(stream.readline())
+            payload = stream.read()
+    except Exception:  # no entry, unreadable, not JSON
+        return None
+    if not isinstance(header, dict) or header.get("payload") != hashlib.sha256(payload).hexdigest():
+        return None
+    return header, payload
+
+
+def write_entry(path: Path, header: dict[str, Any], payload: bytes) -> None:
+    """Write an entry whole (a temporary file in the folder, renamed over ``path``); its header records the
+    payload's digest. A folder that cannot be made or written means no entry, silently."""
+    import tempfile
+
+    try:
+        text = json.dumps({**header, "payload": hashlib.sha256(payload).hexdigest()}, sort_keys=True).encode()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(text + b"\n" + payload)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except Exception:
+        return
+
+
+def code_digest(items: tuple[str, ...]) -> str:
+    """The digest of the engine's source files that ``items`` name (folders: each module in them)."""
+    digest = hashlib.sha256()
+    for item in items:
+        path = _ENGINE / item
+        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
+            digest.update(source.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()

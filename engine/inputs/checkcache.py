@@ -1,0 +1,87 @@
+"""The checkers of a scenario's inputs, as written from the models, kept on disk so that a process whose cache is
+warm checks a scenario without importing pydantic.
+
+What is kept (a :class:`Catalogue`, made by :mod:`.catalogue`) is plain data: for each event type the source of its
+generated checking functions and their constants (:mod:`.checkwriter`, run by :mod:`.plaincheck`), and the spec of
+its light class (:mod:`engine.light`); the fields that take lists; the plans of the scenario file's top level
+(:mod:`.plainmodel`). The entry lives beside the rule packs' (:mod:`engine.rulepack.cache`: same folder, same trust
+in an entry only when it is the user's own and writable by nobody else, same whole writes); it is used only when it
+was made by the same code of the engine's inputs (and :mod:`engine.light`), the same Python and the same pydantic
+(whose version is read from its installed files, without importing it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import pickle
+import sys
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..light import Spec
+from ..rulepack import cache as _cache
+
+FORMAT = 1  # the layout of the catalogue; raised whenever it changes
+CODE = ("inputs", "light.py")  # the engine's code the catalogue is made by (folders: each module in them)
+
+
+class Written(NamedTuple):
+    """The generated checking functions of one event type: the source of its ``make`` function and the constants
+    that source names (plain data, functions of modules without pydantic), and the spec of its light class."""
+
+    kind: str
+    source: str
+    constants: dict[str, Any]
+    spec: Spec
+
+
+class Catalogue(NamedTuple):
+    """Everything generated from the models that checking a scenario needs."""
+
+    events: dict[str, Written | None]  # by event type (None: a type whose schema the generator does not know)
+    specs: dict[str, Spec]  # the light class of each event type
+    list_fields: frozenset[str]  # event fields that take a list (a CSV log's cells split at ``;``)
+    plans: dict[str, Any]  # the plain checks of the scenario file's top level (:mod:`.plainmodel`), by name
+
+
+def _entry(folder: Path) -> Path:
+    where = json.dumps([str(Path(__file__).resolve().parent), sys.version, sys.implementation.cache_tag])
+    return folder / f"checkers-{hashlib.sha256(where.encode()).hexdigest()[:32]}.pickle"
+
+
+def _versions() -> dict[str, Any]:
+    """What the entry was made by: the engine's code, Python, and pydantic's packages as installed (found
+    without importing them)."""
+    found = {}
+    for name in ("pydantic", "pydantic_core"):
+        spec = importlib.util.find_spec(name)
+        folder = Path(spec.origin).parent.parent if spec is not None and spec.origin else None
+        found[name] = sorted(p.name for p in folder.glob(f"{name}-*.dist-info")) if folder is not None else None
+    return {"format": FORMAT, "python": sys.version, "code": _cache.code_digest(CODE), **found}
+
+
+def load(folder: Path) -> Catalogue | None:
+    """The catalogue kept in ``folder``, if its entry is sound and was made by this code, Python and pydantic."""
+    entry = _cache.read_entry(_entry(folder))
+    if entry is None:
+        return None
+    header, payload = entry
+    try:
+        if {k: v for k, v in header.items() if k != "payload"} != _versions():
+            return None
+        loaded = pickle.loads(payload)
+    except Exception:  # a payload that does not unpickle: made again
+        return None
+    return loaded if isinstance(loaded, Catalogue) else None
+
+
+def store(folder: Path, made: Catalogue) -> None:
+    """Keep ``made`` in ``folder`` (nothing is kept when a constant does not pickle, or the folder cannot be
+    written)."""
+    try:
+        payload = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    _cache.write_entry(_entry(folder), _versions(), payload)
