@@ -13,7 +13,6 @@ was made by the same code of the engine's inputs (and :mod:`engine.light`), the 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import pickle
 import sys
@@ -52,14 +51,9 @@ def _entry(folder: Path) -> Path:
 
 
 def _versions() -> dict[str, Any]:
-    """What the entry was made by: the engine's code, Python, and pydantic's packages as installed (found
-    without importing them)."""
-    found = {}
-    for name in ("pydantic", "pydantic_core"):
-        spec = importlib.util.find_spec(name)
-        folder = Path(spec.origin).parent.parent if spec is not None and spec.origin else None
-        found[name] = sorted(p.name for p in folder.glob(f"{name}-*.dist-info")) if folder is not None else None
-    return {"format": FORMAT, "python": sys.version, "code": _cache.code_digest(CODE), **found}
+    """What the entry was made by: the engine's code, and the Python, pydantic (and durable-rules) the rule packs'
+    entries are keyed by (read from their installed files, without importing them)."""
+    return {"format": FORMAT, "code": _cache.code_digest(CODE), **_cache._versions()}
 
 
 def load(folder: Path) -> Catalogue | None:

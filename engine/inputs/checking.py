@@ -25,8 +25,8 @@ from .plaincheck import PlainChecker
 from .sources import LineMap, first_error
 
 if TYPE_CHECKING:
-    from .actors import ActorRegistry
     from .fastcheck import FastChecker
+    from .registry import ActorRegistry
     from .vocabulary import Event
 
 Lines = Callable[[], LineMap]

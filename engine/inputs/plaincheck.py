@@ -30,8 +30,8 @@ from .eventtypes import TYPE_ORDER, has_offset, parse_instant
 from .plainevents import UTC_SECOND, built, mapping, passes
 
 if TYPE_CHECKING:
-    from .actors import ActorRegistry
     from .checkcache import Written
+    from .registry import ActorRegistry
     from .vocabulary import Event
 
 #: an event as a log keeps it: (its instant as ISO text in UTC without the offset, :func:`instant_key`; type order;

@@ -28,8 +28,8 @@ from .scenario_model import Scenario, sort_key
 from .sources import LineMap, describe_validation_error, first_error, load, parse
 
 if TYPE_CHECKING:
-    from .actors import ActorRegistry
     from .header import Expectations
+    from .registry import ActorRegistry
     from .vocabulary import Event
 
 _VOCABULARY = "engine.inputs.vocabulary"  # the module of the event models
