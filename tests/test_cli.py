@@ -236,6 +236,27 @@ def test_a_warm_run_builds_no_validator_of_the_scenario_s_top_level_nor_looks_fo
     assert result.stderr.splitlines()[-1].split() == ["0", "False", "None", "False"]  # and the variable unset again
 
 
+@pytest.mark.parametrize("json_output", [False, True])
+def test_a_warm_run_of_the_headline_scenario_imports_neither_pydantic_nor_importlib_metadata(
+        tmp_path: Path, json_output: bool) -> None:
+    args = ["run", HEADLINE, *(["--json"] if json_output else [])]
+    probe = (
+        "import contextlib, io, sys\n"
+        "from engine.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main({args!r})\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')"
+        " or m == 'importlib.metadata')\n"
+        "print(code, len(out.getvalue()), *heavy, file=sys.stderr)\n"
+    )
+    environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
+                           env=environment).stderr.splitlines()[-1].split() for _ in range(2)]  # cold, then warm
+    cold, warm = runs
+    assert cold[0] == "0" and "pydantic" in cold  # the first run reads, checks and caches the pack with pydantic
+    assert warm == cold[:2]  # the same output's length, and nothing of pydantic or of importlib.metadata
+
+
 def test_the_limits_help_shows_are_the_limits_applied() -> None:
     from engine.cli.limits import SHOWN_MAX_BYTES, SHOWN_MAX_EVENTS
     from engine.inputs.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, MIB
