@@ -195,8 +195,6 @@ def make(first, limit, names, actor, instant):
     given = {{}}  # the keys of the rows met so far (in their order), each checked once, to the set of them
     sets = {{}}  # the sets of fields given met so far (subsets of the model's fields)
 
-    build = partial(built, LIGHT, AFTER)  # the light instance, if the model's validators take it
-
     proto = new(LIGHT)  # an instance that the model's validators see, given each record's values in turn
 
     def after(values, fields):
@@ -220,8 +218,11 @@ def make(first, limit, names, actor, instant):
             if found is None: return None
             moment, aware = found
 {fields}
-        made = build({mapping}, set(row))
-        return None if made is None else (made, aware)
+        made = new(LIGHT)  # the light instance (as engine.light.make makes it), if the model's validators take it
+        put(made, "__dict__", {mapping})
+        put(made, "__pydantic_fields_set__", set(row))
+        if AFTER and not passes(AFTER, made): return None
+        return made, aware
 
     def record(row, line):
         keys = tuple(row)

@@ -19,7 +19,6 @@ is left to the next checker, and in the end to ``model_validate``, the single so
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..light import light_class
 from . import catalogue
 from .eventtypes import TYPE_ORDER, has_offset, parse_instant
-from .plainevents import UTC_SECOND, built, mapping, passes
+from .plainevents import UTC_SECOND, mapping, passes
 
 if TYPE_CHECKING:
     from .checkcache import Written
@@ -77,7 +76,7 @@ def _compiled(written: Written) -> Callable[..., tuple[MakeEvent, MakeRecord]]:
     namespace: dict[str, Any] = {
         **written.constants, "LIGHT": light_class(written.spec), "RANK": TYPE_ORDER[written.kind],
         "REMEMBERED": _MAX_REMEMBERED, "utc_second": UTC_SECOND, "from_iso": _from_iso, "new": _new,
-        "put": object.__setattr__, "partial": functools.partial, "built": built, "passes": passes,
+        "put": object.__setattr__, "passes": passes,
         "_unicode_ok": _unicode_ok, "_MISSING": _MISSING,
     }
     exec(compile(written.source, f"<checking {written.kind}>", "exec"), namespace)
