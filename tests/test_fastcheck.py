@@ -15,6 +15,7 @@ from engine.inputs.checking import EventChecker
 from engine.inputs.plaincheck import PlainChecker
 from engine.inputs.sources import LineMap
 from engine.inputs.vocabulary import EVENT_TYPES, has_offset
+from engine.light import Light
 from engine.testing.strategies import events, raw_events
 
 _SLOW = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -31,7 +32,7 @@ def test_every_event_type_has_a_fast_path() -> None:
 
 @_SLOW
 @given(raw=raw_events())
-def test_the_fast_path_defers_or_returns_exactly_what_the_model_validates(raw: Any) -> None:
+def test_the_fast_path_defers_or_returns_the_light_instance_of_exactly_what_the_model_validates(raw: Any) -> None:
     registry = _registry()
     fast = fastcheck.FastChecker(registry).event(raw)
     model = EVENT_TYPES.get(raw.get("type")) if isinstance(raw, dict) and isinstance(raw.get("type"), str) else None
@@ -44,7 +45,7 @@ def test_the_fast_path_defers_or_returns_exactly_what_the_model_validates(raw: A
         return
     if fast is not None:
         event, aware = fast
-        assert state(event) == state(expected)
+        assert isinstance(event, Light) and state(event) == state(expected)
         assert event == expected and hash(event) == hash(expected)
         assert aware == has_offset(raw["at"])
 

@@ -22,16 +22,18 @@ from typing import Any, NamedTuple
 from ..light import Spec
 from ..rulepack import cache as _cache
 
-FORMAT = 1  # the layout of the catalogue; raised whenever it changes
+FORMAT = 2  # the layout of the catalogue; raised whenever it changes (2: the checkers compiled)
 CODE = ("inputs", "light.py")  # the engine's code the catalogue is made by (folders: each module in them)
 
 
 class Written(NamedTuple):
-    """The generated checking functions of one event type: the source of its ``make`` function and the constants
-    that source names (plain data, functions of modules without pydantic), and the spec of its light class."""
+    """The generated checking functions of one event type: the source of its ``make`` function, the same compiled
+    (``marshal``'s bytes: the entry is kept per Python version), the constants that source names (plain data,
+    functions of modules without pydantic), and the spec of its light class."""
 
     kind: str
     source: str
+    code: bytes
     constants: dict[str, Any]
     spec: Spec
 

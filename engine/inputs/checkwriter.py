@@ -16,6 +16,7 @@ of a schema this module does not know leaves the whole event type to the other c
 
 from __future__ import annotations
 
+import marshal
 import operator
 import re
 from typing import Any
@@ -265,7 +266,8 @@ def written(kind: str) -> Written | None:
     spec = spec_of(model)
     values = constants.pop("VALUES")
     source = _TEMPLATE.format(fields=check, values=values, mapping=mapping(spec.fields, "moment", values))
-    return Written(kind, source, constants, spec)
+    code = marshal.dumps(compile(source, f"<checking {kind}>", "exec"))
+    return Written(kind, source, code, constants, spec)
 
 
 def catalogue_of_events() -> Catalogue:

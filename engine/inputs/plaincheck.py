@@ -2,7 +2,7 @@
 
 :mod:`.checkwriter` writes, for each event type, the source of the functions that check a raw mapping as the
 model's schema does (keys, texts and their bounds and patterns, enums, numbers, tuples, defaults, actors, the
-instant); this module compiles and runs them, with no pydantic: what is written comes from the cache on disk
+instant); this module runs them (compiled when written), with no pydantic: what is written comes from the cache on disk
 (:mod:`.catalogue`) when it is warm, and is written (which imports pydantic) only when it is not.
 
 Each event type gets two functions: one that gives the event, and one that gives the compact record an event log
@@ -19,6 +19,7 @@ is left to the next checker, and in the end to ``model_validate``, the single so
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -79,7 +80,7 @@ def _compiled(written: Written) -> Callable[..., tuple[MakeEvent, MakeRecord]]:
         "put": object.__setattr__, "passes": passes,
         "_unicode_ok": _unicode_ok, "_MISSING": _MISSING,
     }
-    exec(compile(written.source, f"<checking {written.kind}>", "exec"), namespace)
+    exec(marshal.loads(written.code), namespace)
     made: Callable[..., tuple[MakeEvent, MakeRecord]] = namespace["make"]
     return made
 
