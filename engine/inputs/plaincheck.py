@@ -1,8 +1,8 @@
 """Validating the common event in plain Python, by functions generated from each model's own pydantic-core schema.
 
-:mod:`.checkwriter` writes, for each event type, the source of the functions that check a raw mapping as the
-model's schema does (keys, texts and their bounds and patterns, enums, numbers, tuples, defaults, actors, the
-instant); this module runs them (compiled when written), with no pydantic: what is written comes from the cache on disk
+:mod:`.checkwriter` writes, for each event type, the functions that check a raw mapping as the model's schema
+does (keys, texts and their bounds and patterns, enums, numbers, tuples, defaults, actors, the instant); this
+module runs them, with no pydantic: what is written (and compiled) comes from the cache on disk
 (:mod:`.catalogue`) when it is warm, and is written (which imports pydantic) only when it is not.
 
 Each event type gets two functions: one that gives the event, and one that gives the compact record an event log
