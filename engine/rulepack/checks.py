@@ -278,6 +278,8 @@ def _check_clauses(self: _Checker, paragraph: Paragraph) -> None:
 
 
 def check(pack: RulePack, lines: dict[str, Any]) -> RulePack:
-    """Cross-check a freshly read pack (fills its parameter table); raise :class:`RuleError` on the first fault."""
+    """Cross-check a freshly read pack (fills its parameter table and the event types' actor fields); raise
+    :class:`RuleError` on the first fault."""
     _Checker(pack, lines).run()
+    pack.actor_fields.update((name, tuple(model.actor_fields)) for name, model in EVENT_TYPES.items())
     return pack

@@ -205,12 +205,14 @@ def describe_pattern(event: str, where: dict[str, Constraint]) -> str:
 
 
 def _condition(event: str, where: dict[str, Constraint], pack: RulePack, groups: set[str]) -> tuple[Any, int]:
-    from ..inputs.vocabulary import EVENT_TYPES
+    actor_fields = pack.actor_fields.get(event)
+    if actor_fields is None:  # a pack not made by the loader's checks
+        from ..inputs.vocabulary import EVENT_TYPES
 
-    model = EVENT_TYPES[event]
+        actor_fields = EVENT_TYPES[event].actor_fields
     exprs: list[Any] = [{"type": event}]
     for name in sorted(where):
-        exprs.extend(compile_constraint(name, where[name], actor_field=name in model.actor_fields, pack=pack,
+        exprs.extend(compile_constraint(name, where[name], actor_field=name in actor_fields, pack=pack,
                                         groups=groups))
     count = sum(len(e["$or"]) if "$or" in e else 1 for e in exprs)
     return ({"$and": exprs} if len(exprs) > 1 else exprs[0]), count

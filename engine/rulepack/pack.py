@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import RuleError
 from ..inputs.registry import ActorRegistry
-from ..light import Light, lightened, model_class
-from .plain import is_duration, is_param
+from ..light import Light, lightened, make, model_class
+from .plain import DURATION_UNITS, is_duration, is_param
 
 if TYPE_CHECKING:
     from .rulebook import (
@@ -67,6 +67,9 @@ class RulePack:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     parameter_paragraph: dict[str, str] = field(default_factory=dict)
     overridden: dict[str, Any] = field(default_factory=dict)
+    #: event type -> its fields that name actors (filled by the checks, from the event types' models), so that the
+    #: pack compiles again (with assumptions) without the models
+    actor_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     # ---- lookups -------------------------------------------------------------------------------------------
     @property
@@ -167,8 +170,6 @@ class RulePack:
         """A copy of the pack with some assumptions' values replaced; each value is checked like the default."""
         if not overrides:
             return self
-        from pydantic import TypeAdapter, ValidationError
-
         params = dict(self.parameters)
         applied = dict(self.overridden)
         for name, raw in sorted(overrides.items()):
@@ -180,22 +181,46 @@ class RulePack:
             if current.assumption is None:
                 raise RuleError(f"{name!r} is fixed by the text ({current.says!r}), not an assumption",
                                 path=path, line=line)
-            kind = model_class(current.value._spec) if isinstance(current.value, Light) else type(current.value)
-            adapter: TypeAdapter[Any] = TypeAdapter(kind)
-            try:  # strict: true is not 1 day, "3" is not 3
-                value = adapter.validate_python(raw, strict=True)
-            except ValidationError as exc:
-                err = exc.errors(include_url=False)[0]
-                raise RuleError(f"assumption {name!r}: {err['msg']} (got {raw!r})", path=path, line=line) from None
+            value = _plainly(current.value, raw)
+            if value is None:  # not plainly one: pydantic says whether it is, or words why not
+                value = _validated(name, current.value, raw, path, line)
             if is_duration(value) and not (value.days or value.weeks or value.months):
                 raise RuleError(f"assumption {name!r}: a duration of zero would make the paragraph meaningless "
                                 f"(got {raw!r})", path=path, line=line)
             if current.choices is not None and value not in current.choices:
                 raise RuleError(f"assumption {name!r}: one of {', '.join(current.choices)} (got {raw!r})",
                                 path=path, line=line)
-            params[name] = lightened(current.model_copy(update={"value": value}))
+            params[name] = make(type(current), {**current.__dict__, "value": value},
+                                {*current.__pydantic_fields_set__, "value"}) if isinstance(current, Light) \
+                else lightened(current.model_copy(update={"value": value}))  # as model_copy would make it
             applied[name] = raw
         return replace(self, parameters=params, overridden=applied)
+
+
+def _plainly(current: Any, raw: Any) -> Any:
+    """``raw`` as the value of an assumption that holds ``current``, when it plainly is one (of the same type, a
+    duration as a mapping of one unit to a number in range), as pydantic's strict check would make it; else None."""
+    kind = type(current)
+    if kind in (bool, int, str, date):
+        return raw if type(raw) is kind else None
+    if isinstance(current, Light) and is_duration(current) and type(raw) is dict and len(raw) == 1:
+        [(unit, number)] = raw.items()
+        if unit in DURATION_UNITS and type(number) is int and 0 <= number <= DURATION_UNITS[unit]:
+            return make(kind, {field: raw.get(field) for field in kind._spec.fields}, {unit})
+    return None
+
+
+def _validated(name: str, current: Any, raw: Any, path: str, line: int | None) -> Any:
+    """``raw`` checked by pydantic (strictly: true is not 1 day, "3" is not 3) as a value of ``current``'s type."""
+    from pydantic import TypeAdapter, ValidationError
+
+    kind = model_class(current._spec) if isinstance(current, Light) else type(current)
+    try:
+        value = TypeAdapter(kind).validate_python(raw, strict=True)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        raise RuleError(f"assumption {name!r}: {err['msg']} (got {raw!r})", path=path, line=line) from None
+    return lightened(value)
 
 
 def made_light(pack: RulePack) -> RulePack:
@@ -207,4 +232,5 @@ def made_light(pack: RulePack) -> RulePack:
                     actors=ActorRegistry(lightened(list(pack.actors.by_id.values()), memo)),
                     resolution_text=pack.resolution_text, paragraphs=lightened(pack.paragraphs, memo),
                     origins=dict(pack.origins), parameters=lightened(pack.parameters, memo),
-                    parameter_paragraph=dict(pack.parameter_paragraph), overridden=dict(pack.overridden))
+                    parameter_paragraph=dict(pack.parameter_paragraph), overridden=dict(pack.overridden),
+                    actor_fields=dict(pack.actor_fields))

@@ -19,6 +19,8 @@ from typing import Any, Protocol, TypeGuard
 PARAGRAPH_ID = r"^\d{1,2}(\([a-z]\))?(\((i|ii|iii|iv|v|vi)\))?(\[\d\])?$"
 NAME = r"^[a-z][a-z0-9_]*$"
 ALIAS_REF = re.compile(r"^([a-z][a-z0-9_]*)\.([a-z_]+)$")
+#: the units of a duration and the largest number of each (a hundred years)
+DURATION_UNITS: dict[str, int] = {"days": 36_500, "weeks": 5_200, "months": 1_200}
 
 
 class Force(StrEnum):

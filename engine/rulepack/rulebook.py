@@ -24,11 +24,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from .plain import ALIAS_REF as ALIAS_REF
+from .plain import DURATION_UNITS, describe, effect_name, reading
 from .plain import NAME as NAME
 from .plain import PARAGRAPH_ID as PARAGRAPH_ID
 from .plain import Force as Force
 from .plain import Kind as Kind
-from .plain import describe, effect_name, reading
 
 
 class _Model(BaseModel):
@@ -38,9 +38,9 @@ class _Model(BaseModel):
 class Duration(_Model):
     """A length of time in whole days, weeks or calendar months (exactly one)."""
 
-    days: int | None = Field(default=None, ge=0, le=36_500)
-    weeks: int | None = Field(default=None, ge=0, le=5_200)
-    months: int | None = Field(default=None, ge=0, le=1_200)
+    days: int | None = Field(default=None, ge=0, le=DURATION_UNITS["days"])
+    weeks: int | None = Field(default=None, ge=0, le=DURATION_UNITS["weeks"])
+    months: int | None = Field(default=None, ge=0, le=DURATION_UNITS["months"])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Duration:
