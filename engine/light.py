@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import operator
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 _REAL = "_real"  # the slot holding the real model instance, once built (pydantic names no field with a leading _)
@@ -187,27 +188,38 @@ def lightened(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """``value`` with every model instance in it, at any depth (its fields, lists, tuples and dicts), made light:
     the value itself when it holds none. An instance met twice (``memo``, shared by the calls on parts of one
     whole) becomes one light instance, so that what was shared stays shared."""
+    if value.__class__ in _ATOMS:
+        return value
     memo = {} if memo is None else memo
     known = memo.get(id(value))
     if known is not None:
         return known[1]
     made: Any = value
-    if isinstance(value, Light) or hasattr(type(value), "__pydantic_fields__"):
-        values = {name: lightened(item, memo) for name, item in value.__dict__.items()}
-        if not isinstance(value, Light):
-            made = light(value)
-        if any(values[name] is not item for name, item in made.__dict__.items()):
-            made = make(type(made), values, set(made.__pydantic_fields_set__))
-    elif isinstance(value, (list, tuple)):
+    kind = value.__class__
+    if issubclass(kind, Light) or hasattr(kind, "__pydantic_fields__"):
+        old = value.__dict__
+        atoms = _ATOMS
+        values = {name: item if item.__class__ in atoms else lightened(item, memo) for name, item in old.items()}
+        if not issubclass(kind, Light):
+            cls = _BY_MODEL.get(kind)
+            if cls is None:
+                cls = _BY_MODEL[kind] = light_class(spec_of(kind))
+            made = make(cls, values, set(value.__pydantic_fields_set__))
+        elif any(values[name] is not item for name, item in old.items()):
+            made = make(kind, values, set(value.__pydantic_fields_set__))
+    elif kind is list or kind is tuple:
         items = [lightened(item, memo) for item in value]
         if any(new is not old for new, old in zip(items, value, strict=True)):
-            made = items if isinstance(value, list) else tuple(items)
-    elif isinstance(value, dict):
+            made = items if kind is list else tuple(items)
+    elif kind is dict:
         entries = {key: lightened(item, memo) for key, item in value.items()}
         if any(entries[key] is not item for key, item in value.items()):
             made = entries
     memo[id(value)] = (value, made)  # the value is kept, so that its id is not reused by another while memo lives
     return made
+
+
+_ATOMS = frozenset({str, int, bool, float, type(None), date, datetime})  # values that hold no model
 
 
 def _real(value: Any) -> Any:
