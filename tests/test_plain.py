@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from engine.light import light, lightened
 from engine.rulepack.plain import Force, describe, duration_fields, is_duration, is_param, reading
@@ -41,9 +42,12 @@ def test_a_paragraph_reads_with_its_clause_s_verb_and_force_or_its_own() -> None
         assert reading(value, None) == ("Requests", Force.BINDING) == paragraph.reading(None)
 
 
-def test_the_plain_readings_import_no_pydantic() -> None:
-    code = ("import sys, engine.rulepack.plain, engine.rulepack.pack, engine.rulepack.compiler, "
-            "engine.rulepack.cache, engine.rulepack.loader; "
+def test_the_plain_readings_the_pack_s_modules_and_the_replay_s_import_no_pydantic() -> None:
+    replay = sorted(path.stem for path in (Path(__file__).parent.parent / "engine" / "replay").glob("*.py"))
+    assert {"runtime", "effects", "state", "asof"} <= set(replay)
+    modules = ["engine.rulepack.plain", "engine.rulepack.pack", "engine.rulepack.compiler", "engine.rulepack.cache",
+               "engine.rulepack.loader", *(f"engine.replay.{name}" for name in replay)]
+    code = (f"import sys, importlib; [importlib.import_module(m) for m in {modules!r}]; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core') "
             "or m == 'engine.rulepack.rulebook'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
