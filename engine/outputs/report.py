@@ -293,14 +293,15 @@ class _Writer:
         self._evidence: dict[int, tuple[Evidence, str]] = {}  # id -> (the evidence, kept alive; its text)
 
     def finding(self, f: Finding) -> str:
+        # texts the ledger always holds as strings by s (the C string encoder); what may be null or a number by t
         t, s, pad, iso = jsontext.text, jsontext.string, _PAD3, self._iso
-        return (f'{{{pad}"id": {t(f.id)},{pad}"paragraph": {t(f.paragraph)},{pad}"rule": {t(f.rule)},'
-                f'{pad}"kind": {s(str(f.kind))},{pad}"subject": {t(f.subject)},{pad}"status": {s(str(f.status))},'
+        return (f'{{{pad}"id": {s(f.id)},{pad}"paragraph": {s(f.paragraph)},{pad}"rule": {s(f.rule)},'
+                f'{pad}"kind": {s(str(f.kind))},{pad}"subject": {s(f.subject)},{pad}"status": {s(str(f.status))},'
                 f'{pad}"opened": {s(iso(f.opened))},'
                 f'{pad}"due": {s(f.due.isoformat()) if f.due else "null"},'
                 f'{pad}"closed": {s(iso(f.closed)) if f.closed is not None else "null"},'
                 f'{pad}"events": {jsontext.strings(f.events, pad)},{pad}"criterion": {t(f.criterion)},'
-                f'{pad}"incident": {t(f.incident)},{pad}"explanation": {t(f.explanation)},'
+                f'{pad}"incident": {t(f.incident)},{pad}"explanation": {s(f.explanation)},'
                 f'{pad}"provenance": {self._provenance(f.provenance)},{pad}"history": {self._history(f.history)},'
                 f'{pad}"days_late": {t(f.days_late)},{pad}"answered_by": {t(f.answered_by)}{_PAD2}}}')
 
@@ -313,14 +314,14 @@ class _Writer:
         known = self._evidence.get(id(evidence))
         if known is not None and known[0] is evidence:
             return known[1]
-        t, pad = jsontext.text, _PAD7
+        s, pad = jsontext.string, _PAD7  # (an evidence's texts are all strings)
         if evidence.conditions:
             conditions = ("[" + _PAD6 + ("," + _PAD6).join([
-                f'{{{pad}"as": {t(a)},{pad}"event": {t(ev)},{pad}"type": {t(kind)},{pad}"condition": {t(c)}{_PAD6}}}'
+                f'{{{pad}"as": {s(a)},{pad}"event": {s(ev)},{pad}"type": {s(kind)},{pad}"condition": {s(c)}{_PAD6}}}'
                 for a, ev, kind, c in evidence.conditions]) + _PAD5 + "]")
         else:
             conditions = "[]"
-        text = (f'{{{_PAD5}"rule": {t(evidence.rule)},{_PAD5}"at": {jsontext.string(self._iso(evidence.tick))},'
+        text = (f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": {s(self._iso(evidence.tick))},'
                 f'{_PAD5}"conditions": {conditions}{_PAD4}}}')
         if len(self._evidence) >= _KEPT:
             self._evidence.clear()
@@ -333,7 +334,7 @@ class _Writer:
         t, s, pad, iso = jsontext.text, jsontext.string, _PAD5, self._iso
         return "[" + _PAD4 + ("," + _PAD4).join([
             f'{{{pad}"at": {s(iso(h.tick))},{pad}"status": {s(str(h.status))},{pad}"event": {t(h.event)},'
-            f'{pad}"note": {t(h.note)}{_PAD4}}}' for h in history]) + _PAD3 + "]"
+            f'{pad}"note": {s(h.note)}{_PAD4}}}' for h in history]) + _PAD3 + "]"
 
 
 _NOTE_KEYS = ("kind", "paragraph", "rule", "event", "at", "reason")  # a note's keys, as build_report makes them
