@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from ..rulepack.rulebook import Obligation
 
 
+_NEVER = 1 << 62  # a tick after any expiry: nothing kept for joins
+
+
 def _first(item: tuple[int, Any, Any]) -> int:
     return item[0]
 
@@ -57,7 +60,7 @@ class Replay(ReplayState):
     def observe(self, event: Event, tick: int, kind: tuple[Any, ...]) -> None:
         """One scenario event that some rule looks at, at its tick, of a kind durable-rules has not turned away
         (see :func:`feed`): assert it, act on every match, then keep or retract the fact."""
-        if self.pending:
+        if tick >= self.next_expiry:
             self.forget_until(tick)
         asserted = self.session.assert_text(self.messages.text(event, tick))
         if asserted is None:
@@ -96,7 +99,10 @@ class Replay(ReplayState):
             queue = self.pending.get(event.type)
             if queue is None:
                 queue = self.pending[event.type] = collections.deque()
-            queue.append((tick + keep + 1, fact, self.keep_latest_only(event.type, fact)))
+            expires = tick + keep + 1
+            queue.append((expires, fact, self.keep_latest_only(event.type, fact)))
+            if expires < self.next_expiry:
+                self.next_expiry = expires
 
     def forget_until(self, tick: int) -> None:
         """Retract the facts kept for joins whose retention ended by ``tick`` (their expiry at most ``tick``),
@@ -104,6 +110,7 @@ class Replay(ReplayState):
         event is asserted: what durable-rules holds is read only when an event is asserted, so retracting there
         is retracting at the expiries (in the settling phase of their instants, before their events; see
         :mod:`engine.dates`) without a SimPy event per fact. Memory follows the facts kept, as before."""
+        following = _NEVER
         for queue in self.pending.values():
             while queue and queue[0][0] <= tick:
                 _, fact, key = queue.popleft()
@@ -111,6 +118,9 @@ class Replay(ReplayState):
                     self.retract(fact)
                 if self.latest.get(key) is fact:  # the latest of its kind is gone: forget the kind too
                     del self.latest[key]
+            if queue and queue[0][0] < following:
+                following = queue[0][0]
+        self.next_expiry = following
 
     def _remember(self, kind: tuple[Any, ...], fact_id: str, matches: list[Match]) -> None:
         """Remember the rules an event of a type that joins nothing matched (see :mod:`.verdicts`): (rule, alias)

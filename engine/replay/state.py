@@ -60,6 +60,7 @@ class ReplayState:
         self.live: dict[str, Fact] = {}  # facts durable-rules holds, by their id
         # facts kept for joins, per type, oldest first: (tick at which to forget it, the fact, its key in `latest`)
         self.pending: dict[str, collections.deque[tuple[int, Fact, tuple[Any, ...]]]] = {}
+        self.next_expiry = 1 << 62  # the earliest tick at which a fact kept for joins is to be forgotten
         self.latest: dict[tuple[Any, ...], Fact] = {}  # facts kept for joins, the latest of each kind
         self.peak_live_facts = 0
         # kinds of event durable-rules found to engage nothing, or to match what joins nothing
