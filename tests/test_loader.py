@@ -33,6 +33,17 @@ def test_the_bundled_pack_is_found_from_any_directory() -> None:
     assert out.stdout == "2364 (2017) True\n"
 
 
+def test_the_rules_folder_is_the_one_importlib_resources_gives_without_importing_its_readers() -> None:
+    from engine.rulepack.loader import _rules
+
+    assert _rules() == resources.files("rules")
+    probe = ("import sys; from engine.rulepack.loader import _rules; _rules(); "
+             "print(sorted(m for m in sys.modules if m in ('zipfile', 'importlib.readers', 'importlib.resources')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "[]"
+
+
 def test_res2364_is_a_bundled_pack() -> None:
     assert "res2364" in bundled_packs()
 

@@ -1,8 +1,9 @@
 """Finding and reading rule packs.
 
-The bundled packs live in the ``rules`` package and are read through :mod:`importlib.resources`, so they are
-found the same way from a source checkout, an editable install or an installed wheel, whatever the current
-directory. A pack is a folder with a ``resolution.yaml`` manifest, an actor registry and rule files.
+The bundled packs live in the ``rules`` package, found through Python's import system (its spec, or
+:mod:`importlib.resources`), so they are found the same way from a source checkout, an editable install or an
+installed wheel, whatever the current directory. A pack is a folder with a ``resolution.yaml`` manifest, an
+actor registry and rule files.
 
 A pack read, checked and compiled is kept in a cache on disk (:mod:`engine.rulepack.cache`), so that later runs
 read neither its YAML nor check it again while its files and the engine's code are unchanged. Reading and checking
@@ -12,22 +13,38 @@ need pydantic, which is imported only then: a pack taken from the cache is held 
 from __future__ import annotations
 
 import functools
-from importlib import resources
-from importlib.resources.abc import Traversable
+import importlib.util
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RuleError, reported_as
 from . import cache
 from .compiler import CompiledPack, compile_pack
 from .pack import Origin, RulePack, made_light
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
 DEFAULT_PACK = "res2364"
+
+
+def _rules() -> Traversable:
+    """The ``rules`` package's folder. A package that is a folder on disk (a source checkout, an editable install,
+    an installed wheel) is that folder as a :class:`~pathlib.Path`, which is what :mod:`importlib.resources` would
+    give for it, without importing its readers (they import :mod:`zipfile`, a cost on every start-up); any other
+    (e.g. inside a zip file) is found through :mod:`importlib.resources`."""
+    spec = importlib.util.find_spec("rules")
+    origin = spec.origin if spec is not None else None
+    if origin is not None and Path(origin).name == "__init__.py" and Path(origin).is_file():
+        return Path(origin).parent
+    from importlib import resources
+
+    return resources.files("rules")
 
 
 def bundled_packs() -> list[str]:
     """Names of the rule packs shipped with the engine."""
-    root = resources.files("rules")
+    root = _rules()
     return sorted(item.name for item in root.iterdir() if item.is_dir() and (item / "resolution.yaml").is_file())
 
 
@@ -134,7 +151,7 @@ def _bundled(name: str) -> tuple[RulePack, CompiledPack | None]:
     available = bundled_packs()
     if name not in available:
         raise RuleError(f"no bundled rule pack {name!r}; available: {', '.join(available)}", path="rules")
-    return _cached(resources.files("rules") / name, name=name, shown_root=f"rules/{name}")
+    return _cached(_rules() / name, name=name, shown_root=f"rules/{name}")
 
 
 def load_pack(name: str = DEFAULT_PACK) -> RulePack:
