@@ -257,6 +257,23 @@ def test_a_warm_run_of_the_headline_scenario_imports_neither_pydantic_nor_import
     assert warm == cold[:2]  # the same output's length, and nothing of pydantic or of importlib.metadata
 
 
+def test_the_command_s_entry_point_answers_as_main_and_sets_its_objects_aside_from_the_collector() -> None:
+    probe = (
+        "import contextlib, gc, io, sys\n"
+        "from engine.cli.main import command, main\n"
+        f"sys.argv = ['obligations', 'check', {HEADLINE!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as first:\n"
+        "    expected = main(sys.argv[1:])\n"
+        "frozen_before = gc.get_freeze_count()\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as second:\n"
+        "    code = command()\n"
+        "print(code == expected, first.getvalue() == second.getvalue(), frozen_before, gc.get_freeze_count() > 0,"
+        " file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stderr.split() == ["True", "True", "0", "True"]
+
+
 def test_the_limits_help_shows_are_the_limits_applied() -> None:
     from engine.cli.limits import SHOWN_MAX_BYTES, SHOWN_MAX_EVENTS
     from engine.inputs.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_EVENTS, MIB
