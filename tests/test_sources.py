@@ -154,3 +154,62 @@ def test_too_deep_nesting_is_refused_at_the_first_item_a_visit_of_every_item_fin
         assert expected is not None and exc.line == numbered[expected]
     else:
         assert expected is None
+
+
+def _parsed_carefully(text: str) -> tuple[str, Any]:
+    """What JSON text gives when every object goes through the hook that refuses a key given twice."""
+    import json
+
+    try:
+        data = json.loads(text, parse_constant=sources._reject_constant, object_pairs_hook=sources._unique_keys)
+    except json.JSONDecodeError as exc:
+        return ("refused", f"invalid JSON: {exc.msg}")
+    except ValueError as exc:
+        return ("refused", f"invalid JSON: {exc}")
+    except RecursionError:
+        return ("refused", "too deep")
+    try:
+        sources._check_depth(data, "f.json", sources.LineMap())
+    except InputError:
+        return ("refused", "too deep")
+    return ("read", data)
+
+
+def _parsed(text: str) -> tuple[str, Any]:
+    try:
+        data, _ = parse(text, path="f.json")
+    except InputError as exc:
+        return ("refused", "too deep" if "nesting" in exc.message and "JSON" not in exc.message else exc.message)
+    return ("read", data)
+
+
+_KEYS = st.sampled_from(["a", "b", "a:b", ":", "x y", "é", 'q"', "\\"])
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.sampled_from(["", ":", ":x", "a", '"', "\\n", "é"]))
+
+
+def _object_text(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    import json
+
+    pair = st.tuples(_KEYS, children, st.sampled_from([":", ": ", " :", "\t:", "\n: "]))
+    return st.lists(pair, max_size=4).map(
+        lambda pairs: "{" + ", ".join(f"{json.dumps(k)}{colon}{v}" for k, v, colon in pairs) + "}")
+
+
+_JSON_TEXTS = st.recursive(
+    _SCALARS.map(lambda v: __import__("json").dumps(v)),
+    lambda children: st.one_of(_object_text(children), st.lists(children, max_size=4).map(
+        lambda items: "[" + ",\n".join(items) + "]")),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_JSON_TEXTS)
+def test_json_is_read_or_refused_as_when_every_object_is_checked_for_a_key_given_twice(text: str) -> None:
+    assert _parsed(text) == _parsed_carefully(text)
+
+
+def test_a_key_given_twice_in_json_is_refused_even_without_escapes_or_spaces() -> None:
+    with pytest.raises(InputError, match="the key 'a' appears twice"):
+        parse('{"events": [{"a": 1, "b": ":", "a": 2}]}', path="f.json")
+    data, _ = parse('{"events": [{"a": ":x", "b": ":"}]}', path="f.json")
+    assert data == {"events": [{"a": ":x", "b": ":"}]}

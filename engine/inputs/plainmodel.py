@@ -235,6 +235,8 @@ def _value_check(plan: ValuePlan, plans: dict[str, ModelPlan | None], seen: dict
         inner = _value_check(plan[1], plans, seen)
         return lambda value: None if value is None else inner(value)
     if kind == "list":
+        if plan[1] == ("any",):  # a copy of the list (the events of a file: no call per item)
+            return lambda value: list(value) if type(value) is list else _NO
         item = _value_check(plan[1], plans, seen)
 
         def check_list(value: Any) -> Any:

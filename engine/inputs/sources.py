@@ -14,6 +14,7 @@ refused.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -207,6 +208,14 @@ def parse(text: str, *, path: str) -> tuple[Any, LineMap]:
 
 def _parse_json(text: str, path: str) -> tuple[Any, LineMap]:
     lines = LineMap(locate=lambda targets: _json_lines(text, targets))
+    data = _json_plainly(text)
+    if data is not _NOT_SURE:
+        try:
+            if _check_depth(data, path, lines) == text.count('":'):
+                return data, lines
+        except InputError:  # too deep: but a key given twice earlier in the text is reported first
+            pass
+        # a key given twice, or merely a string that starts with a colon: the careful way says which
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
@@ -217,6 +226,26 @@ def _parse_json(text: str, path: str) -> tuple[Any, LineMap]:
         raise _error(path, _json_depth_line(text), f"nesting is deeper than {MAX_DEPTH} levels") from None
     _check_depth(data, path, lines)
     return data, lines
+
+
+_NOT_SURE = object()
+
+
+def _json_plainly(text: str) -> Any:
+    """The value of JSON text decoded by the C scanner with plain dicts (no hook called per object), or
+    :data:`_NOT_SURE`: the text has an escape or a space before a colon, or does not decode (the careful way then
+    words the error).
+
+    What shows afterwards that no object had a key given twice (:func:`_parse_json`): with no backslash (no quote
+    inside a string) and no space, tab or line end before a colon, every key is directly followed by ``":``, so the
+    text holds at least as many ``":`` as keys were given; if it holds exactly as many as the decoded objects have
+    keys (counted by :func:`_check_depth`), none was lost."""
+    if "\\" in text or " :" in text or "\t:" in text or "\n:" in text or "\r:" in text:
+        return _NOT_SURE
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return _NOT_SURE
 
 
 def _reject_constant(name: str) -> Any:
@@ -235,12 +264,18 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _check_depth(data: Any, path: str, lines: LineMap) -> None:
-    """Refuse a value nested deeper than :data:`MAX_DEPTH`, at the line of its first item. Only containers are
-    visited, and a mapping whose values hold no container (an event) is passed over at C speed."""
+def _check_depth(data: Any, path: str, lines: LineMap) -> int:
+    """Refuse a value nested deeper than :data:`MAX_DEPTH`, at the line of its first item; return how many keys
+    its mappings hold, all told. Only containers are visited, and a mapping whose values hold no container (an
+    event) is passed over at C speed."""
     stack: list[tuple[Any, int, Path_]] = [(data, 0, ())]
+    keys = len(data) if data.__class__ is dict else 0
     while stack:
         value, depth, where = stack.pop()
+        if (value.__class__ is list and depth + 1 < MAX_DEPTH and set(map(type, value)) == _DICT
+                and _FLAT_VALUES.issuperset(map(type, itertools.chain.from_iterable(map(dict.values, value))))):
+            keys += sum(map(len, value))  # a list of flat mappings (events), passed over at C speed
+            continue
         items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         if depth >= MAX_DEPTH:
             for key, _ in items:
@@ -248,13 +283,17 @@ def _check_depth(data: Any, path: str, lines: LineMap) -> None:
             continue
         for key, item in items:
             kind = item.__class__
+            if kind is dict:
+                keys += len(item)
             nested = kind is list or (kind is dict and (not _FLAT_VALUES.issuperset(map(type, item.values()))
                                                         or (item and depth + 1 >= MAX_DEPTH)))
             if nested:  # a container that holds containers, or whose items lie too deep
                 stack.append((item, depth + 1, (*where, key)))
+    return keys
 
 
 _FLAT_VALUES = frozenset({str, int, float, bool, type(None)})  # what a parsed value holds that is no container
+_DICT = {dict}
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
