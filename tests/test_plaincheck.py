@@ -126,6 +126,28 @@ def test_an_instant_outside_the_window_or_not_real_is_left_to_the_next_checker_a
         assert checker.records["attack"]({**inside, "at": at}, 1) is None  # a log's other forms go the careful way
 
 
+_DIGIT_PLACES = [i for i in range(20) if i not in (4, 7, 10, 13, 16, 19)]  # of YYYY-MM-DDTHH:MM:SSZ
+
+
+@settings(max_examples=300, deadline=None)
+@given(changes=st.lists(st.tuples(st.sampled_from(_DIGIT_PLACES), st.one_of(
+    st.sampled_from("0123456789 +-.:TZ_a\u0663\uff10\u00b9"), st.characters())), min_size=1, max_size=3))
+def test_an_instant_laid_out_as_the_common_form_is_taken_only_as_the_model_reads_it(
+        changes: list[tuple[int, str]]) -> None:
+    at = list("2018-04-14T08:30:00Z")
+    for place, character in changes:
+        at[place] = character
+    raw = {"type": "attack", "at": "".join(at), "target": "MINUSMA", "id": "a1"}
+    checker, expected = _checker(), _expected(raw)
+    plain, record = checker.event(raw), checker.records["attack"](raw, 1)
+    if expected is None:
+        assert plain is None and record is None
+    if plain is not None:
+        assert expected is not None and state(plain[0]) == state(expected)
+    if record is not None:
+        assert expected is not None and record == spill.record_of(expected, 1)
+
+
 def test_an_event_without_id_gets_its_model_but_no_record_so_that_its_id_is_derived_the_careful_way() -> None:
     checker = _checker()
     raw = {"type": "attack", "at": "2018-04-14T08:30:00Z", "target": "MINUSMA"}

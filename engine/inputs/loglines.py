@@ -162,7 +162,7 @@ def _flat_objects(piece: str) -> list[dict[str, Any]] | None:
     body = piece[:-1] if piece.endswith("\n") else piece
     count = body.count("\n") + 1
     if (body[:1] != "{" or body.count("{") != count or body.count("\n{") != count - 1 or "\\" in body
-            or " :" in body or "\t:" in body or "\r:" in body):
+            or " :" in body or ("\t" in body and "\t:" in body) or ("\r" in body and "\r:" in body)):
         return None
     text = "[" + body.replace("\n", ",") + "]"
     try:

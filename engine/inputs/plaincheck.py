@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ..light import light_class
 from . import catalogue
 from .eventtypes import TYPE_ORDER, has_offset, parse_instant
-from .plainevents import UTC_SECOND, mapping, passes
+from .plainevents import mapping, passes
 
 if TYPE_CHECKING:
     from .checkcache import Written
@@ -76,7 +76,7 @@ def _compiled(written: Written) -> Callable[..., tuple[MakeEvent, MakeRecord]]:
     """The ``make`` function of what was written for an event type."""
     namespace: dict[str, Any] = {
         **written.constants, "LIGHT": light_class(written.spec), "RANK": TYPE_ORDER[written.kind],
-        "REMEMBERED": _MAX_REMEMBERED, "utc_second": UTC_SECOND, "from_iso": _from_iso, "new": _new,
+        "REMEMBERED": _MAX_REMEMBERED, "from_iso": _from_iso, "new": _new,
         "put": object.__setattr__, "passes": passes,
         "_unicode_ok": _unicode_ok, "_MISSING": _MISSING,
     }
