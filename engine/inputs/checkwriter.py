@@ -103,6 +103,12 @@ class _Writer:
             # line end) is written \Z (the end of the text, as Rust's $ is); without a dot, what matches is ASCII
             if not isinstance(pattern, str) or not _PLAIN_PATTERN(pattern):
                 raise _Unknown(f"a pattern {pattern!r}")
+            run = _class_run(pattern)
+            if run is not None:  # a character, then a run of characters, each of a class: checked without re
+                first, rest, low, high = run
+                self.emit(depth, f"if not {low + 1} <= len({var}) <= {high + 1} or {var}[0] not in "
+                                 f"{self.constant(first)} or {var}.strip({self.constant(rest)}): return None")
+                return
             self.emit(depth, f"if {self.constant(re.compile(pattern[:-1] + chr(92) + 'Z').match)}({var}) is None: "
                              "return None")
             bare = re.sub(r"\[[^\[\]]*\]", "", pattern)  # without its classes (of ASCII characters)
@@ -126,6 +132,29 @@ class _Writer:
         else:
             raise _Unknown(f"a function {function!r}")
         self.value(schema["schema"], var, depth)
+
+
+_CLASS_RUN = re.compile(r"\^\[([ -Z^-~]+)\]\[([ -Z^-~]+)\]\{(\d+),(\d+)\}\$").fullmatch  # ^[..][..]{m,n}$
+_ASCII = [chr(code) for code in range(128)]
+
+
+def _class_run(pattern: str) -> tuple[frozenset[str], str, int, int] | None:
+    """For a pattern ``^[A][B]{m,n}$`` whose classes are plain ASCII (no negation, no set operation): the
+    characters of A, those of B, m and n, such that a text matches exactly when its length is 1 + m to 1 + n, its
+    first character is in A and stripping B's characters leaves nothing (so A must lie within B); else None. Each
+    class's characters are those Python's ``re`` matches among ASCII (a class written in ASCII matches nothing
+    else)."""
+    found = _CLASS_RUN(pattern)
+    if found is None:
+        return None
+    first, rest, low, high = found.groups()
+    if any(part.startswith("^") or "&&" in part or "--" in part or "~~" in part for part in (first, rest)):
+        return None
+    first_set = frozenset(c for c in _ASCII if re.fullmatch(f"[{first}]", c))
+    rest_set = frozenset(c for c in _ASCII if re.fullmatch(f"[{rest}]", c))
+    if not first_set or not first_set <= rest_set or int(low) > int(high):
+        return None
+    return first_set, "".join(sorted(rest_set)), int(low), int(high)
 
 
 def _by_value(schema: dict[str, Any]) -> bool:
