@@ -213,9 +213,8 @@ def _parse_json(text: str, path: str) -> tuple[Any, LineMap]:
         try:
             if _check_depth(data, path, lines) == text.count('":'):
                 return data, lines
-        except InputError:  # too deep: but a key given twice earlier in the text is reported first
+        except InputError:  # too deep: but a key given twice earlier is reported first, the careful way
             pass
-        # a key given twice, or merely a string that starts with a colon: the careful way says which
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
@@ -232,14 +231,10 @@ _NOT_SURE = object()
 
 
 def _json_plainly(text: str) -> Any:
-    """The value of JSON text decoded by the C scanner with plain dicts (no hook called per object), or
-    :data:`_NOT_SURE`: the text has an escape or a space before a colon, or does not decode (the careful way then
-    words the error).
-
-    What shows afterwards that no object had a key given twice (:func:`_parse_json`): with no backslash (no quote
-    inside a string) and no space, tab or line end before a colon, every key is directly followed by ``":``, so the
-    text holds at least as many ``":`` as keys were given; if it holds exactly as many as the decoded objects have
-    keys (counted by :func:`_check_depth`), none was lost."""
+    """JSON text decoded by the C scanner with plain dicts (no hook per object), or :data:`_NOT_SURE` (an escape,
+    a space before a colon, or an error, which the careful way words). With no backslash (no quote in a string)
+    and no space before a colon, each key is followed by ``":``: if the text holds as many ``":`` as the decoded
+    objects have keys (:func:`_check_depth`), no key given twice was lost (:func:`_parse_json`)."""
     if "\\" in text or " :" in text or "\t:" in text or "\n:" in text or "\r:" in text:
         return _NOT_SURE
     try:
