@@ -257,7 +257,7 @@ def test_a_warm_run_of_the_headline_scenario_imports_neither_pydantic_nor_import
     assert warm == cold[:2]  # the same output's length, and nothing of pydantic or of importlib.metadata
 
 
-def test_the_command_s_entry_point_answers_as_main_and_sets_its_objects_aside_from_the_collector() -> None:
+def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a_process_of_its_own() -> None:
     probe = (
         "import contextlib, gc, io, sys\n"
         "from engine.cli.main import command, main\n"
@@ -267,11 +267,12 @@ def test_the_command_s_entry_point_answers_as_main_and_sets_its_objects_aside_fr
         "frozen_before = gc.get_freeze_count()\n"
         "with contextlib.redirect_stdout(io.StringIO()) as second:\n"
         "    code = command()\n"
+        "from engine.cli.main import YOUNG_OBJECTS\n"
         "print(code == expected, first.getvalue() == second.getvalue(), frozen_before, gc.get_freeze_count() > 0,"
-        " file=sys.stderr)\n"
+        " gc.get_threshold()[0] == YOUNG_OBJECTS > 700, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert result.stderr.split() == ["True", "True", "0", "True"]
+    assert result.stderr.split() == ["True", "True", "0", "True", "True"]
 
 
 def test_the_limits_help_shows_are_the_limits_applied() -> None:
