@@ -10,7 +10,6 @@ line naming the option and the path, exit 2.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,6 +33,8 @@ def write_whole(target: str | Path, data: bytes, option: str) -> Path:
     """Write ``data`` to ``target``: to a temporary file first, then renamed (permissions as for a new file)."""
     path = check_target(target, option)
     try:
+        import tempfile  # here, not at the top: a run that writes no file does not import it (nor `random`)
+
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise InputError(f"{option}: cannot write here ({exc.strerror or exc})", path=str(path)) from None
