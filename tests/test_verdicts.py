@@ -71,7 +71,8 @@ def test_the_memo_remembers_at_most_its_limit_of_kinds() -> None:
     assert (MAX_KINDS,) not in memo
 
 
-def test_an_event_of_a_kind_turned_away_before_is_not_asserted_again(replay: Any, monkeypatch: Any) -> None:
+def _asserted_types(monkeypatch: Any) -> list[str]:
+    """The types of the events asserted into durable-rules from now on, in order (filled as the replay runs)."""
     asserted: list[str] = []
     real = Session.assert_text
 
@@ -80,6 +81,11 @@ def test_an_event_of_a_kind_turned_away_before_is_not_asserted_again(replay: Any
         return real(self, body)
 
     monkeypatch.setattr(Session, "assert_text", counting)
+    return asserted
+
+
+def test_an_event_of_a_kind_turned_away_before_is_not_asserted_again(replay: Any, monkeypatch: Any) -> None:
+    asserted = _asserted_types(monkeypatch)
     report = replay("name: Ten deployments within the ceilings, in ten places.\nevents:\n" + "\n".join(
         f"  - {{at: 2017-07-{1 + i:02d}, type: deployment, military: 1000, location: P{i}}}" for i in range(10)))
     assert asserted.count("deployment") == 1
@@ -118,14 +124,7 @@ def test_the_types_named_by_rules_of_several_patterns_are_the_joined_ones() -> N
 
 
 def test_an_event_of_a_kind_whose_matches_are_remembered_is_asserted_once(replay: Any, monkeypatch: Any) -> None:
-    asserted: list[str] = []
-    real = Session.assert_text
-
-    def counting(self: Session, body: str) -> Any:
-        asserted.append(json.loads(body + "}")["type"])
-        return real(self, body)
-
-    monkeypatch.setattr(Session, "assert_text", counting)
+    asserted = _asserted_types(monkeypatch)
     report = replay("name: Three deployments above the ceiling of military personnel.\nevents:\n" + "\n".join(
         f"  - {{id: d{i}, at: 2017-07-{1 + i:02d}, type: deployment, military: {16000 + i}}}" for i in range(3)))
     assert asserted.count("deployment") == 1

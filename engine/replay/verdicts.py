@@ -47,6 +47,24 @@ def properties_read(ruleset: Any) -> tuple[frozenset[str], frozenset[str]]:
     a comparison with a constant: a superset, so never a wrong verdict."""
     valued: set[str] = set()
     presence: set[str] = set()
+
+    def visit(key: str, value: Any) -> tuple[Any, ...]:
+        if key in ("$ex", "$nex") and isinstance(value, dict):
+            presence.update(value)
+            return ()
+        if not key.startswith("$"):
+            is_join = (isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), str)
+                       and not next(iter(value)).startswith("$"))
+            (presence if is_join else valued).add(key)
+        return (value,)
+
+    _walk(ruleset, visit)
+    return frozenset(valued), frozenset(presence - valued)
+
+
+def _walk(ruleset: Any, visit: Callable[[str, Any], tuple[Any, ...]]) -> None:
+    """Call ``visit(key, value)`` for each key of each mapping in a compiled ruleset (its lists and tuples walked
+    through); what ``visit`` returns is walked in turn (the value, some of its parts, or nothing)."""
     stack: list[Any] = [ruleset]
     while stack:
         item = stack.pop()
@@ -54,15 +72,7 @@ def properties_read(ruleset: Any) -> tuple[frozenset[str], frozenset[str]]:
             stack.extend(item)
         elif isinstance(item, dict):
             for key, value in item.items():
-                if key in ("$ex", "$nex") and isinstance(value, dict):
-                    presence.update(value)
-                    continue
-                if not key.startswith("$"):
-                    is_join = (isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())),
-                               str) and not next(iter(value)).startswith("$"))
-                    (presence if is_join else valued).add(key)
-                stack.append(value)
-    return frozenset(valued), frozenset(presence - valued)
+                stack.extend(visit(key, value))
 
 
 _ORDER_TESTS = frozenset({"$gt", "$gte", "$lt", "$lte"})
@@ -75,24 +85,20 @@ def ordered_constants(ruleset: Any) -> dict[str, tuple[int, ...]]:
     sorted. Any other use of the name (a comparison by equality, a presence test, a join) leaves it out."""
     constants: dict[str, set[int]] = {}
     other: set[str] = set()
-    stack: list[Any] = [ruleset]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list | tuple):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            for key, value in item.items():
-                if key in _ORDER_TESTS and isinstance(value, dict):
-                    for name, constant in value.items():
-                        if type(constant) is int and abs(constant) < _EXACT_UP_TO:
-                            constants.setdefault(name, set()).add(constant)
-                        else:
-                            other.add(name)
-                        stack.append(constant)
-                    continue
-                if not key.startswith("$"):
-                    other.add(key)
-                stack.append(value)
+
+    def visit(key: str, value: Any) -> tuple[Any, ...]:
+        if key in _ORDER_TESTS and isinstance(value, dict):
+            for name, constant in value.items():
+                if type(constant) is int and abs(constant) < _EXACT_UP_TO:
+                    constants.setdefault(name, set()).add(constant)
+                else:
+                    other.add(name)
+            return tuple(value.values())
+        if not key.startswith("$"):
+            other.add(key)
+        return (value,)
+
+    _walk(ruleset, visit)
     return {name: tuple(sorted(found)) for name, found in constants.items() if name not in other}
 
 
