@@ -93,22 +93,18 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _code_files() -> list[Path]:
-    """The engine's source files that :data:`CODE` names, in a fixed order."""
+def _code_files(items: tuple[str, ...] = CODE) -> list[Path]:
+    """The engine's source files that ``items`` name (folders: each module in them), in a fixed order."""
     files: list[Path] = []
-    for item in CODE:
+    for item in items:
         path = _ENGINE / item
         files += sorted(path.glob("*.py")) if path.is_dir() else [path]
     return files
 
 
 def _code_digest() -> str:
-    digest = hashlib.sha256()
-    for source in _code_files():
-        digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
-        digest.update(source.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    """The digest of the engine's code a cached pack depends on (:data:`CODE`)."""
+    return code_digest(CODE)
 
 
 def _signature(node: Any) -> list[int] | None:
@@ -189,12 +185,10 @@ def load(root: Traversable, shown_root: str, read: Callable[[Traversable, str], 
     if folder is None:
         return None
     try:
-        with open(entry_path(folder, root, shown_root), "rb") as stream:
-            status = os.fstat(stream.fileno())
-            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & _SAFE_MODE):
-                return None
-            header_line = stream.readline()
-            payload = stream.read()
+        opened = _open_entry(entry_path(folder, root, shown_root))
+        if opened is None:
+            return None
+        status, header_line, payload = opened
         header = json.loads(header_line)
         if not isinstance(header, dict) or header.get("format") != FORMAT or not isinstance(header.get("files"), dict):
             return None
@@ -229,8 +223,6 @@ def store(root: Traversable, shown_root: str, files: dict[str, str], compiled: C
     folder = cache_dir()
     if folder is None:
         return
-    import tempfile
-
     try:
         code_signatures = _code_signatures()
         code = _code_digest()
@@ -243,17 +235,34 @@ def store(root: Traversable, shown_root: str, files: dict[str, str], compiled: C
         payload = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
         header = json.dumps({**_header(files, payload, code),
                              "signatures": {"code": code_signatures, "files": signatures}}, sort_keys=True).encode()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".pack-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(header + b"\n" + payload)
-            os.replace(temporary, entry_path(folder, root, shown_root))
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        _write_whole(entry_path(folder, root, shown_root), header, payload, ".pack-")
     except Exception:  # a folder that cannot be made or written, a full disk: no cache
         return
+
+
+def _open_entry(path: Path) -> tuple[os.stat_result, bytes, bytes] | None:
+    """The status, header line and payload of the entry at ``path``, if the file is the user's own and writable by
+    nobody else; else None (an error opening or reading it is raised)."""
+    with open(path, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & _SAFE_MODE):
+            return None
+        return status, stream.readline(), stream.read()
+
+
+def _write_whole(path: Path, header: bytes, payload: bytes, prefix: str) -> None:
+    """Write an entry whole: a temporary file in its folder (made if need be), then renamed over ``path``."""
+    import tempfile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(header + b"\n" + payload)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 # ---- entries of other kinds (the checkers of a scenario's inputs): same folder, same trust, same atomic writes ----
@@ -263,12 +272,11 @@ def read_entry(path: Path) -> tuple[dict[str, Any], bytes] | None:
     """The header (a JSON object on the first line) and payload of an entry at ``path``, if the file is the user's
     own, writable by nobody else, and its payload has the digest its header records; else None."""
     try:
-        with open(path, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & _SAFE_MODE):
-                return None
-            header = json.loads(stream.readline())
-            payload = stream.read()
+        opened = _open_entry(path)
+        if opened is None:
+            return None
+        _, header_line, payload = opened
+        header = json.loads(header_line)
     except Exception:  # no entry, unreadable, not JSON
         return None
     if not isinstance(header, dict) or header.get("payload") != hashlib.sha256(payload).hexdigest():
@@ -279,19 +287,9 @@ def read_entry(path: Path) -> tuple[dict[str, Any], bytes] | None:
 def write_entry(path: Path, header: dict[str, Any], payload: bytes) -> None:
     """Write an entry whole (a temporary file in the folder, renamed over ``path``); its header records the
     payload's digest. A folder that cannot be made or written means no entry, silently."""
-    import tempfile
-
     try:
         text = json.dumps({**header, "payload": hashlib.sha256(payload).hexdigest()}, sort_keys=True).encode()
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(text + b"\n" + payload)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        _write_whole(path, text, payload, ".entry-")
     except Exception:
         return
 
@@ -299,10 +297,8 @@ def write_entry(path: Path, header: dict[str, Any], payload: bytes) -> None:
 def code_digest(items: tuple[str, ...]) -> str:
     """The digest of the engine's source files that ``items`` name (folders: each module in them)."""
     digest = hashlib.sha256()
-    for item in items:
-        path = _ENGINE / item
-        for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
-            digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
-            digest.update(source.read_bytes())
-            digest.update(b"\0")
+    for source in _code_files(items):
+        digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
+        digest.update(source.read_bytes())
+        digest.update(b"\0")
     return digest.hexdigest()
