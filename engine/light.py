@@ -158,11 +158,15 @@ def light(instance: Any) -> Light:
     """The light instance of a model instance (a light instance is returned as it is)."""
     if isinstance(instance, Light):
         return instance
-    model = type(instance)
+    return make(_class_of(type(instance)), dict(instance.__dict__), set(instance.__pydantic_fields_set__))
+
+
+def _class_of(model: type[Any]) -> type[Light]:
+    """The light class of a pydantic model class (its spec read once per process)."""
     cls = _BY_MODEL.get(model)
     if cls is None:
         cls = _BY_MODEL[model] = light_class(spec_of(model))
-    return make(cls, dict(instance.__dict__), set(instance.__pydantic_fields_set__))
+    return cls
 
 
 _BY_MODEL: dict[type[Any], type[Light]] = {}
@@ -201,10 +205,7 @@ def lightened(value: Any, memo: dict[int, Any] | None = None) -> Any:
         atoms = _ATOMS
         values = {name: item if item.__class__ in atoms else lightened(item, memo) for name, item in old.items()}
         if not issubclass(kind, Light):
-            cls = _BY_MODEL.get(kind)
-            if cls is None:
-                cls = _BY_MODEL[kind] = light_class(spec_of(kind))
-            made = make(cls, values, set(value.__pydantic_fields_set__))
+            made = make(_class_of(kind), values, set(value.__pydantic_fields_set__))
         elif any(values[name] is not item for name, item in old.items()):
             made = make(kind, values, set(value.__pydantic_fields_set__))
     elif kind is list or kind is tuple:
