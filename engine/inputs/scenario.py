@@ -9,6 +9,7 @@ their type, date and content, so the same events always get the same ids.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import operator
 import sys
@@ -42,15 +43,16 @@ EARLIEST_DAY = date(1945, 1, 1)
 LATEST_DAY = date(2099, 12, 31)
 
 
-_plain_header: list[Callable[[Any], Any]] = []  # the plain check of a file's top level, made when first needed
-
-
 def plain_header(data: Any) -> Any:
     """A file's top level checked in plain Python (a light instance of :class:`~engine.inputs.header.Header`), or
     None: pydantic decides."""
-    if not _plain_header:
-        _plain_header.append(checker(plans(), HEADER))
-    return _plain_header[0](data)
+    return _header_checker()(data)
+
+
+@functools.cache
+def _header_checker() -> Callable[[Any], Any]:
+    """The plain check of a file's top level, made when first needed."""
+    return checker(plans(), HEADER)
 
 
 def check_window(start: date, until: date, *, path: str, lines: LineMap | None = None) -> None:
