@@ -257,6 +257,24 @@ def test_a_warm_run_of_the_headline_scenario_imports_neither_pydantic_nor_import
     assert warm == cold[:2]  # the same output's length, and nothing of pydantic or of importlib.metadata
 
 
+def test_a_warm_run_of_a_json_scenario_imports_neither_pydantic_nor_pyyaml(tmp_path: Path) -> None:
+    scenario = str(ROOT / "scenarios" / "p37-request-before-threat-still-joins.json")
+    probe = (
+        "import contextlib, io, sys\n"
+        "from engine.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    code = main(['run', '--json', {scenario!r}])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core', 'yaml'))\n"
+        "print(code, len(out.getvalue()) > 100, *heavy, file=sys.stderr)\n"
+    )
+    environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
+                           env=environment).stderr.splitlines()[-1].split() for _ in range(2)]  # cold, then warm
+    cold, warm = runs
+    assert cold[:2] == ["0", "True"] and "yaml" in cold  # the first run reads the pack's YAML
+    assert warm == ["0", "True"]
+
+
 def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a_process_of_its_own() -> None:
     probe = (
         "import contextlib, gc, io, sys\n"
