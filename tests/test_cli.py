@@ -275,6 +275,30 @@ def test_a_warm_run_of_a_json_scenario_imports_neither_pydantic_nor_pyyaml(tmp_p
     assert warm == ["0", "True"]
 
 
+def test_a_command_asks_the_terminal_s_width_only_to_show_help_which_still_follows_it(tmp_path: Path) -> None:
+    probe = (
+        "import contextlib, io, os, sys\n"
+        "from engine.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['check', {HEADLINE!r}])\n"
+        "print(code, 'shutil' in sys.modules, file=sys.stderr)\n"
+        "lines = []\n"
+        "for columns in ('50', '200'):\n"
+        "    os.environ['COLUMNS'] = columns\n"
+        "    with contextlib.redirect_stdout(io.StringIO()) as shown, contextlib.suppress(SystemExit):\n"
+        "        main(['run', '--help'])\n"
+        "    lines.append(len(shown.getvalue().splitlines()))\n"
+        "print(lines[0] > lines[1], 'shutil' in sys.modules, file=sys.stderr)\n"
+    )
+    environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # cold (the pack is read and cached), then warm: the second is judged
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
+                                env=environment)
+    checked, helped = (line.split() for line in result.stderr.splitlines()[-2:])
+    assert checked == ["0", "False"]  # checking a scenario never asked the terminal's width
+    assert helped == ["True", "True"]  # help did, and wrapped narrower for a narrower terminal
+
+
 def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a_process_of_its_own() -> None:
     probe = (
         "import contextlib, gc, io, sys\n"

@@ -41,6 +41,7 @@ EXIT_FAILED = 1  # `verify`: a scenario's findings differ from what it expects
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+_CHECKING_WIDTH = 80  # columns of the formatters argparse makes only to check arguments (never shown)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,8 +49,17 @@ class _Parser(argparse.ArgumentParser):
     command is used or its help shown, so that ``obligations --help`` builds (and imports) none of them."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._showing = False  # (set while help or usage is formatted: see _get_formatter)
         super().__init__(*args, **kwargs)
         self._later: list[Callable[[Any], object]] = []
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        """argparse's formatter. Outside help and usage, argparse makes one only to check each argument's
+        metavar, which needs no width: it is given one, so that the terminal's is not asked for (argparse would
+        import ``shutil``, and with it three compression modules, to ask)."""
+        if self._showing:
+            return super()._get_formatter()
+        return self.formatter_class(prog=self.prog, width=_CHECKING_WIDTH)  # type: ignore[call-arg]  # (all take it)
 
     def later(self, add: Callable[[Any], object]) -> None:
         """Call ``add(self)`` before this parser first parses or shows its help (in the order given)."""
@@ -65,11 +75,18 @@ class _Parser(argparse.ArgumentParser):
 
     def format_usage(self) -> str:
         self._complete()
-        return super().format_usage()
+        return self._shown(super().format_usage)
 
     def format_help(self) -> str:
         self._complete()
-        return super().format_help()
+        return self._shown(super().format_help)
+
+    def _shown(self, format_: Callable[[], str]) -> str:
+        self._showing = True
+        try:
+            return format_()
+        finally:
+            self._showing = False
 
     def error(self, message: str) -> Any:  # argparse's own errors: one line, exit 2
         self.exit(EXIT_BAD_INPUT, f"obligations: {escape(message)} (see `obligations --help`)\n")
