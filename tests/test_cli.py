@@ -299,6 +299,28 @@ def test_a_command_asks_the_terminal_s_width_only_to_show_help_which_still_follo
     assert helped == ["True", "True"]  # help did, and wrapped narrower for a narrower terminal
 
 
+def test_the_command_s_own_process_sets_the_loaded_scenario_aside_from_the_collector_and_main_does_not() -> None:
+    probe = (
+        "import contextlib, gc, io, sys\n"
+        "from engine import api\n"
+        "from engine.cli.main import command, main\n"
+        "seen = []\n"
+        "replay = api.Engine.run\n"
+        "def run(self, scenario, **kwargs):\n"
+        "    seen.append((gc.get_freeze_count(), scenario.event_count))\n"
+        "    return replay(self, scenario, **kwargs)\n"
+        "api.Engine.run = run\n"
+        f"sys.argv = ['obligations', 'run', '--json', {HEADLINE!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(sys.argv[1:])\n"
+        "    command()\n"
+        "(by_main, events), (by_command, _) = seen\n"
+        "print(by_main, by_command > 20 * events, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stderr.split() == ["0", "True"]
+
+
 def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a_process_of_its_own() -> None:
     probe = (
         "import contextlib, gc, io, sys\n"
