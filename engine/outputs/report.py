@@ -284,44 +284,92 @@ _PAD4, _PAD5, _PAD6, _PAD7 = ("\n" + n * jsontext.INDENT for n in (4, 5, 6, 7))
 
 class _Writer:
     """The JSON text of a replay's findings, written from the ledger's findings without making their views:
-    the text :meth:`FindingView.write_json` writes for ``_view(finding)``, byte for byte. A match's evidence,
-    shared by the findings it touched, is written once (while the last :data:`_KEPT` are remembered)."""
+    the text :meth:`FindingView.write_json` writes for ``_view(finding)``, byte for byte.
+
+    Most of a finding's text recurs: its paragraph, rule, kind, subject and status (a few dozen combinations in a
+    long replay), a rule's conditions but the event that met them, a step's status and note, an instant shared by
+    the findings of one match. Each of those texts is made once and remembered (the last :data:`_KEPT` of each
+    kind, then forgotten and made again), as is a match's evidence, shared by the findings it touched; only what
+    is a finding's own (its id, events and explanation) is encoded each time."""
 
     def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._iso = _Instants(clock)
+        self._moment = clock.moment
+        self._instants: dict[int, str] = {}  # tick -> its JSON text (quoted ISO)
         self._evidence: dict[int, tuple[Evidence, str]] = {}  # id -> (the evidence, kept alive; its text)
+        self._heads: dict[tuple[str, str, str, str, str], str] = {}  # (paragraph, ..., status) -> their text
+        self._conditions: dict[tuple[str, str, str], tuple[str, str]] = {}  # (as, type, condition) -> around event
+        self._steps: dict[tuple[str, str], tuple[str, str]] = {}  # (status, note) -> around the step's event
+
+    def _at(self, tick: int) -> str:
+        """A tick's JSON text: its ISO instant, quoted (an ISO instant has nothing JSON escapes)."""
+        text = self._instants.get(tick)
+        if text is None:
+            if len(self._instants) >= _KEPT:
+                self._instants.clear()
+            text = self._instants[tick] = jsontext.string(_iso(self._moment(tick)))
+        return text
 
     def finding(self, f: Finding) -> str:
         # texts the ledger always holds as strings by s (the C string encoder); what may be null or a number by t
-        t, s, pad, iso = jsontext.text, jsontext.string, _PAD3, self._iso
-        return (f'{{{pad}"id": {s(f.id)},{pad}"paragraph": {s(f.paragraph)},{pad}"rule": {s(f.rule)},'
-                f'{pad}"kind": {s(str(f.kind))},{pad}"subject": {s(f.subject)},{pad}"status": {s(str(f.status))},'
-                f'{pad}"opened": {s(iso(f.opened))},'
-                f'{pad}"due": {s(f.due.isoformat()) if f.due else "null"},'
-                f'{pad}"closed": {s(iso(f.closed)) if f.closed is not None else "null"},'
-                f'{pad}"events": {jsontext.strings(f.events, pad)},{pad}"criterion": {t(f.criterion)},'
-                f'{pad}"incident": {t(f.incident)},{pad}"explanation": {s(f.explanation)},'
-                f'{pad}"provenance": {self._provenance(f.provenance)},{pad}"history": {self._history(f.history)},'
-                f'{pad}"days_late": {t(f.days_late)},{pad}"answered_by": {t(f.answered_by)}{_PAD2}}}')
+        s, pad = jsontext.string, _PAD3
+        kind, status = f.kind, f.status
+        key = (f.paragraph, f.rule, kind, f.subject, status)
+        head = self._heads.get(key)
+        if head is None:
+            if len(self._heads) >= _KEPT:
+                self._heads.clear()
+            head = self._heads[key] = (
+                f',{pad}"paragraph": {s(f.paragraph)},{pad}"rule": {s(f.rule)},{pad}"kind": {s(str(kind))},'
+                f'{pad}"subject": {s(f.subject)},{pad}"status": {s(str(status))},{pad}"opened": ')
+        instants = self._instants
+        opened = instants.get(f.opened) or self._at(f.opened)
+        closed = "null" if f.closed is None else instants.get(f.closed) or self._at(f.closed)
+        events = f.events
+        if len(events) == 1 and type(events[0]) is str:
+            events_text = f"[{_PAD4}{s(events[0])}{pad}]"
+        else:
+            events_text = jsontext.strings(events, pad)
+        criterion, incident, days_late, answered_by = f.criterion, f.incident, f.days_late, f.answered_by
+        tail = _TAIL if days_late is None and answered_by is None else (
+            f',{pad}"days_late": {jsontext.text(days_late)},{pad}"answered_by": {jsontext.text(answered_by)}'
+            f'{_PAD2}}}')
+        return (f'{{{pad}"id": {s(f.id)}{head}{opened},'
+                f'{pad}"due": {s(f.due.isoformat()) if f.due else "null"},{pad}"closed": {closed},'
+                f'{pad}"events": {events_text},'
+                f'{pad}"criterion": {"null" if criterion is None else jsontext.text(criterion)},'
+                f'{pad}"incident": {"null" if incident is None else jsontext.text(incident)},'
+                f'{pad}"explanation": {s(f.explanation)},'
+                f'{pad}"provenance": {self._provenance(f.provenance)},{pad}"history": {self._history(f.history)}'
+                f'{tail}')
 
     def _provenance(self, provenance: list[Evidence]) -> str:
         if not provenance:
             return "[]"
+        if len(provenance) == 1:
+            return f"[{_PAD4}{self._one_evidence(provenance[0])}{_PAD3}]"
         return "[" + _PAD4 + ("," + _PAD4).join([self._one_evidence(e) for e in provenance]) + _PAD3 + "]"
 
     def _one_evidence(self, evidence: Evidence) -> str:
         known = self._evidence.get(id(evidence))
         if known is not None and known[0] is evidence:
             return known[1]
-        s, pad = jsontext.string, _PAD7  # (an evidence's texts are all strings)
+        s = jsontext.string  # (an evidence's texts are all strings)
         if evidence.conditions:
-            conditions = ("[" + _PAD6 + ("," + _PAD6).join([
-                f'{{{pad}"as": {s(a)},{pad}"event": {s(ev)},{pad}"type": {s(kind)},{pad}"condition": {s(c)}{_PAD6}}}'
-                for a, ev, kind, c in evidence.conditions]) + _PAD5 + "]")
+            memo = self._conditions
+            texts = []
+            for a, ev, kind, c in evidence.conditions:
+                around = memo.get((a, kind, c))
+                if around is None:
+                    if len(memo) >= _KEPT:
+                        memo.clear()
+                    around = memo[a, kind, c] = (
+                        f'{{{_PAD7}"as": {s(a)},{_PAD7}"event": ',
+                        f',{_PAD7}"type": {s(kind)},{_PAD7}"condition": {s(c)}{_PAD6}}}')
+                texts.append(around[0] + s(ev) + around[1])
+            conditions = "[" + _PAD6 + ("," + _PAD6).join(texts) + _PAD5 + "]"
         else:
             conditions = "[]"
-        text = (f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": {s(self._iso(evidence.tick))},'
+        text = (f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": {self._at(evidence.tick)},'
                 f'{_PAD5}"conditions": {conditions}{_PAD4}}}')
         if len(self._evidence) >= _KEPT:
             self._evidence.clear()
@@ -331,10 +379,25 @@ class _Writer:
     def _history(self, history: list[Step]) -> str:
         if not history:
             return "[]"
-        t, s, pad, iso = jsontext.text, jsontext.string, _PAD5, self._iso
-        return "[" + _PAD4 + ("," + _PAD4).join([
-            f'{{{pad}"at": {s(iso(h.tick))},{pad}"status": {s(str(h.status))},{pad}"event": {t(h.event)},'
-            f'{pad}"note": {s(h.note)}{_PAD4}}}' for h in history]) + _PAD3 + "]"
+        if len(history) == 1:
+            return f"[{_PAD4}{self._step(history[0])}{_PAD3}]"
+        return "[" + _PAD4 + ("," + _PAD4).join([self._step(h) for h in history]) + _PAD3 + "]"
+
+    def _step(self, step: Step) -> str:
+        status, note = step.status, step.note
+        around = self._steps.get((status, note))
+        if around is None:
+            if len(self._steps) >= _KEPT:
+                self._steps.clear()
+            s, pad = jsontext.string, _PAD5
+            around = self._steps[status, note] = (f',{pad}"status": {s(str(status))},{pad}"event": ',
+                                                 f',{pad}"note": {s(note)}{_PAD4}}}')
+        event = step.event
+        return (f'{{{_PAD5}"at": {self._instants.get(step.tick) or self._at(step.tick)}{around[0]}'
+                f'{jsontext.string(event) if type(event) is str else jsontext.text(event)}{around[1]}')
+
+
+_TAIL = f',{_PAD3}"days_late": null,{_PAD3}"answered_by": null{_PAD2}}}'  # a finding's end, both null
 
 
 _NOTE_KEYS = ("kind", "paragraph", "rule", "event", "at", "reason")  # a note's keys, as build_report makes them
