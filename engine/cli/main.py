@@ -25,7 +25,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..errors import EngineError, InputError
 from ..text import escape
@@ -235,12 +235,12 @@ def dispatch(args: argparse.Namespace, _out: Callable[[str | Spool], None]) -> i
 
         chosen = selection(args, engine)  # bad filters and output files are bad input: say so before replaying
         check_outputs(args)
-        scenario = engine.load(args.scenario)  # once, for the replay and the pictures
-        _set_aside()
+        with _set_aside_once_made():
+            scenario = engine.load(args.scenario)  # once, for the replay and the pictures
         check_picture(args, scenario)
         full = engine.run(scenario, assume=dict(args.assume), as_of=args.as_of)
-        report = chosen.report(full)
-        _set_aside()
+        with _set_aside_once_made():
+            report = chosen.report(full)
         write_outputs(args, engine, scenario, report)
         from ..outputs.report import render_table
 
@@ -355,9 +355,10 @@ def command() -> int:
       findings) lives to its end, and collections every 700 allocations walk it again and again. Cyclic garbage
       waits at most that many objects longer to be freed, so memory stays bounded;
     * what lives to the end is set aside from the collector (:func:`gc.freeze`) once made: by ``run``, the
-      scenario once loaded and the findings once replayed (see :func:`_set_aside`); and, its output written and
-      flushed, all the process's objects, so that the interpreter's shutdown does not walk them all once more,
-      to free memory the process gives back as it exits anyway (a twentieth of a 20,000-event ``run --json``)."""
+      scenario once loaded and the findings once replayed (see :func:`_set_aside_once_made`); and, its output
+      written and flushed, all the process's objects, so that the interpreter's shutdown does not walk them all
+      once more, to free memory the process gives back as it exits anyway (a twentieth of a 20,000-event
+      ``run --json``)."""
     import gc
 
     global _own_process
@@ -375,17 +376,25 @@ YOUNG_OBJECTS = 50_000  # allocations (net of those freed) between two young col
 _own_process = False  # whether main() runs in the command's own process (set by command())
 
 
-def _set_aside() -> None:
-    """In the command's own process, set the objects made so far aside from the cyclic collector
-    (:func:`gc.freeze`): ``run`` calls it once the scenario is loaded and once it is replayed, since all of that
-    lives to the end. Each collection would otherwise walk them again: the first after loading walked every event
-    of the scenario, and the replay's own setting aside of older objects walked them once more (together about an
-    eighth of a 20,000-event ``run --json``). Objects set aside are still freed when no longer referenced; only
-    a reference cycle among them would wait for the process's end, and reading makes none (see
-    :mod:`engine.inputs.nogc`). Callers of :func:`main` in their own process are left as they are."""
-    if _own_process:
-        import gc
+@contextlib.contextmanager
+def _set_aside_once_made() -> Iterator[None]:
+    """In the command's own process, what the block makes is set aside from the cyclic collector
+    (:func:`gc.freeze`) as it ends, the collector paused until then: ``run`` sets aside the scenario once loaded
+    and the findings once replayed, since all of that lives to the end. Else each collection would walk them
+    again: the first after loading walked every event of the scenario, and the replay's own setting aside of
+    older objects walked them once more (together about a tenth of a 20,000-event ``run --json``). Objects set
+    aside are still freed when no longer referenced; only a reference cycle among them would wait for the
+    process's end, and reading makes none (see :mod:`engine.inputs.nogc`). Callers of :func:`main` in their own
+    process are left as they are."""
+    if not _own_process:
+        yield
+        return
+    import gc
 
+    from ..inputs.nogc import no_cycle_collection
+
+    with no_cycle_collection():
+        yield
         gc.freeze()
 
 
