@@ -108,7 +108,7 @@ def test_an_entry_made_by_other_code_or_another_version_is_not_used(cache_folder
     loader.load_pack_from(pack_copy)
     signatures = cache._code_signatures()
     edited = next(iter(signatures))
-    monkeypatch.setattr(cache, "_code_signatures", lambda: {**signatures, edited: [0, 0, 0]})  # a source changed
+    monkeypatch.setattr(cache, "_code_signatures", lambda *_: {**signatures, edited: [0, 0, 0]})  # a source changed
     monkeypatch.setattr(cache, "_code_digest", lambda: "0" * 64)  # and so did the code
     loader.load_pack_from(pack_copy)
     monkeypatch.setattr(cache, "FORMAT", cache.FORMAT + 1)
@@ -246,7 +246,7 @@ def test_a_source_of_the_engine_touched_but_unchanged_keeps_the_entry(
     loader.load_pack_from(pack_copy)
     signatures = cache._code_signatures()
     edited = next(iter(signatures))
-    monkeypatch.setattr(cache, "_code_signatures", lambda: {**signatures, edited: [0, 0, 0]})
+    monkeypatch.setattr(cache, "_code_signatures", lambda *_: {**signatures, edited: [0, 0, 0]})
     hashed: list[str] = []
     digest = cache._code_digest
     monkeypatch.setattr(cache, "_code_digest", lambda: hashed.append("code") or digest())

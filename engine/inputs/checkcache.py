@@ -7,12 +7,12 @@ its light class (:mod:`engine.light`); the fields that take lists; the plans of 
 (:mod:`.plainmodel`). The entry lives beside the rule packs' (:mod:`engine.rulepack.cache`: same folder, same trust
 in an entry only when it is the user's own and writable by nobody else, same whole writes); it is used only when it
 was made by the same code of the engine's inputs (and :mod:`engine.light`), the same Python and the same pydantic
-(whose version is read from its installed files, without importing it).
+(whose version is read from its installed files, without importing it). As for the packs, the code's digest is
+taken again only when one of its files is not plainly the one the entry recorded (same size, time and inode).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import pickle
 import sys
@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from ..light import Spec
 from ..rulepack import cache as _cache
 
-FORMAT = 2  # the layout of the catalogue; raised whenever it changes (2: the checkers compiled)
+FORMAT = 3  # the layout of the catalogue; raised whenever it changes (2: the checkers compiled; 3: code signatures)
 CODE = ("inputs", "light.py")  # the engine's code the catalogue is made by (folders: each module in them)
 
 
@@ -49,13 +49,13 @@ class Catalogue(NamedTuple):
 
 def _entry(folder: Path) -> Path:
     where = json.dumps([str(Path(__file__).resolve().parent), sys.version, sys.implementation.cache_tag])
-    return folder / f"checkers-{hashlib.sha256(where.encode()).hexdigest()[:32]}.pickle"
+    return folder / f"checkers-{_cache.digest(where.encode())[:32]}.pickle"
 
 
-def _versions() -> dict[str, Any]:
-    """What the entry was made by: the engine's code, and the Python, pydantic (and durable-rules) the rule packs'
-    entries are keyed by (read from their installed files, without importing them)."""
-    return {"format": FORMAT, "code": _cache.code_digest(CODE), **_cache._versions()}
+def _versions(code: str) -> dict[str, Any]:
+    """What the entry was made by: the engine's code (its digest), and the Python, pydantic (and durable-rules) the
+    rule packs' entries are keyed by (read from their installed files, without importing them)."""
+    return {"format": FORMAT, "code": code, **_cache._versions()}
 
 
 def load(folder: Path) -> Catalogue | None:
@@ -63,9 +63,12 @@ def load(folder: Path) -> Catalogue | None:
     entry = _cache.read_entry(_entry(folder))
     if entry is None:
         return None
-    header, payload = entry
+    written, header, payload = entry
     try:
-        if {k: v for k, v in header.items() if k != "payload"} != _versions():
+        made_by = {k: v for k, v in header.items() if k not in ("payload", "signatures")}
+        code = made_by.get("code") if _cache.code_settled(header.get("signatures"), CODE, written) \
+            else _cache.code_digest(CODE)
+        if made_by != _versions(str(code)):
             return None
         loaded = pickle.loads(payload)
     except Exception:  # a payload that does not unpickle: made again
@@ -80,4 +83,5 @@ def store(folder: Path, made: Catalogue) -> None:
         payload = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return
-    _cache.write_entry(_entry(folder), _versions(), payload)
+    signatures = _cache._code_signatures(CODE)  # taken before the digest: they never describe a later text
+    _cache.write_entry(_entry(folder), {**_versions(_cache.code_digest(CODE)), "signatures": signatures}, payload)

@@ -12,7 +12,6 @@ trimmed validators (:mod:`.fastcheck`) and then to ``model_validate``, which imp
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +35,8 @@ def full_digest(raw: Any) -> str:
     """The SHA-256 of an event's content (everything but ``id``), written canonically."""
     if not isinstance(raw, dict):
         return ""
+    import hashlib  # here: only events without an id need it (importing it loads OpenSSL)
+
     content = json.dumps({k: v for k, v in sorted(raw.items()) if k != "id"}, sort_keys=True, default=str)
     return hashlib.sha256(content.encode()).hexdigest()
 

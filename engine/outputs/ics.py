@@ -23,7 +23,6 @@ character; text values are escaped and control characters replaced by spaces.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -88,6 +87,8 @@ def scenario_key(name: str, path: str | Path | None = None) -> str:
     """What makes UIDs unique to a scenario: the file's stem, else a short hash of the scenario's name."""
     if path is not None:
         return quote(Path(path).stem, safe="._-~")
+    import hashlib  # here: only a calendar needs it (importing it loads OpenSSL)
+
     return hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
 
 

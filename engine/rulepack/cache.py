@@ -27,7 +27,6 @@ its index): a file changed since must then have a later time. Any other file is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
@@ -36,12 +35,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+try:  # CPython's own BLAKE2, which hashlib hands out: without the OpenSSL library that importing hashlib loads
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # (another Python)
+    from hashlib import blake2b as _blake2b
+
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
     from .compiler import CompiledPack
 
-FORMAT = 3  # the layout of an entry; raised whenever it changes (3: the pack's models are light instances)
+FORMAT = 4  # the layout of an entry; raised whenever it changes (3: the pack's models are light instances; 4: BLAKE2b)
 ENV_DIR = "OBLIGATIONS_CACHE_DIR"
 ENV_OFF = "OBLIGATIONS_NO_CACHE"
 #: the engine's code that a cached pack depends on: every module that reads, checks or compiles a pack, or
@@ -72,7 +76,7 @@ def cache_dir() -> Path | None:
 def entry_path(folder: Path, root: Traversable, shown_root: str) -> Path:
     """The entry of the pack in ``root`` for this Python."""
     where = json.dumps([str(root), shown_root, sys.version, sys.implementation.cache_tag])
-    return folder / f"pack-{hashlib.sha256(where.encode()).hexdigest()[:32]}.pickle"
+    return folder / f"pack-{digest(where.encode())[:32]}.pickle"
 
 
 def node(root: Traversable, key: str) -> Traversable:
@@ -89,8 +93,14 @@ def node(root: Traversable, key: str) -> Traversable:
     return found
 
 
+def digest(data: bytes) -> str:
+    """The digest entries record and are named by: BLAKE2b of 32 bytes, in hex (as strong as SHA-256; taken from
+    CPython's own module, so that a warm run does not load OpenSSL, about 4 ms)."""
+    return _blake2b(data, digest_size=32).hexdigest()
+
+
 def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return digest(text.encode("utf-8", "surrogatepass"))
 
 
 def _code_files(items: tuple[str, ...] = CODE) -> list[Path]:
@@ -118,8 +128,16 @@ def _signature(node: Any) -> list[int] | None:
     return [status.st_size, status.st_mtime_ns, status.st_ino]
 
 
-def _code_signatures() -> dict[str, list[int] | None]:
-    return {source.relative_to(_ENGINE).as_posix(): _signature(source) for source in _code_files()}
+def _code_signatures(items: tuple[str, ...] = CODE) -> dict[str, list[int] | None]:
+    return {source.relative_to(_ENGINE).as_posix(): _signature(source) for source in _code_files(items)}
+
+
+def code_settled(recorded: Any, items: tuple[str, ...], written_ns: int) -> bool:
+    """Whether the engine's source files that ``items`` name are plainly those whose signatures an entry written
+    at ``written_ns`` recorded (see :func:`_settled`): the same files, each settled."""
+    now = _code_signatures(items)
+    return isinstance(recorded, dict) and recorded.keys() == now.keys() and all(
+        _settled(recorded[name], signature, written_ns) for name, signature in now.items())
 
 
 def _settled(recorded: Any, now: list[int] | None, written_ns: int) -> bool:
@@ -168,12 +186,12 @@ def _file_digest(path: Path) -> str:
     size = path.stat().st_size
     if size > _SMALL_FILE:
         return str(size)
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest(path.read_bytes())
 
 
 def _header(files: dict[str, str], payload: bytes, code: str) -> dict[str, Any]:
     return {"format": FORMAT, **_versions(), "code": code, "files": files,
-            "payload": hashlib.sha256(payload).hexdigest()}
+            "payload": digest(payload)}
 
 
 def load(root: Traversable, shown_root: str, read: Callable[[Traversable, str], str]) -> CompiledPack | None:
@@ -194,10 +212,7 @@ def load(root: Traversable, shown_root: str, read: Callable[[Traversable, str], 
             return None
         recorded = header.pop("signatures")
         written = status.st_mtime_ns
-        code_now = _code_signatures()
-        code_settled = recorded["code"].keys() == code_now.keys() and all(
-            _settled(recorded["code"][name], signature, written) for name, signature in code_now.items())
-        code = header["code"] if code_settled else _code_digest()
+        code = header["code"] if code_settled(recorded["code"], CODE, written) else _code_digest()
         files = {}
         for key in header["files"]:
             node_ = node(root, key)
@@ -268,27 +283,28 @@ def _write_whole(path: Path, header: bytes, payload: bytes, prefix: str) -> None
 # ---- entries of other kinds (the checkers of a scenario's inputs): same folder, same trust, same atomic writes ----
 
 
-def read_entry(path: Path) -> tuple[dict[str, Any], bytes] | None:
-    """The header (a JSON object on the first line) and payload of an entry at ``path``, if the file is the user's
-    own, writable by nobody else, and its payload has the digest its header records; else None."""
+def read_entry(path: Path) -> tuple[int, dict[str, Any], bytes] | None:
+    """When the entry at ``path`` was written (its modification time, ns), its header (a JSON object on the first
+    line) and its payload, if the file is the user's own, writable by nobody else, and its payload has the
+    digest its header records; else None."""
     try:
         opened = _open_entry(path)
         if opened is None:
             return None
-        _, header_line, payload = opened
+        status, header_line, payload = opened
         header = json.loads(header_line)
     except Exception:  # no entry, unreadable, not JSON
         return None
-    if not isinstance(header, dict) or header.get("payload") != hashlib.sha256(payload).hexdigest():
+    if not isinstance(header, dict) or header.get("payload") != digest(payload):
         return None
-    return header, payload
+    return status.st_mtime_ns, header, payload
 
 
 def write_entry(path: Path, header: dict[str, Any], payload: bytes) -> None:
     """Write an entry whole (a temporary file in the folder, renamed over ``path``); its header records the
     payload's digest. A folder that cannot be made or written means no entry, silently."""
     try:
-        text = json.dumps({**header, "payload": hashlib.sha256(payload).hexdigest()}, sort_keys=True).encode()
+        text = json.dumps({**header, "payload": digest(payload)}, sort_keys=True).encode()
         _write_whole(path, text, payload, ".entry-")
     except Exception:
         return
@@ -296,9 +312,9 @@ def write_entry(path: Path, header: dict[str, Any], payload: bytes) -> None:
 
 def code_digest(items: tuple[str, ...]) -> str:
     """The digest of the engine's source files that ``items`` name (folders: each module in them)."""
-    digest = hashlib.sha256()
+    whole = _blake2b(digest_size=32)
     for source in _code_files(items):
-        digest.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
-        digest.update(source.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+        whole.update(f"{source.relative_to(_ENGINE).as_posix()}\0".encode())
+        whole.update(source.read_bytes())
+        whole.update(b"\0")
+    return whole.hexdigest()
