@@ -5,6 +5,8 @@ joins says partitions facts exactly as their messages but for ``t``, ``id`` and 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
+from string import Formatter
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import Engine
-from engine.dates import Clock, start_of
+from engine.dates import Clock, long_date, start_of
 from engine.replay import messages
 from engine.replay.matcher import _ENCODE, Matcher
 from engine.replay.messages import MessageWriter, message_of
@@ -111,3 +113,66 @@ def test_the_writer_starts_its_actors_again_past_its_bound_and_writes_the_same_t
     for event in [*scenario.events, *scenario.events]:
         assert writer.text(event, 5) + "}" == _ENCODE(message_of(event, _CLOCK, 5, _COMPILED.membership))
     assert len(writer._actors) <= 1
+
+
+def _said_by_definition(template: str, events: dict[str, Any]) -> str:
+    """What ``fill`` says, by its definition: each placeholder's words in the template, the white space squeezed
+    to single spaces, the first letter in upper case."""
+    pack, out = _COMPILED.pack, []
+    unidentified = set(pack.actors.members("unattributed"))
+    for literal, placeholder, _, _ in Formatter().parse(template):
+        out.append(literal)
+        if placeholder is None:
+            continue
+        alias, name = placeholder.split(".", 1)
+        event = events[alias]
+        value = getattr(event, name, None)
+        if value is None:
+            out.append("(not given)" if name != "by" else "an unidentified actor")
+        elif name in event.actor_fields:
+            out.append("an unidentified actor" if value in unidentified else pack.actors.name_of(value))
+        elif isinstance(value, datetime):
+            moment = value.astimezone(UTC)
+            out.append(long_date(moment.date()) + ("" if moment.hour == moment.minute == 0 else
+                                                    f" at {moment.hour:02d}:{moment.minute:02d} UTC"))
+        elif isinstance(value, int):
+            out.append(f"{value:,}")
+        else:
+            out.append(str(value))
+    text = " ".join("".join(out).split())
+    return text[:1].upper() + text[1:]
+
+
+_PRINTABLE = ("  ", " ", "a", "A", ".", "é", "\u00df", "\u01c5")  # runs of spaces, letters of each case
+_LITERALS = st.lists(st.sampled_from(_PRINTABLE), max_size=4).map("".join) | st.lists(
+    st.sampled_from((*_PRINTABLE, "\t", "\n ", "\u00a0", "\u2028", "\u3000")), max_size=4).map("".join)
+
+
+@given(event_streams(min_size=1, max_size=4), st.lists(_LITERALS, min_size=1, max_size=6), st.data())
+def test_a_rule_s_sentence_says_each_placeholder_s_words_squeezed_and_capitalised(
+        stream: list[dict[str, Any]], literals: list[str], data: st.DataObject) -> None:
+    events = {f"x{n}": event for n, event in enumerate(_events(stream))}
+    fields = [f"{{{alias}.{name}}}" for alias, event in events.items() for name in event.__dict__]
+    template = literals[0] + "".join(data.draw(st.sampled_from(fields)) + literal for literal in literals[1:])
+    for _ in range(2):  # (the second time, from what fill remembered of the first)
+        assert messages.fill(template, events, _COMPILED.pack) == _said_by_definition(template, events)
+
+
+@pytest.mark.parametrize("template", [
+    " {x0.by} attacked {x0.target} on {x0.at}.", "{x0.by}  attacked {x0.target} ", "{x0.note} on {x0.at}",
+    "\u01c5 {x0.id}\t.", "\u00df{x0.id}", "an {x0.id}\u00a0of {x0.at}", "", "{x0.id}", "  ",
+])
+def test_a_rule_s_sentence_says_its_placeholders_words_squeezed_and_capitalised_in_each_case(template: str) -> None:
+    events = {"x0": _events([{"id": "e1", "type": "attack", "at": "2017-09-01T00:30:00Z", "by": "JNIM",
+                              "target": "MINUSMA", "note": " two  spaces "}])[0]}
+    assert messages.fill(template, events, _COMPILED.pack) == _said_by_definition(template, events)
+
+
+def test_an_instant_is_said_in_utc_whatever_its_zone_and_remembered_or_not() -> None:
+    moment = datetime(2017, 6, 29, 15, 42, 34, tzinfo=UTC)
+    elsewhere = moment.astimezone(timezone(timedelta(hours=-5)))
+    assert messages._on(moment) == messages._on(moment) == "29 June 2017 at 15:42 UTC"
+    assert messages._on(elsewhere) == "29 June 2017 at 15:42 UTC"
+    assert messages._on(datetime(2018, 6, 30, tzinfo=UTC)) == "30 June 2018"
+    assert messages._on(datetime(2018, 6, 30, 0, 5, tzinfo=UTC)) == "30 June 2018 at 00:05 UTC"
+    assert messages._on(datetime(2018, 6, 30, 0, 5, tzinfo=timezone(timedelta(hours=1)))) == "29 June 2018 at 23:05 UTC"

@@ -100,7 +100,9 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return self._document([f.as_dict() for f in self.findings])
 
-    def _document(self, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    def _document(self, findings: list[dict[str, Any]],
+                  notes: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The report's document, with ``findings``; its notes copied, unless given (as they are to be written)."""
         return {
             "schema": SCHEMA_VERSION,
             "scenario": self.scenario,
@@ -110,7 +112,7 @@ class Report:
             "assumptions": self.assumptions,
             "event_count": self.events,
             "findings": findings,
-            "notes": [dict(n) for n in self.notes],
+            "notes": [dict(n) for n in self.notes] if notes is None else notes,
         } | ({"as_of": self.as_of} if self.as_of is not None else {})
 
     def to_json(self) -> str:
@@ -120,7 +122,7 @@ class Report:
     def json_pieces(self) -> Iterator[str]:
         """:meth:`to_json` in pieces, each finding's dictionary made only while it is written (a long report is
         never held whole, as text or as dictionaries)."""
-        head = self._document([])  # the findings are written in their place, one at a time
+        head = self._document([], self.notes)  # the findings are written in their place, one at a time
         out: list[str] = []
         emit = out.append
         emit("{")
@@ -286,16 +288,17 @@ class _Writer:
     """The JSON text of a replay's findings, written from the ledger's findings without making their views:
     the text :meth:`FindingView.write_json` writes for ``_view(finding)``, byte for byte.
 
-    Most of a finding's text recurs: its paragraph, rule, kind, subject and status (a few dozen combinations in a
-    long replay), a rule's conditions but the event that met them, a step's status and note, an instant shared by
-    the findings of one match. Each of those texts is made once and remembered (the last :data:`_KEPT` of each
-    kind, then forgotten and made again), as is a match's evidence, shared by the findings it touched; only what
-    is a finding's own (its id, events and explanation) is encoded each time."""
+    Most of a finding's text recurs: its paragraph, rule, kind, subject and status (a few hundred combinations in
+    a long replay), a match's evidence but its instant and events (the rule and its conditions), a step's status
+    and note, an instant shared by the findings of one match. Each of those texts is made once and remembered (the
+    last :data:`_KEPT` of each kind, then forgotten and made again); only what is a finding's own (its id, events
+    and explanation) is encoded each time."""
 
     def __init__(self, clock: Clock) -> None:
         self._moment = clock.moment
         self._instants: dict[int, str] = {}  # tick -> its JSON text (quoted ISO)
-        self._evidence: dict[int, tuple[Evidence, str]] = {}  # id -> (the evidence, kept alive; its text)
+        self._lone: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}  # (rule, as, type, condition) of
+        # an evidence of one condition -> its text around its instant and its event
         self._heads: dict[tuple[str, str, str, str, str], str] = {}  # (paragraph, ..., status) -> their text
         self._conditions: dict[tuple[str, str, str], tuple[str, str]] = {}  # (as, type, condition) -> around event
         self._steps: dict[tuple[str, str], tuple[str, str]] = {}  # (status, note) -> around the step's event
@@ -350,31 +353,37 @@ class _Writer:
         return "[" + _PAD4 + ("," + _PAD4).join([self._one_evidence(e) for e in provenance]) + _PAD3 + "]"
 
     def _one_evidence(self, evidence: Evidence) -> str:
-        known = self._evidence.get(id(evidence))
-        if known is not None and known[0] is evidence:
-            return known[1]
         s = jsontext.string  # (an evidence's texts are all strings)
-        if evidence.conditions:
+        at = self._instants.get(evidence.tick) or self._at(evidence.tick)
+        conditions = evidence.conditions
+        if len(conditions) == 1:  # most matches: one event met the rule's one condition
+            a, ev, kind, c = conditions[0]
+            key = (evidence.rule, a, kind, c)
+            around = self._lone.get(key)
+            if around is None:
+                if len(self._lone) >= _KEPT:
+                    self._lone.clear()
+                around = self._lone[key] = (
+                    f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": ',
+                    f',{_PAD5}"conditions": [{_PAD6}{{{_PAD7}"as": {s(a)},{_PAD7}"event": ',
+                    f',{_PAD7}"type": {s(kind)},{_PAD7}"condition": {s(c)}{_PAD6}}}{_PAD5}]{_PAD4}}}')
+            return f"{around[0]}{at}{around[1]}{s(ev)}{around[2]}"
+        if conditions:
             memo = self._conditions
             texts = []
-            for a, ev, kind, c in evidence.conditions:
-                around = memo.get((a, kind, c))
-                if around is None:
+            for a, ev, kind, c in conditions:
+                around2 = memo.get((a, kind, c))
+                if around2 is None:
                     if len(memo) >= _KEPT:
                         memo.clear()
-                    around = memo[a, kind, c] = (
+                    around2 = memo[a, kind, c] = (
                         f'{{{_PAD7}"as": {s(a)},{_PAD7}"event": ',
                         f',{_PAD7}"type": {s(kind)},{_PAD7}"condition": {s(c)}{_PAD6}}}')
-                texts.append(around[0] + s(ev) + around[1])
-            conditions = "[" + _PAD6 + ("," + _PAD6).join(texts) + _PAD5 + "]"
+                texts.append(around2[0] + s(ev) + around2[1])
+            written = "[" + _PAD6 + ("," + _PAD6).join(texts) + _PAD5 + "]"
         else:
-            conditions = "[]"
-        text = (f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": {self._at(evidence.tick)},'
-                f'{_PAD5}"conditions": {conditions}{_PAD4}}}')
-        if len(self._evidence) >= _KEPT:
-            self._evidence.clear()
-        self._evidence[id(evidence)] = (evidence, text)
-        return text
+            written = "[]"
+        return f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": {at},{_PAD5}"conditions": {written}{_PAD4}}}'
 
     def _history(self, history: list[Step]) -> str:
         if not history:
@@ -403,20 +412,30 @@ _TAIL = f',{_PAD3}"days_late": null,{_PAD3}"answered_by": null{_PAD2}}}'  # a fi
 _NOTE_KEYS = ("kind", "paragraph", "rule", "event", "at", "reason")  # a note's keys, as build_report makes them
 
 
-def _notes_text(notes: list[dict[str, Any]]) -> str:
-    """The text of the report's notes (``jsontext.text(notes, _PAD1)``), each note of text values written at once
-    from a template; any other note as ``jsontext`` writes it."""
+def _notes_text(notes: Sequence[dict[str, Any]]) -> str:
+    """The text of the report's notes (``jsontext.text([dict(n) for n in notes], _PAD1)``): each note of its six
+    keys in their order, all texts, written at once from a template, its kind, paragraph and rule as the last note
+    of the same three had them; any other note as ``jsontext`` writes it."""
     if not notes:
         return "[]"
     s, pad = jsontext.string, _PAD3
     texts = []
+    heads: dict[tuple[str, str, str], str] = {}  # (kind, paragraph, rule) -> their text (few: one per rule)
     for note in notes:
-        if tuple(note) == _NOTE_KEYS and all(type(value) is str for value in note.values()):
-            texts.append(f'{{{pad}"kind": {s(note["kind"])},{pad}"paragraph": {s(note["paragraph"])},'
-                         f'{pad}"rule": {s(note["rule"])},{pad}"event": {s(note["event"])},{pad}"at": {s(note["at"])},'
-                         f'{pad}"reason": {s(note["reason"])}{_PAD2}}}')
-        else:
-            texts.append(jsontext.text(note, _PAD2))
+        if type(note) is dict and tuple(note) == _NOTE_KEYS:
+            kind, paragraph, rule, event, at, reason = note.values()
+            try:  # (the string encoder refuses what is not text, as the memo refuses what does not hash)
+                head = heads.get((kind, paragraph, rule))
+                if head is None:
+                    if len(heads) >= _KEPT:
+                        heads.clear()
+                    head = heads[kind, paragraph, rule] = (f'{{{pad}"kind": {s(kind)},{pad}"paragraph": {s(paragraph)},'
+                                                           f'{pad}"rule": {s(rule)},{pad}"event": ')
+                texts.append(f'{head}{s(event)},{pad}"at": {s(at)},{pad}"reason": {s(reason)}{_PAD2}}}')
+                continue
+            except TypeError:
+                pass
+        texts.append(jsontext.text(dict(note), _PAD2))
     return "[" + _PAD2 + ("," + _PAD2).join(texts) + _PAD1 + "]"
 
 

@@ -134,9 +134,13 @@ class Finding:
         matched events) are written only when first read: a sweep that reads no explanation never pays for
         them."""
         told = self.told
-        if len(told) == 1 and isinstance(told[0], str):
-            return told[0]
-        text = "".join(part if isinstance(part, str) else part() for part in told)
+        if len(told) == 1:  # most findings: text, or one function that writes it
+            text = told[0]
+            if isinstance(text, str):
+                return text
+            text = text()
+        else:
+            text = "".join([part if isinstance(part, str) else part() for part in told])
         self.told = [text]
         return text
 

@@ -236,15 +236,39 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
                 unattributed = _unattributed(pack)
             out.append(pack.actors.name_of(value) if value not in unattributed else "an unidentified actor")
         elif isinstance(value, datetime):
-            moment = value.astimezone(UTC)
-            out.append(long_date(moment.date()) + ("" if moment.hour == moment.minute == 0 else
-                                                    f" at {moment.hour:02d}:{moment.minute:02d} UTC"))
+            out.append(_on(value))
         elif isinstance(value, int):
             out.append(f"{value:,}")
         else:
             out.append(str(value))
-    text = " ".join("".join(out).split())
-    return text[:1].upper() + text[1:]
+    text = "".join(out)
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # (printable, a text's only white space is the space: nothing to squeeze)
+    first = text[:1]
+    return text if first in _CAPITALS else first.upper() + text[1:]
+
+
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # a sentence that starts with one of these is capitalised already
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))  # hours and minutes as an explanation writes them
+_KEPT_SAID = 4096  # instants whose words (see _on) fill remembers, then forgets to start again
+_SAID: dict[datetime, str] = {}
+
+
+def _on(value: datetime) -> str:
+    """An instant in an explanation's words: '29 June 2017', or '29 June 2017 at 15:42 UTC' (remembered: the
+    findings of one match, and of one report's paragraphs, say the same instants)."""
+    plain = value.__class__ is datetime and value.tzinfo is UTC  # (the replay's own instants; only those are kept)
+    said = _SAID.get(value) if plain else None
+    if said is None:
+        moment = value.astimezone(UTC)
+        said = long_date(moment.date())
+        if moment.hour or moment.minute:
+            said += f" at {_TWO_DIGITS[moment.hour]}:{_TWO_DIGITS[moment.minute]} UTC"
+        if plain:
+            if len(_SAID) >= _KEPT_SAID:
+                _SAID.clear()
+            _SAID[value] = said
+    return said
 
 
 @functools.lru_cache(maxsize=1024)
@@ -263,11 +287,20 @@ def _parsed(template: str) -> tuple[tuple[str, str | None, str], ...]:
 _UNATTRIBUTED: weakref.WeakKeyDictionary[ActorRegistry, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
+_last_unattributed: tuple[weakref.ref[ActorRegistry], frozenset[str]] | None = None  # the last registry asked about
+
+
 def _unattributed(pack: RulePack) -> frozenset[str]:
-    """The actors that stand for no one identified (the group ``unattributed``), per registry of actors."""
-    found = _UNATTRIBUTED.get(pack.actors)
+    """The actors that stand for no one identified (the group ``unattributed``), per registry of actors (the last
+    one asked about at hand: a replay asks about its own, once per explanation)."""
+    global _last_unattributed
+    actors, last = pack.actors, _last_unattributed
+    if last is not None and last[0]() is actors:
+        return last[1]
+    found = _UNATTRIBUTED.get(actors)
     if found is None:
-        found = _UNATTRIBUTED[pack.actors] = frozenset(pack.actors.members("unattributed"))
+        found = _UNATTRIBUTED[actors] = frozenset(actors.members("unattributed"))
+    _last_unattributed = (weakref.ref(actors), found)
     return found
 
 
