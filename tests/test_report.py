@@ -60,6 +60,16 @@ def test_a_long_report_comes_in_several_pieces_that_join_to_the_whole(engine: En
     assert "".join(pieces) == contract(report)
 
 
+def test_a_report_of_many_notes_writes_them_in_several_pieces_that_join_to_the_whole(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = engine.run(ROOT / "scenarios" / "p16-p20-the-mandate-provisions-govern-nothing-after-30-june-2018.yaml")
+    report = dataclasses.replace(report, findings=(), notes=report.notes * 8)
+    monkeypatch.setattr(report_module, "_PIECES", 4)
+    pieces = list(report.json_pieces())
+    assert len(pieces) > len(report.notes) // 4
+    assert "".join(pieces) == contract(report)
+
+
 _NOTE = {"kind": "not_in_force", "paragraph": "37", "rule": "37/grant", "event": "e\u00e9\"1",
          "at": "2018-07-01T00:00:00Z", "reason": "came after \u2028 the mandate"}
 

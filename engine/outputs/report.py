@@ -29,7 +29,8 @@ from . import jsontext
 
 SCHEMA_VERSION = 1
 _PAD1, _PAD2, _PAD3 = ("\n" + n * jsontext.INDENT for n in (1, 2, 3))  # indentation: keys, findings, their keys
-_PIECES = 4096  # pieces gathered before :meth:`Report.json_pieces` yields them as one text
+_PIECES = 256  # pieces gathered before :meth:`Report.json_pieces` yields them as one text (two a finding or a note:
+# texts of about a quarter of a megabyte, which the command line checks and writes while they are in the cache)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,18 @@ class Report:
             emit("," + _PAD1 if number else _PAD1)
             emit(jsontext.string(key) + ": ")
             if key == "notes":
-                emit(_notes_text(value))
+                if not value:
+                    emit("[]")
+                    continue
+                separator = "[" + _PAD2
+                for text in _note_texts(value):
+                    emit(separator)
+                    emit(text)
+                    separator = "," + _PAD2
+                    if len(out) > _PIECES:
+                        yield "".join(out)
+                        out.clear()
+                emit(_PAD1 + "]")
             elif key != "findings":
                 jsontext.write(value, _PAD1, emit)
             elif not self.findings:
@@ -412,14 +424,11 @@ _TAIL = f',{_PAD3}"days_late": null,{_PAD3}"answered_by": null{_PAD2}}}'  # a fi
 _NOTE_KEYS = ("kind", "paragraph", "rule", "event", "at", "reason")  # a note's keys, as build_report makes them
 
 
-def _notes_text(notes: Sequence[dict[str, Any]]) -> str:
-    """The text of the report's notes (``jsontext.text([dict(n) for n in notes], _PAD1)``): each note of its six
-    keys in their order, all texts, written at once from a template, its kind, paragraph and rule as the last note
-    of the same three had them; any other note as ``jsontext`` writes it."""
-    if not notes:
-        return "[]"
+def _note_texts(notes: Sequence[dict[str, Any]]) -> Iterator[str]:
+    """The text of each of the report's notes, as ``jsontext.text(dict(note), _PAD2)`` writes it: a note of its
+    six keys in their order, all texts, at once from a template, its kind, paragraph and rule as the last note of
+    the same three had them; any other note as ``jsontext`` writes it."""
     s, pad = jsontext.string, _PAD3
-    texts = []
     heads: dict[tuple[str, str, str], str] = {}  # (kind, paragraph, rule) -> their text (few: one per rule)
     for note in notes:
         if type(note) is dict and tuple(note) == _NOTE_KEYS:
@@ -431,12 +440,11 @@ def _notes_text(notes: Sequence[dict[str, Any]]) -> str:
                         heads.clear()
                     head = heads[kind, paragraph, rule] = (f'{{{pad}"kind": {s(kind)},{pad}"paragraph": {s(paragraph)},'
                                                            f'{pad}"rule": {s(rule)},{pad}"event": ')
-                texts.append(f'{head}{s(event)},{pad}"at": {s(at)},{pad}"reason": {s(reason)}{_PAD2}}}')
+                yield f'{head}{s(event)},{pad}"at": {s(at)},{pad}"reason": {s(reason)}{_PAD2}}}'
                 continue
             except TypeError:
                 pass
-        texts.append(jsontext.text(dict(note), _PAD2))
-    return "[" + _PAD2 + ("," + _PAD2).join(texts) + _PAD1 + "]"
+        yield jsontext.text(dict(note), _PAD2)
 
 
 def _iso(moment: datetime) -> str:
