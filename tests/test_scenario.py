@@ -1,19 +1,26 @@
 """in_order: a scenario of light events (what loading gives) is checked and ordered at C speed, and refused or
-ordered exactly as when its events are real model instances, checked one at a time."""
+ordered exactly as when its events are real model instances, checked one at a time. Loading: a file's events
+come back in processing order, whether the file has them in it (then they need no sorting) or not."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine import Engine, ScenarioError
+from engine.inputs.checking import EventChecker
+from engine.inputs.eventtypes import TYPE_ORDER, sort_key
 from engine.inputs.scenario import in_order
 from engine.light import Light, light
+from engine.testing.strategies import event_streams
 
 HEADLINE = Path(__file__).resolve().parent.parent / "scenarios" / "timbuktu-2018.yaml"
 
@@ -62,3 +69,39 @@ def test_events_out_of_order_are_sorted_by_instant_type_and_id(engine: Engine) -
     scenario = engine.load(HEADLINE)
     ordered = in_order(dataclasses.replace(scenario, events=list(reversed(scenario.events))))
     assert ordered.events == scenario.events
+
+
+
+@st.composite
+def _files(draw: st.DrawFn) -> str:
+    """JSON scenario texts of valid events with ids, some sharing an instant: as drawn, in processing order, or
+in order of instant with ties the other way."""
+    events: list[Any] = draw(event_streams(max_size=10))
+    for _ in range(draw(st.integers(0, 3)) if events else 0):
+        event, other = draw(st.sampled_from(events)), draw(st.sampled_from(events))
+        event["at"] = other["at"]
+    order = draw(st.sampled_from(("as drawn", "processing", "by instant, ties the other way")))
+    if order != "as drawn":
+        events.sort(key=lambda event: (event["at"], TYPE_ORDER[event["type"]], event["id"]),
+                    reverse=order != "processing")
+        events.sort(key=lambda event: event["at"])  # (stable: ties stay as the first sort left them)
+    return json.dumps({"name": "A generated scenario.", "events": events}, indent=1, default=str)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_files())
+def test_a_files_events_come_back_in_processing_order_whether_the_file_has_them_in_order_or_not(
+        engine: Engine, text: str) -> None:
+    loaded = engine.parse(text, path="<scenario>.json").events
+    assert loaded == sorted(loaded, key=sort_key)
+    assert sorted(event.id for event in loaded) == sorted(event["id"] for event in json.loads(text)["events"])
+
+
+def test_a_common_file_is_taken_by_the_generated_checkers_and_comes_back_in_processing_order(
+        engine: Engine, spy: Any) -> None:
+    events = [{"id": f"e{i}", "at": f"2017-07-0{9 - i}T08:00:00Z", "type": "attack", "target": "minusma"}
+              for i in range(3)]
+    one_at_a_time = spy(EventChecker, "check", 1)
+    loaded = engine.parse(json.dumps({"name": "Three attacks.", "events": events}), path="<scenario>.json")
+    assert one_at_a_time == events[:1]  # only the first event, which says whether instants carry an offset
+    assert [event.id for event in loaded.events] == ["e2", "e1", "e0"]

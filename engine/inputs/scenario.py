@@ -173,7 +173,10 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
     ids: dict[str, int] = {}  # id -> index of the event in the file
     derived: set[str] = set()  # the ids derived from content
     given = lambda: lines  # noqa: E731
-    makers, offsets = checker.plain.events, checker.offsets
+    makers, offsets, append = checker.plain.events, checker.offsets, events.append
+    # whether the events so far are in processing order (as in most files: then they need no sorting), and the
+    # instant of the last of them (no event is earlier than the window's first) and that event
+    ordered, last_at, last = True, checker.first, None
     for i, raw in enumerate(header.events):
         # the common event: taken by its generated checker (inside the window), with its id, its instant's offset
         # as the events' before it; anything else the checker's other paths decide and word
@@ -183,14 +186,20 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
             make_ = makers[kind] if kind.__class__ is str else None
             if make_ is not None:
                 found = make_(raw)
-        if found is not None and found[1] in offsets and found[0].id is not None:
-            event, explicit = found[0], True
+        if found is not None and found[1] in offsets and (event := found[0]).id is not None:
+            explicit = True
         else:
             event, explicit = checker.check(raw, given, ("events", i))
         assert event.id is not None
         if not explicit and event.id in derived and full_digest(raw) != full_digest(header.events[ids[event.id]]):
             # two different events whose short derived ids agree: this one takes its whole digest
             object.__setattr__(event, "id", auto_id(event, raw, digits=64))
+        if ordered:
+            at = event.at
+            if at > last_at or (at == last_at and (last is None or sort_key(last) < sort_key(event))):
+                last_at, last = at, event
+            else:
+                ordered = False
         if event.id in ids:
             first, here = lines.lines_of([("events", ids[event.id]), ("events", i)]).values()
             message = (f"event id {event.id!r} is used twice (first at line {first})" if explicit
@@ -202,8 +211,9 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
         ids[event.id] = i
         if not explicit:
             derived.add(event.id)
-        events.append(event)
-    events.sort(key=sort_key)
+        append(event)
+    if not ordered:
+        events.sort(key=sort_key)
     log = None
     if header.events_from is not None:
         from .eventlog import read_log, resolve_log
