@@ -301,7 +301,8 @@ def test_a_command_asks_the_terminal_s_width_only_to_show_help_which_still_follo
 
 def test_the_command_s_own_process_sets_the_loaded_scenario_aside_from_the_collector_and_main_does_not() -> None:
     probe = (
-        "import contextlib, gc, io, sys\n"
+        "import atexit, contextlib, gc, io, sys\n"
+        "atexit.register(print, 'at exit', file=sys.stderr)  # so that command() returns (see the test below)\n"
         "from engine import api\n"
         "from engine.cli.main import command, main\n"
         "seen = []\n"
@@ -318,12 +319,13 @@ def test_the_command_s_own_process_sets_the_loaded_scenario_aside_from_the_colle
         "print(by_main, by_command > 20 * events, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert result.stderr.split() == ["0", "True"]
+    assert result.stderr.split() == ["0", "True", "at", "exit"]
 
 
 def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a_process_of_its_own() -> None:
     probe = (
-        "import contextlib, gc, io, sys\n"
+        "import atexit, contextlib, gc, io, sys\n"
+        "atexit.register(print, 'at exit', file=sys.stderr)  # so that command() returns (see the test below)\n"
         "from engine.cli.main import command, main\n"
         f"sys.argv = ['obligations', 'check', {HEADLINE!r}]\n"
         "with contextlib.redirect_stdout(io.StringIO()) as first:\n"
@@ -336,7 +338,26 @@ def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a
         " gc.get_threshold()[0] == YOUNG_OBJECTS > 700, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert result.stderr.split() == ["True", "True", "0", "True", "True"]
+    assert result.stderr.split() == ["True", "True", "0", "True", "True", "at", "exit"]
+
+
+@pytest.mark.parametrize("registered", [False, True])
+def test_the_command_ends_its_process_at_once_when_nothing_is_registered_to_run_at_exit(registered: bool) -> None:
+    probe = (
+        "import atexit, sys\n"
+        "from engine.cli.main import command\n"
+        + ("atexit.register(print, 'at exit', file=sys.stderr)\n" if registered else "")
+        + f"sys.argv = ['obligations', 'run', '--json', {HEADLINE!r}]\n"
+        "code = command()\n"
+        "print('returned', code, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False)
+    direct = subprocess.run([sys.executable, "-m", "engine.cli", "run", "--json", HEADLINE], capture_output=True,
+                            text=True, cwd=ROOT, check=False)
+    assert result.returncode == direct.returncode == 0
+    assert result.stdout == direct.stdout and json.loads(result.stdout)["findings"]  # the whole output, flushed
+    assert result.stderr.split() == (["returned", "0", "at", "exit"] if registered else [])
 
 
 def test_the_limits_help_shows_are_the_limits_applied() -> None:
