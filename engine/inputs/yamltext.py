@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..errors import InputError
 from . import limits as _limits
-from .sources import MAX_DEPTH, LineMap, Path_, _error, _line_at, _wanted
+from .linemap import MAX_DEPTH, LineMap, Path_, _error, _line_at, _wanted
 
 PURE_MESSAGE_BYTES = 2 * _limits.MIB  # YAML syntax errors in files up to this size get PyYAML's own wording
 
