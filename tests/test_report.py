@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import Engine, Report
-from engine.dates import human_instant, iso_instant
+from engine.dates import Clock, human_instant, iso_instant, start_of
 from engine.inputs.scenario import Scenario
 from engine.outputs import report as report_module
 from engine.outputs.report import render_table
@@ -139,3 +139,14 @@ def test_the_writer_forgets_instants_and_evidence_past_its_bound_and_writes_the_
     whole = report.to_json()
     monkeypatch.setattr(report_module, "_KEPT", 1)
     assert report.to_json() == whole == contract(report)
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9000, 1, 1), timezones=st.just(UTC))
+       | st.dates(min_value=date(1000, 1, 1), max_value=date(9000, 1, 1)).map(start_of),
+       st.lists(st.integers(-10**9, 10**9), min_size=1, max_size=8))
+def test_the_json_writes_each_instant_of_a_replay_as_iso_instant_writes_it_whatever_the_clock(
+        origin: datetime, ticks: list[int]) -> None:
+    clock = Clock(origin)
+    writer = report_module._Writer(clock)
+    for tick in [*ticks, *(t + 1 for t in ticks), *ticks]:  # (a day seen, then its other instants, then again)
+        assert writer._at(tick) == json.dumps(iso_instant(clock.moment(tick)))

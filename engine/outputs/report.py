@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
 
-from ..dates import Clock, human_instant, iso_instant
+from ..dates import SECONDS_PER_DAY, Clock, human_instant, iso_instant
 from ..inputs.scenario import Scenario
 from ..replay.ledger import Evidence, Finding, Ledger, Step
 from ..rulepack.pack import RulePack
@@ -308,6 +308,11 @@ class _Writer:
 
     def __init__(self, clock: Clock) -> None:
         self._moment = clock.moment
+        origin = clock.origin
+        # a clock whose ticks count from a midnight UTC (a replay's): an instant's text is its day's and its time's
+        self._by_day = type(clock) is Clock and origin.tzinfo is UTC and not (
+            origin.hour or origin.minute or origin.second or origin.microsecond)
+        self._days: dict[int, str] = {}  # day since the origin -> the text of its instants up to the time
         self._instants: dict[int, str] = {}  # tick -> its JSON text (quoted ISO)
         self._lone: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}  # (rule, as, type, condition) of
         # an evidence of one condition -> its text around its instant and its event
@@ -321,7 +326,17 @@ class _Writer:
         if text is None:
             if len(self._instants) >= _KEPT:
                 self._instants.clear()
-            text = self._instants[tick] = jsontext.string(_iso(self._moment(tick)))
+                self._days.clear()
+            day, second = divmod(tick, SECONDS_PER_DAY)
+            start = self._days.get(day) if self._by_day else None
+            if start is not None:
+                two = _TWO_DIGITS
+                text = f'{start}{two[second // 3600]}:{two[second // 60 % 60]}:{two[second % 60]}Z"'
+            else:
+                text = jsontext.string(_iso(self._moment(tick)))
+                if self._by_day and len(text) == 22 and text[11] == "T":  # '"YYYY-MM-DDTHH:MM:SSZ"'
+                    self._days[day] = text[:12]
+            self._instants[tick] = text
         return text
 
     def finding(self, f: Finding) -> str:
@@ -340,10 +355,32 @@ class _Writer:
         opened = instants.get(f.opened) or self._at(f.opened)
         closed = "null" if f.closed is None else instants.get(f.closed) or self._at(f.closed)
         events = f.events
-        if len(events) == 1 and type(events[0]) is str:
-            events_text = f"[{_PAD4}{s(events[0])}{pad}]"
+        first = events[0] if events else None  # the event that caused it: also its evidence's and its step's, mostly
+        first_text = s(first) if type(first) is str else None
+        if len(events) == 1 and first_text is not None:
+            events_text = f"[{_PAD4}{first_text}{pad}]"
         else:
             events_text = jsontext.strings(events, pad)
+        provenance, history = f.provenance, f.history
+        if len(provenance) == 1 and len(provenance[0].conditions) == 1:  # one match, of one event
+            evidence = provenance[0]
+            a, ev, ekind, c = evidence.conditions[0]
+            around = self._lone.get((evidence.rule, a, ekind, c)) or self._lone_around(evidence.rule, a, ekind, c)
+            at = opened if evidence.tick == f.opened else instants.get(evidence.tick) or self._at(evidence.tick)
+            provenance_text = (f"[{_PAD4}{around[0]}{at}{around[1]}"
+                               f"{first_text if first_text is not None and ev == first else s(ev)}{around[2]}{_PAD3}]")
+        else:
+            provenance_text = self._provenance(provenance)
+        if len(history) == 1:
+            step = history[0]
+            step_around = self._steps.get((step.status, step.note)) or self._step_around(step.status, step.note)
+            at = opened if step.tick == f.opened else instants.get(step.tick) or self._at(step.tick)
+            event = step.event
+            history_text = (f"[{_PAD4}{{{_PAD5}\"at\": {at}{step_around[0]}"
+                            f"{first_text if first_text is not None and event == first else jsontext.text(event)}"
+                            f"{step_around[1]}{_PAD3}]")
+        else:
+            history_text = self._history(history)
         criterion, incident, days_late, answered_by = f.criterion, f.incident, f.days_late, f.answered_by
         tail = _TAIL if days_late is None and answered_by is None else (
             f',{pad}"days_late": {jsontext.text(days_late)},{pad}"answered_by": {jsontext.text(answered_by)}'
@@ -353,9 +390,8 @@ class _Writer:
                 f'{pad}"events": {events_text},'
                 f'{pad}"criterion": {"null" if criterion is None else jsontext.text(criterion)},'
                 f'{pad}"incident": {"null" if incident is None else jsontext.text(incident)},'
-                f'{pad}"explanation": {s(f.explanation)},'
-                f'{pad}"provenance": {self._provenance(f.provenance)},{pad}"history": {self._history(f.history)}'
-                f'{tail}')
+                f'{pad}"explanation": {s(f.explanation)},{pad}"provenance": {provenance_text},'
+                f'{pad}"history": {history_text}{tail}')
 
     def _provenance(self, provenance: list[Evidence]) -> str:
         if not provenance:
@@ -370,15 +406,7 @@ class _Writer:
         conditions = evidence.conditions
         if len(conditions) == 1:  # most matches: one event met the rule's one condition
             a, ev, kind, c = conditions[0]
-            key = (evidence.rule, a, kind, c)
-            around = self._lone.get(key)
-            if around is None:
-                if len(self._lone) >= _KEPT:
-                    self._lone.clear()
-                around = self._lone[key] = (
-                    f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": ',
-                    f',{_PAD5}"conditions": [{_PAD6}{{{_PAD7}"as": {s(a)},{_PAD7}"event": ',
-                    f',{_PAD7}"type": {s(kind)},{_PAD7}"condition": {s(c)}{_PAD6}}}{_PAD5}]{_PAD4}}}')
+            around = self._lone.get((evidence.rule, a, kind, c)) or self._lone_around(evidence.rule, a, kind, c)
             return f"{around[0]}{at}{around[1]}{s(ev)}{around[2]}"
         if conditions:
             memo = self._conditions
@@ -397,6 +425,17 @@ class _Writer:
             written = "[]"
         return f'{{{_PAD5}"rule": {s(evidence.rule)},{_PAD5}"at": {at},{_PAD5}"conditions": {written}{_PAD4}}}'
 
+    def _lone_around(self, rule: str, a: str, kind: str, condition: str) -> tuple[str, str, str]:
+        """The text of an evidence of one condition, but its instant and its event (remembered)."""
+        s = jsontext.string
+        if len(self._lone) >= _KEPT:
+            self._lone.clear()
+        around = self._lone[rule, a, kind, condition] = (
+            f'{{{_PAD5}"rule": {s(rule)},{_PAD5}"at": ',
+            f',{_PAD5}"conditions": [{_PAD6}{{{_PAD7}"as": {s(a)},{_PAD7}"event": ',
+            f',{_PAD7}"type": {s(kind)},{_PAD7}"condition": {s(condition)}{_PAD6}}}{_PAD5}]{_PAD4}}}')
+        return around
+
     def _history(self, history: list[Step]) -> str:
         if not history:
             return "[]"
@@ -405,19 +444,21 @@ class _Writer:
         return "[" + _PAD4 + ("," + _PAD4).join([self._step(h) for h in history]) + _PAD3 + "]"
 
     def _step(self, step: Step) -> str:
-        status, note = step.status, step.note
-        around = self._steps.get((status, note))
-        if around is None:
-            if len(self._steps) >= _KEPT:
-                self._steps.clear()
-            s, pad = jsontext.string, _PAD5
-            around = self._steps[status, note] = (f',{pad}"status": {s(str(status))},{pad}"event": ',
-                                                 f',{pad}"note": {s(note)}{_PAD4}}}')
-        event = step.event
+        around = self._steps.get((step.status, step.note)) or self._step_around(step.status, step.note)
         return (f'{{{_PAD5}"at": {self._instants.get(step.tick) or self._at(step.tick)}{around[0]}'
-                f'{jsontext.string(event) if type(event) is str else jsontext.text(event)}{around[1]}')
+                f'{jsontext.text(step.event)}{around[1]}')
+
+    def _step_around(self, status: str, note: str) -> tuple[str, str]:
+        """The text of a step, but its instant and its event (remembered)."""
+        if len(self._steps) >= _KEPT:
+            self._steps.clear()
+        s, pad = jsontext.string, _PAD5
+        around = self._steps[status, note] = (f',{pad}"status": {s(str(status))},{pad}"event": ',
+                                              f',{pad}"note": {s(note)}{_PAD4}}}')
+        return around
 
 
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))  # hours, minutes and seconds as an ISO instant writes them
 _TAIL = f',{_PAD3}"days_late": null,{_PAD3}"answered_by": null{_PAD2}}}'  # a finding's end, both null
 
 

@@ -250,24 +250,14 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
 
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # a sentence that starts with one of these is capitalised already
 _TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))  # hours and minutes as an explanation writes them
-_KEPT_SAID = 4096  # instants whose words (see _on) fill remembers, then forgets to start again
-_SAID: dict[datetime, str] = {}
 
 
 def _on(value: datetime) -> str:
-    """An instant in an explanation's words: '29 June 2017', or '29 June 2017 at 15:42 UTC' (remembered: the
-    findings of one match, and of one report's paragraphs, say the same instants)."""
-    plain = value.__class__ is datetime and value.tzinfo is UTC  # (the replay's own instants; only those are kept)
-    said = _SAID.get(value) if plain else None
-    if said is None:
-        moment = value.astimezone(UTC)
-        said = long_date(moment.date())
-        if moment.hour or moment.minute:
-            said += f" at {_TWO_DIGITS[moment.hour]}:{_TWO_DIGITS[moment.minute]} UTC"
-        if plain:
-            if len(_SAID) >= _KEPT_SAID:
-                _SAID.clear()
-            _SAID[value] = said
+    """An instant in an explanation's words: '29 June 2017', or '29 June 2017 at 15:42 UTC'."""
+    moment = value.astimezone(UTC)
+    said = long_date(moment.date())
+    if moment.hour or moment.minute:
+        return f"{said} at {_TWO_DIGITS[moment.hour]}:{_TWO_DIGITS[moment.minute]} UTC"
     return said
 
 
