@@ -3,7 +3,7 @@ to the next checker."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import pytest
@@ -124,6 +124,19 @@ def test_an_instant_outside_the_window_or_not_real_is_left_to_the_next_checker_a
         found = checker.event({**inside, "at": at})
         assert found is not None and found[1] is aware and found[0].at == parse_instant(at)
         assert checker.records["attack"]({**inside, "at": at}, 1) is None  # a log's other forms go the careful way
+
+
+@pytest.mark.parametrize("first, limit", [
+    (datetime(2018, 4, 14, 8, 30, tzinfo=UTC), datetime(2018, 4, 14, 8, 31, tzinfo=UTC)),
+    (datetime(2018, 4, 14, 8, 30, 0, 500_000, tzinfo=UTC), datetime(2018, 4, 14, 8, 30, 59, 500_000, tzinfo=UTC)),
+])
+def test_an_instant_in_the_common_form_is_inside_the_window_exactly_when_its_moment_is(first: datetime,
+                                                                                       limit: datetime) -> None:
+    checker = plaincheck.PlainChecker(_registry(), first, limit, warm=0)
+    for second in (-1, 0, 1, 58, 59, 60):
+        moment = datetime(2018, 4, 14, 8, 30, tzinfo=UTC) + timedelta(seconds=second)
+        raw = {"type": "attack", "at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "target": "MINUSMA", "id": "a1"}
+        assert (checker.event(raw) is not None) is (first <= moment < limit)
 
 
 _DIGIT_PLACES = [i for i in range(20) if i not in (4, 7, 10, 13, 16, 19)]  # of YYYY-MM-DDTHH:MM:SSZ

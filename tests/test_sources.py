@@ -213,3 +213,42 @@ def test_a_key_given_twice_in_json_is_refused_even_without_escapes_or_spaces() -
         parse('{"events": [{"a": 1, "b": ":", "a": 2}]}', path="f.json")
     data, _ = parse('{"events": [{"a": ":x", "b": ":"}]}', path="f.json")
     assert data == {"events": [{"a": ":x", "b": ":"}]}
+
+
+_SHALLOW_VALUES = st.one_of(_SCALARS.map(lambda v: __import__("json").dumps(v)),
+                            st.sampled_from(['"[a]"', '"{"', "[]", '{"a": 1}', "[[1]]", '[{"a": [1]}]']))
+_FLAT_OBJECTS = _object_text(_SHALLOW_VALUES)
+_SCENARIO_SHAPED = _object_text(st.one_of(_SHALLOW_VALUES, _FLAT_OBJECTS, st.lists(_FLAT_OBJECTS, max_size=4).map(
+    lambda items: "[" + ", ".join(items) + "]")))
+
+
+def _depth(value: Any) -> int:
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+    return 0 if items is None else 1 + max(map(_depth, items), default=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_SCENARIO_SHAPED)
+def test_json_shaped_as_a_scenario_is_read_or_refused_as_when_every_object_is_checked_for_a_key_given_twice(
+        text: str) -> None:
+    assert _parsed(text) == _parsed_carefully(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_SCENARIO_SHAPED)
+def test_the_keys_of_json_are_counted_without_a_walk_only_when_its_brackets_prove_it_shallow(text: str) -> None:
+    import json
+
+    data = json.loads(text)
+    keys = sources._keys_if_shallow(data, text)
+    if keys is not None:
+        assert _depth(data) <= 3 and keys == sources._check_depth(data, "f.json", sources.LineMap())
+
+
+def test_a_scenarios_keys_are_counted_without_a_walk_unless_a_string_holds_a_bracket() -> None:
+    import json
+
+    text = '{"name": "n", "events": [{"at": "2018", "type": "attack"}, {"id": "a"}], "until": "2018"}'
+    assert sources._keys_if_shallow(json.loads(text), text) == 6
+    text = text.replace('"n"', '"[n]"')
+    assert sources._keys_if_shallow(json.loads(text), text) is None

@@ -227,17 +227,19 @@ def make(first, limit, names, actor, instant):
 
     proto = new(LIGHT)  # an instance that the model's validators see, given each record's values in turn
 
+    whole = len(first) == len(limit) == 19  # a window of whole seconds: the common form compares as its text
+
     def after(values, fields):
-        put(proto, "__dict__", values)
-        put(proto, "__pydantic_fields_set__", set(fields))
+        set_dict(proto, values)
+        set_fields(proto, set(fields))
         return passes(AFTER, proto)
 
     def event(row):
-        if not row.keys() <= KEYS: return None
+        if not KEYS.issuperset(row): return None
         at = row.get('at')
         if at.__class__ is not str: return None
         if len(at) == 20 and at[4:20:3] == "--T::Z":  # YYYY-MM-DDTHH:MM:SSZ once from_iso reads it (the digits)
-            if not first <= at[:19] < limit: return None
+            if not (first <= at < limit if whole else first <= at[:19] < limit): return None
             try:
                 moment = from_iso(at)
             except ValueError:
@@ -249,8 +251,8 @@ def make(first, limit, names, actor, instant):
             moment, aware = found
 {fields}
         made = new(LIGHT)  # the light instance (as engine.light.make makes it), if the model's validators take it
-        put(made, "__dict__", {mapping})
-        put(made, "__pydantic_fields_set__", set(row))
+        set_dict(made, {mapping})
+        set_fields(made, set(row))
         if AFTER and not passes(AFTER, made): return None
         return made, aware
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..light import light_class
+from ..light import Light, light_class
 from . import catalogue
 from .eventtypes import TYPE_ORDER, has_offset, parse_instant
 from .plainevents import mapping, passes
@@ -48,6 +48,9 @@ _MAX_REMEMBERED = 4096  # actor spellings, instants, and orders of the keys of a
 _MISSING = object()
 _OUTSIDE: Any = (None, None)  # an instant read, but outside the window
 _new = object.__new__
+#: what ``object.__setattr__`` calls to set a light instance's ``__dict__`` and fields given, called directly
+_SET_DICT = Light.__dict__["__dict__"].__set__
+_SET_FIELDS = Light.__dict__["__pydantic_fields_set__"].__set__
 _from_iso = datetime.fromisoformat
 
 
@@ -77,7 +80,7 @@ def _compiled(written: Written) -> Callable[..., tuple[MakeEvent, MakeRecord]]:
     namespace: dict[str, Any] = {
         **written.constants, "LIGHT": light_class(written.spec), "RANK": TYPE_ORDER[written.kind],
         "REMEMBERED": _MAX_REMEMBERED, "from_iso": _from_iso, "new": _new,
-        "put": object.__setattr__, "passes": passes,
+        "set_dict": _SET_DICT, "set_fields": _SET_FIELDS, "passes": passes,
         "_unicode_ok": _unicode_ok, "_MISSING": _MISSING,
     }
     exec(marshal.loads(written.code), namespace)

@@ -119,7 +119,8 @@ def _parse_json(text: str, path: str) -> tuple[Any, LineMap]:
     data = _json_plainly(text)
     if data is not _NOT_SURE:
         try:
-            if _check_depth(data, path, lines) == text.count('":'):
+            keys = _keys_if_shallow(data, text)
+            if (_check_depth(data, path, lines) if keys is None else keys) == text.count('":'):
                 return data, lines
         except InputError:  # too deep: but a key given twice earlier is reported first, the careful way
             pass
@@ -165,6 +166,27 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 raise ValueError(f"the key {key!r} appears twice in one mapping")
             seen.add(key)
     return out
+
+
+def _keys_if_shallow(data: Any, text: str) -> int | None:
+    """How many keys the mappings of ``data`` (decoded from ``text``) hold, all told, when its only containers are
+    a mapping, the values of it and the items of lists among them (as a scenario's events): proven at C speed by
+    the text holding no more brackets than those containers (each container opens with one, outside strings); else
+    None (another shape, or a bracket in a string: :func:`_check_depth` walks it)."""
+    if data.__class__ is not dict:
+        return None
+    keys, containers = len(data), 1
+    for value in data.values():
+        kind = value.__class__
+        if kind is dict:
+            keys, containers = keys + len(value), containers + 1
+        elif kind is list:
+            containers += 1
+            if value:
+                if set(map(type, value)) != _DICT:
+                    return None
+                keys, containers = keys + sum(map(len, value)), containers + len(value)
+    return keys if text.count("{") + text.count("[") == containers else None
 
 
 def _check_depth(data: Any, path: str, lines: LineMap) -> int:
