@@ -19,9 +19,10 @@ Conventions (documented in README "Time"):
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from .record import Frozen
 
 SECONDS_PER_DAY = 86_400
 PHASE_SETTLE = 0  # deadlines, window ends and retention expiries
@@ -83,11 +84,14 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")  # English whatever the locale; strftime('%B') cost 5% of a replay
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(Frozen):
     """Converts between UTC instants, integer ticks (seconds since ``origin``) and SimPy time."""
 
+    _fields = ("origin",)
     origin: datetime
+
+    def __init__(self, origin: datetime) -> None:
+        self.__dict__["origin"] = origin
 
     def tick(self, moment: datetime) -> int:
         delta = moment - self.origin

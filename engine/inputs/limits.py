@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+
+from ..record import Frozen
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 256 * MIB  # a YAML or JSON document, read whole: about 2 million events
@@ -21,16 +22,17 @@ BYTES_PER_VALUE = 8  # a value of a document takes more than 8 bytes in any real
 MAX_LOG_LINE_BYTES = 1 * MIB  # one line of an event log (JSON Lines or CSV): one event, far smaller
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Frozen):
     """How much one replay may read."""
 
-    max_bytes: int = DEFAULT_MAX_BYTES  # bytes of one YAML or JSON file (scenario, base scenario)
-    max_events: int = DEFAULT_MAX_EVENTS  # events of one scenario, in the file and its event log together
+    _fields = ("max_bytes", "max_events")
+    max_bytes: int  # bytes of one YAML or JSON file (scenario, base scenario)
+    max_events: int  # events of one scenario, in the file and its event log together
 
-    def __post_init__(self) -> None:
-        if self.max_bytes < 1 or self.max_events < 1:
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, max_events: int = DEFAULT_MAX_EVENTS) -> None:
+        if max_bytes < 1 or max_events < 1:
             raise ValueError("limits are positive")
+        self.__dict__.update(max_bytes=max_bytes, max_events=max_events)
 
     @property
     def max_values(self) -> int:

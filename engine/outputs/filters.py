@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..record import Frozen
 from ..replay.ledger import FindingKind, Status
 from ..rulepack.pack import RulePack
 from .report import FindingView, Report
@@ -37,14 +37,18 @@ def _within(value: str, ancestor: str) -> bool:
     return value == ancestor or value.startswith((ancestor + "(", ancestor + "[", ancestor + "/"))
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(Frozen):
     """Filters on findings; an empty selection keeps every finding."""
 
-    paragraphs: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    subjects: tuple[str, ...] = ()  # actor ids
+    _fields = ("paragraphs", "kinds", "statuses", "subjects")
+    paragraphs: tuple[str, ...]
+    kinds: tuple[str, ...]
+    statuses: tuple[str, ...]
+    subjects: tuple[str, ...]  # actor ids
+
+    def __init__(self, paragraphs: tuple[str, ...] = (), kinds: tuple[str, ...] = (), statuses: tuple[str, ...] = (),
+                 subjects: tuple[str, ...] = ()) -> None:
+        self.__dict__.update(paragraphs=paragraphs, kinds=kinds, statuses=statuses, subjects=subjects)
 
     def __bool__(self) -> bool:
         return bool(self.paragraphs or self.kinds or self.statuses or self.subjects)

@@ -8,24 +8,27 @@ single period.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..dates import add_months, end_of, start_of
+from ..record import Frozen
 from ..rulepack.pack import RulePack
 
 if TYPE_CHECKING:
     from ..rulepack.rulebook import Duration, Obligation
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(Frozen):
     """One instance of a scheduled obligation: it is open from ``opens`` and due on ``due`` (inclusive)."""
 
+    _fields = ("number", "opens", "due")
     number: int
     opens: datetime
     due: date
+
+    def __init__(self, number: int, opens: datetime, due: date) -> None:
+        self.__dict__.update(number=number, opens=opens, due=due)
 
 
 def add(day: date, duration: Duration) -> date:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import functools
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,19 +40,13 @@ class Fact:
         self.id, self.event = fact_id, event
 
 
-@dataclass
 class ReplayState:
     """The state of one replay."""
 
-    compiled: CompiledPack
-    scenario: Scenario
-    clock: Clock
-    env: simpy.Environment
-    session: Session
-    ledger: Ledger
-    end_tick: int
-
-    def __post_init__(self) -> None:
+    def __init__(self, compiled: CompiledPack, scenario: Scenario, clock: Clock, env: simpy.Environment,
+                 session: Session, ledger: Ledger, end_tick: int) -> None:
+        self.compiled, self.scenario, self.clock, self.env = compiled, scenario, clock, env
+        self.session, self.ledger, self.end_tick = session, ledger, end_tick
         valued, present = self.session.names
         # the text durable-rules reads for each event: the properties its tests can read
         self.messages = MessageWriter(self.compiled.membership, valued | present)

@@ -14,12 +14,12 @@ it breaks or hangs) before it is ever loaded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..dates import SECONDS_PER_DAY
 from ..errors import RuleError
+from ..record import Frozen, Record
 from .pack import RulePack
 from .plain import ALIAS_REF, effect_name, reading
 
@@ -33,39 +33,52 @@ MAX_EXPRESSIONS = 32
 MAX_SIBLING_TESTS = 511
 
 
-@dataclass(frozen=True)
-class FieldRef:
+class FieldRef(Frozen):
     """``alias.field`` in a rule: a value taken from a matched event."""
 
+    _fields = ("alias", "field")
     alias: str
     field: str
+
+    def __init__(self, alias: str, field: str) -> None:
+        self.__dict__.update(alias=alias, field=field)
 
 
 Value = FieldRef | str
 
 
-@dataclass(frozen=True)
-class CompiledEffect:
+class CompiledEffect(Frozen):
     """One effect of a rule, as the runtime applies it: its values resolved (actors as ids, parameters as values)."""
 
+    _fields = ("name", "target", "subject", "incident", "criterion", "limit", "figure", "ceiling", "otherwise",
+               "answers", "since", "late_within")
     name: str  # eligibility | breach | grant | exercise | open | fulfil
     target: str | None  # authorization or obligation id
     subject: Value
-    incident: FieldRef | None = None
-    criterion: str | None = None
-    limit: str | None = None
-    figure: FieldRef | None = None
-    ceiling: int | None = None
-    otherwise: str = "not_covered"
-    answers: str = "oldest"
-    since: str | None = None  # grant: the alias whose instant starts the authorization's `lasts`
-    late_within: Duration | None = None  # fulfil: how late an act may still answer the oldest period
+    incident: FieldRef | None
+    criterion: str | None
+    limit: str | None
+    figure: FieldRef | None
+    ceiling: int | None
+    otherwise: str
+    answers: str
+    since: str | None  # grant: the alias whose instant starts the authorization's `lasts`
+    late_within: Duration | None  # fulfil: how late an act may still answer the oldest period
+
+    def __init__(self, name: str, target: str | None, subject: Value, incident: FieldRef | None = None,
+                 criterion: str | None = None, limit: str | None = None, figure: FieldRef | None = None,
+                 ceiling: int | None = None, otherwise: str = "not_covered", answers: str = "oldest",
+                 since: str | None = None, late_within: Duration | None = None) -> None:
+        self.__dict__.update(name=name, target=target, subject=subject, incident=incident, criterion=criterion,
+                             limit=limit, figure=figure, ceiling=ceiling, otherwise=otherwise, answers=answers,
+                             since=since, late_within=late_within)
 
 
-@dataclass(frozen=True)
-class CompiledRule:
+class CompiledRule(Frozen):
     """What the runtime needs to act on a match of one durable-rules rule."""
 
+    _fields = ("name", "order", "rule_id", "paragraph", "says", "aliases", "conditions", "effects", "within",
+               "explain", "exclusions", "verb", "force", "governs_from", "governs_through", "scope_why", "any_order")
     name: str  # the durable-rules rule name
     order: int  # position in the pack: matches are applied in this order
     rule_id: str
@@ -78,25 +91,44 @@ class CompiledRule:
     explain: str
     # (alias, field, other alias, other field): checked after durable-rules matched, since a join on membership
     # needs the registry: the actor in alias.field is neither the one in other.field nor part of it
-    exclusions: tuple[tuple[str, str, str, str], ...] = ()
-    verb: str = ""  # the operative verb of the clause the rule encodes (the paragraph's when it has one verb)
-    force: str = ""  # that clause's force
-    governs_from: date | None = None  # the adoption: the rule acts on nothing earlier (None: fulfilment rules)
-    governs_through: date | None = None  # the last day of the window its paragraph ends with (None: outlives it)
-    scope_why: str = ""  # the paragraph's reason for its scope
-    any_order: bool = True  # False: the joined events must come in the order of the rule's patterns
+    exclusions: tuple[tuple[str, str, str, str], ...]
+    verb: str  # the operative verb of the clause the rule encodes (the paragraph's when it has one verb)
+    force: str  # that clause's force
+    governs_from: date | None  # the adoption: the rule acts on nothing earlier (None: fulfilment rules)
+    governs_through: date | None  # the last day of the window its paragraph ends with (None: outlives it)
+    scope_why: str  # the paragraph's reason for its scope
+    any_order: bool  # False: the joined events must come in the order of the rule's patterns
+
+    def __init__(self, name: str, order: int, rule_id: str, paragraph: str, says: str,
+                 aliases: tuple[tuple[str, str], ...], conditions: tuple[str, ...],
+                 effects: tuple[CompiledEffect, ...], within: Duration | None, explain: str,
+                 exclusions: tuple[tuple[str, str, str, str], ...] = (), verb: str = "", force: str = "",
+                 governs_from: date | None = None, governs_through: date | None = None, scope_why: str = "",
+                 any_order: bool = True) -> None:
+        self.__dict__.update(name=name, order=order, rule_id=rule_id, paragraph=paragraph, says=says,
+                             aliases=aliases, conditions=conditions, effects=effects, within=within,
+                             explain=explain, exclusions=exclusions, verb=verb, force=force,
+                             governs_from=governs_from, governs_through=governs_through, scope_why=scope_why,
+                             any_order=any_order)
 
 
-@dataclass
-class CompiledPack:
+class CompiledPack(Record):
     """A pack compiled: its durable-rules ruleset, what each rule does, and what the runtime needs to feed it."""
 
+    _fields = ("pack", "ruleset", "rules", "types", "retention", "membership")
     pack: RulePack
     ruleset: dict[str, Any]
     rules: dict[str, CompiledRule]
     types: frozenset[str]  # event types some rule looks at; others are never posted
-    retention: dict[str, int] = field(default_factory=dict)  # type -> seconds a joined fact must be kept
-    membership: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor id -> groups tested, it is in
+    retention: dict[str, int]  # type -> seconds a joined fact must be kept
+    membership: dict[str, tuple[str, ...]]  # actor id -> groups tested, it is in
+
+    def __init__(self, pack: RulePack, ruleset: dict[str, Any], rules: dict[str, CompiledRule],
+                 types: frozenset[str], retention: dict[str, int] | None = None,
+                 membership: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.pack, self.ruleset, self.rules, self.types = pack, ruleset, rules, types
+        self.retention = {} if retention is None else retention
+        self.membership = {} if membership is None else membership
 
 
 def _value(raw: str, pack: RulePack, aliases: dict[str, str]) -> Value:

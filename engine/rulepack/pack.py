@@ -10,7 +10,6 @@ override is to be checked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ..errors import RuleError
 from ..inputs.registry import ActorRegistry
 from ..light import Light, lightened, make, model_class
+from ..record import Frozen, Record
 from .plain import DURATION_UNITS, is_duration, is_param
 
 if TYPE_CHECKING:
@@ -44,32 +44,48 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("*", "")).strip()
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(Frozen):
     """Where a piece of the pack was written."""
 
+    _fields = ("path", "line")
     path: str
     line: int | None
 
+    def __init__(self, path: str, line: int | None) -> None:
+        self.__dict__.update(path=path, line=line)
 
-@dataclass
-class RulePack:
+
+class RulePack(Record):
     """A validated rule pack. Its models are light instances (:func:`lightened`) once it is checked, whether it
     was read now or taken from the cache: code that reads them asks :mod:`engine.rulepack.plain`, not the models'
     methods or ``isinstance``."""
 
+    _fields = ("name", "manifest", "actors", "resolution_text", "paragraphs", "origins", "parameters",
+               "parameter_paragraph", "overridden", "actor_fields")
     name: str
     manifest: Manifest
     actors: ActorRegistry
     resolution_text: str
     paragraphs: list[Paragraph]
     origins: dict[str, Origin]  # paragraph id -> where it is written
-    parameters: dict[str, Parameter] = field(default_factory=dict)
-    parameter_paragraph: dict[str, str] = field(default_factory=dict)
-    overridden: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, Parameter]
+    parameter_paragraph: dict[str, str]
+    overridden: dict[str, Any]
     #: event type -> its fields that name actors (filled by the checks, from the event types' models), so that the
     #: pack compiles again (with assumptions) without the models
-    actor_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    actor_fields: dict[str, tuple[str, ...]]
+
+    def __init__(self, name: str, manifest: Manifest, actors: ActorRegistry, resolution_text: str,
+                 paragraphs: list[Paragraph], origins: dict[str, Origin],
+                 parameters: dict[str, Parameter] | None = None, parameter_paragraph: dict[str, str] | None = None,
+                 overridden: dict[str, Any] | None = None,
+                 actor_fields: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.name, self.manifest, self.actors, self.resolution_text = name, manifest, actors, resolution_text
+        self.paragraphs, self.origins = paragraphs, origins
+        self.parameters = {} if parameters is None else parameters
+        self.parameter_paragraph = {} if parameter_paragraph is None else parameter_paragraph
+        self.overridden = {} if overridden is None else overridden
+        self.actor_fields = {} if actor_fields is None else actor_fields
 
     # ---- lookups -------------------------------------------------------------------------------------------
     @property
@@ -194,7 +210,7 @@ class RulePack:
                                 {*current.__pydantic_fields_set__, "value"}) if isinstance(current, Light) \
                 else lightened(current.model_copy(update={"value": value}))  # as model_copy would make it
             applied[name] = raw
-        return replace(self, parameters=params, overridden=applied)
+        return self.replace(parameters=params, overridden=applied)
 
 
 def _plainly(current: Any, raw: Any) -> Any:
