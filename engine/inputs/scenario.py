@@ -186,31 +186,33 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
             make_ = makers[kind] if kind.__class__ is str else None
             if make_ is not None:
                 found = make_(raw)
-        if found is not None and found[1] in offsets and (event := found[0]).id is not None:
+        if found is not None and found[1] in offsets and (eid := (event := found[0]).id) is not None:
             explicit = True
         else:
             event, explicit = checker.check(raw, given, ("events", i))
-        assert event.id is not None
-        if not explicit and event.id in derived and full_digest(raw) != full_digest(header.events[ids[event.id]]):
-            # two different events whose short derived ids agree: this one takes its whole digest
-            object.__setattr__(event, "id", auto_id(event, raw, digits=64))
+            eid = event.id
+            assert eid is not None
+            if not explicit and eid in derived and full_digest(raw) != full_digest(header.events[ids[eid]]):
+                # two different events whose short derived ids agree: this one takes its whole digest
+                eid = auto_id(event, raw, digits=64)
+                object.__setattr__(event, "id", eid)
         if ordered:
             at = event.at
             if at > last_at or (at == last_at and (last is None or sort_key(last) < sort_key(event))):
                 last_at, last = at, event
             else:
                 ordered = False
-        if event.id in ids:
-            first, here = lines.lines_of([("events", ids[event.id]), ("events", i)]).values()
-            message = (f"event id {event.id!r} is used twice (first at line {first})" if explicit
+        if eid in ids:
+            first, here = lines.lines_of([("events", ids[eid]), ("events", i)]).values()
+            message = (f"event id {eid!r} is used twice (first at line {first})" if explicit
                        else f"this event repeats the one at line {first} exactly; give them ids"
-                       if event.id in derived
-                       else f"this event's derived id {event.id!r} is the id of the event at line {first}; give "
+                       if eid in derived
+                       else f"this event's derived id {eid!r} is the id of the event at line {first}; give "
                        "this one an id")
             raise ScenarioError(message, path=path, line=lines.line_of(("events", i, "id")) if explicit else here)
-        ids[event.id] = i
+        ids[eid] = i
         if not explicit:
-            derived.add(event.id)
+            derived.add(eid)
         append(event)
     if not ordered:
         events.sort(key=sort_key)
@@ -243,7 +245,7 @@ def _expected_paragraphs(expect: Expectations | None, lines: LineMap) -> list[tu
 def load_scenario(path: Path | str, *, actors: ActorRegistry, default_start: date, default_until: date) -> Scenario:
     """Read and validate a scenario file."""
     path = Path(path)
-    with no_cycle_collection():
+    with no_cycle_collection(lasting=True):
         with reported_as(ScenarioError):
             data, lines = load(path, what="scenario file")
         return build(data, lines, path=str(path), actors=actors, default_start=default_start,
