@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from engine.exercise import AnswerSheet, Scores, answer_key, parse_answer, score
 
 Headers = dict[str, str]
+EXERCISE = Path(__file__).resolve().parent.parent / "exercises" / "timbuktu-2018.yaml"  # the session's (conftest)
 
 
 def bearer(token: str) -> Headers:
@@ -328,3 +330,25 @@ def test_no_route_gives_a_trainee_the_key_another_trainees_answers_or_a_later_in
             seen = response.text
             leaked = [s for s in secrets if s and s in seen]
             assert not leaked, f"{path} ({how}, {response.status_code}) shows {leaked[:3]}"
+
+
+def test_a_debrief_whose_timeline_would_draw_too_many_events_is_refused_as_bad_input_before_any_scoring(
+        api: Any, controller: Headers, server_session: Any, cli: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, spy: Any) -> None:
+    from engine.exercise.server.session import Session
+    from engine.outputs import plot
+
+    release(api, controller, times=len(server_session.exercise.moves))  # every move closed: all would be scored
+    scored = spy(Session, "scores", 0)
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 3)
+    refused = api.get("/debrief", headers=controller)
+    assert (refused.status_code, scored) == (422, [])
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text("trainee: Lt. Traore\nanswers: []\n", encoding="utf-8")
+    command = cli("exercise", "debrief", str(EXERCISE), str(sheet), "-o", str(tmp_path / "debrief.html"))
+    assert command.code == 2
+    assert refused.json() == {"detail": command.err.strip()}  # the words of `exercise debrief`
+    assert "more than 3 events" in command.err and "MAX_EVENTS_DRAWN" in command.err
+    monkeypatch.setattr(plot, "MAX_EVENTS_DRAWN", 1000)
+    drawn = api.get("/debrief", headers=controller)
+    assert drawn.status_code == 200 and "<svg" in drawn.text and len(scored) == 1

@@ -175,3 +175,34 @@ def test_the_database_defaults_to_a_file_beside_the_exercise() -> None:
     from engine.exercise.server.app import default_db
 
     assert default_db(EXERCISE) == EXERCISE.parent / "timbuktu-2018.sqlite"
+
+
+def test_a_debrief_whose_timeline_would_draw_more_events_than_a_picture_draws_is_refused_as_bad_input(
+        cli: Any, tmp_path: Path) -> None:
+    from engine.outputs.plot import MAX_EVENTS_DRAWN
+
+    with (tmp_path / "log.jsonl").open("w", encoding="utf-8") as log:  # one more event than a picture draws, all
+        for i in range(MAX_EVENTS_DRAWN + 1):  # after the move (its replay is short) but in the scenario's window
+            at = f"2017-09-{1 + i // 5_000:02d}T{i // 60 % 24:02d}:{i % 60:02d}Z"
+            log.write(f'{{"id": "r{i}", "at": "{at}", "type": "report", "by": "Secretary-General", '
+                      '"kind": "other"}\n')
+    (tmp_path / "big.yaml").write_text("name: A year of many reports\nevents_from: log.jsonl\nevents: []\n",
+                                       encoding="utf-8")
+    exercise = tmp_path / "exercise.yaml"
+    exercise.write_text("name: Many reports\nscenario: big.yaml\nbriefing: Say what is engaged.\n"
+                        "moves: [{name: One, until: 2017-08-01}]\n", encoding="utf-8")
+    (tmp_path / "sheet.yaml").write_text("trainee: Lt. Traore\nanswers: []\n", encoding="utf-8")
+    command = cli("exercise", "debrief", str(exercise), str(tmp_path / "sheet.yaml"), "-o",
+                  str(tmp_path / "debrief.html"))
+    assert command.code == 2 and "MAX_EVENTS_DRAWN" in command.err
+    running = start_server(exercise, tmp_path / "run.sqlite")
+    try:
+        for _ in range(2):  # release the move, then close it: the debrief would score it
+            status, state = call(running, "POST", "/api/moves/next", running.controller_token)
+        assert status == 200 and state["finished"]
+        status, body = call(running, "GET", "/debrief", running.controller_token)
+        assert (status, body) == (422, {"detail": command.err.strip()})
+        assert call(running, "GET", "/api/state", running.controller_token)[0] == 200  # the server goes on
+    finally:
+        running.stop()
+    assert "Traceback" not in running.log.read_text(encoding="utf-8")

@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ...errors import InputError
 from .. import Exercise, load_exercise
 from . import api, pages
 from .auth import controller
@@ -65,12 +66,17 @@ def create_app(session: Session) -> FastAPI:
     app.include_router(pages.router)
 
     @app.get("/debrief", response_class=HTMLResponse, dependencies=[Depends(controller)],
-             responses={200: {"content": {"text/html": {}}, "description": "the debrief page"}})
+             responses={200: {"content": {"text/html": {}}, "description": "the debrief page"},
+                        422: {"description": "a timeline of more events than a picture draws (MAX_EVENTS_DRAWN)"}})
     def debrief() -> HTMLResponse:
-        """The debrief (the page of `obligations exercise debrief`) from the answers given so far."""
+        """The debrief (the page of `obligations exercise debrief`) from the answers given so far; bad input
+        (422, the message of `exercise debrief`) if its timeline would draw too many events."""
         from .debrief import debrief_html
 
-        return HTMLResponse(debrief_html(session))
+        try:
+            return HTMLResponse(debrief_html(session))
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from None
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_middleware(_Guard)
