@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+
+from ..record import Frozen, Record
 
 
 class FindingKind(StrEnum):
@@ -81,29 +82,39 @@ class LifecycleError(AssertionError):
     """A status change the lifecycle does not allow: a bug in the engine, never a user's mistake."""
 
 
-@dataclass
-class Step:
+class Step(Record):
     """One change in a finding's life."""
 
+    _fields = ("tick", "status", "event", "note")
     tick: int
     status: Status
     event: str | None
     note: str
 
+    def __init__(self, tick: int, status: Status, event: str | None, note: str) -> None:
+        self.tick, self.status, self.event, self.note = tick, status, event, note
 
-@dataclass(frozen=True)
-class Evidence:
+
+class Evidence(Frozen):
     """One match that engaged a finding: the rule, when, and which event met which condition."""
 
+    _fields = ("rule", "tick", "conditions")
     rule: str
     tick: int
     conditions: tuple[tuple[str, str, str, str], ...]  # (as, event id, event type, the condition in words)
 
+    def __init__(self, rule: str, tick: int, conditions: tuple[tuple[str, str, str, str], ...]) -> None:
+        self.__dict__.update(rule=rule, tick=tick, conditions=conditions)
 
-@dataclass
-class Finding:
+
+class Finding(Record):
     """One finding of a replay (an obligation, authorization, eligibility, breach or engagement) and its life."""
 
+    _FIELDS = ("id", "paragraph", "rule", "kind", "subject", "status", "opened", "due", "closed", "events",
+               "criterion", "incident", "history", "provenance", "answered", "answered_by", "days_late",
+               "ends_with_ground", "threat_at", "covered_until", "threat_lasting")
+    _fields = _FIELDS  # (shown; ``told``, the explanation's parts, and ``_event_set`` are not)
+    _compared = (*_FIELDS, "_event_set")  # (``told`` is not compared)
     id: str
     paragraph: str
     rule: str
@@ -111,22 +122,40 @@ class Finding:
     subject: str
     status: Status
     opened: int  # tick
-    told: list[Told] = field(repr=False, compare=False)  # the explanation's parts, as :attr:`explanation` reads
-    due: date | None = None
-    closed: int | None = None
-    events: list[str] = field(default_factory=list)
-    criterion: str | None = None
-    incident: str | None = None
-    history: list[Step] = field(default_factory=list)
-    provenance: list[Evidence] = field(default_factory=list)
-    answered: bool = False  # an obligation some act has answered (in time or late)
-    answered_by: str | None = None  # the id of that act (a report answers one period: this one)
-    days_late: int | None = None  # answered after its due date: by how many days, counted where its due days end
-    ends_with_ground: bool = False  # at its due date it expires (its ground ended) instead of being violated
-    threat_at: datetime | None = None  # an authorization that lasts while its threat does: the threat's instant
-    covered_until: datetime | None = None  # ... and the instant after which no act is covered
-    threat_lasting: str = "imminent"  # what the threat is while it covers: 'imminent' or 'current'
-    _event_set: set[str] = field(default_factory=set, repr=False)  # `events` as a set, for O(1) membership
+    told: list[Told]  # the explanation's parts, as :attr:`explanation` reads them
+    due: date | None
+    closed: int | None
+    events: list[str]
+    criterion: str | None
+    incident: str | None
+    history: list[Step]
+    provenance: list[Evidence]
+    answered: bool  # an obligation some act has answered (in time or late)
+    answered_by: str | None  # the id of that act (a report answers one period: this one)
+    days_late: int | None  # answered after its due date: by how many days, counted where its due days end
+    ends_with_ground: bool  # at its due date it expires (its ground ended) instead of being violated
+    threat_at: datetime | None  # an authorization that lasts while its threat does: the threat's instant
+    covered_until: datetime | None  # ... and the instant after which no act is covered
+    threat_lasting: str  # what the threat is while it covers: 'imminent' or 'current'
+    _event_set: set[str]  # `events` as a set, for O(1) membership
+
+    def __init__(self, id: str, paragraph: str, rule: str, kind: FindingKind, subject: str, status: Status,
+                 opened: int, told: list[Told], due: date | None = None, closed: int | None = None,
+                 events: list[str] | None = None, criterion: str | None = None, incident: str | None = None,
+                 history: list[Step] | None = None, provenance: list[Evidence] | None = None,
+                 answered: bool = False, answered_by: str | None = None, days_late: int | None = None,
+                 ends_with_ground: bool = False, threat_at: datetime | None = None,
+                 covered_until: datetime | None = None, threat_lasting: str = "imminent") -> None:
+        self.id, self.paragraph, self.rule, self.kind, self.subject = id, paragraph, rule, kind, subject
+        self.status, self.opened, self.told, self.due, self.closed = status, opened, told, due, closed
+        self.events = [] if events is None else events
+        self.criterion, self.incident = criterion, incident
+        self.history = [] if history is None else history
+        self.provenance = [] if provenance is None else provenance
+        self.answered, self.answered_by, self.days_late = answered, answered_by, days_late
+        self.ends_with_ground, self.threat_at, self.covered_until = ends_with_ground, threat_at, covered_until
+        self.threat_lasting = threat_lasting
+        self._event_set = set(self.events)
 
     @property
     def explanation(self) -> str:
@@ -174,17 +203,20 @@ class Finding:
         self.history.append(Step(tick, status, event, note))
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Frozen):
     """Something the replay saw but the resolution does not govern (``not_in_force``: an event before the
     adoption, or after the end of the mandate for a provision of the mandate). Never a finding."""
 
+    _fields = ("kind", "paragraph", "rule", "event", "tick", "reason")
     kind: str
     paragraph: str
     rule: str
     event: str
     tick: int
     reason: str
+
+    def __init__(self, kind: str, paragraph: str, rule: str, event: str, tick: int, reason: str) -> None:
+        self.__dict__.update(kind=kind, paragraph=paragraph, rule=rule, event=event, tick=tick, reason=reason)
 
 
 class Ledger:
