@@ -299,12 +299,14 @@ def test_a_command_asks_the_terminal_s_width_only_to_show_help_which_still_follo
     assert helped == ["True", "True"]  # help did, and wrapped narrower for a narrower terminal
 
 
-def test_the_command_s_own_process_sets_the_loaded_scenario_aside_from_the_collector_and_main_does_not() -> None:
+def test_the_command_s_own_process_sets_the_loaded_scenario_aside_and_keeps_it_to_the_end_and_main_does_not(
+) -> None:
     probe = (
         "import atexit, contextlib, gc, io, sys\n"
         "atexit.register(print, 'at exit', file=sys.stderr)  # so that command() returns (see the test below)\n"
         "from engine import api\n"
         "from engine.cli.main import command, main\n"
+        "cli = sys.modules['engine.cli.main']\n"
         "seen = []\n"
         "replay = api.Engine.run\n"
         "def run(self, scenario, **kwargs):\n"
@@ -314,12 +316,14 @@ def test_the_command_s_own_process_sets_the_loaded_scenario_aside_from_the_colle
         f"sys.argv = ['obligations', 'run', '--json', {HEADLINE!r}]\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(sys.argv[1:])\n"
+        "    kept_by_main = len(cli._kept)\n"
         "    command()\n"
         "(by_main, events), (by_command, _) = seen\n"
-        "print(by_main, by_command > 20 * events, file=sys.stderr)\n"
+        "(kept,) = cli._kept\n"
+        "print(by_main, by_command > 20 * events, kept_by_main, kept[0].event_count == events, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert result.stderr.split() == ["0", "True", "at", "exit"]
+    assert result.stderr.split() == ["0", "True", "0", "True", "at", "exit"]
 
 
 def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a_process_of_its_own() -> None:
