@@ -5,6 +5,7 @@ one fixed colour per status, rows in a fixed order, aggregated and capped in hei
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from engine import Engine, Report
 from engine.inputs.vocabulary import EVENT_TYPES
 from engine.outputs.plot import LANE_IN, ROW_IN, figure, render
-from engine.outputs.plotdiff import diff_figure
+from engine.outputs.plotdiff import diff_figure, render_diff_plot
 from engine.outputs.timeline import MAX_ROWS, STATUS_COLOURS, colour_of, paragraph_key, place_labels, rows_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -368,3 +369,80 @@ def test_the_diff_picture_draws_the_log_events_of_both_sides(engine: Engine, tmp
     fig = diff_figure(diff_reports(engine.run(base), engine.run(variant)), base, variant, start=date(2018, 4, 14),
                       end=date(2018, 4, 15))
     assert {"tbk-intervention", "second-strike"} <= _lane_labels(fig)
+
+
+LATE_IN_NEW_YORK = str(ROOT / "scenarios" / "p47-a-report-30-days-late-in-new-york-answers-the-missed-period.yaml")
+
+
+def _bar_ends(fig: Any) -> set[float]:
+    """The right edges of the bars drawn on the findings' axes (in the axis's units)."""
+    from matplotlib.collections import PolyCollection
+
+    return {round(float(path.vertices[:, 0].max()), 6) for c in fig.axes[0].collections
+            if isinstance(c, PolyCollection) for path in c.get_paths()}
+
+
+def test_a_duty_s_bar_ends_at_the_instant_the_replay_makes_it_late_at_the_end_of_its_due_day_in_new_york(
+        engine: Engine) -> None:
+    from datetime import datetime
+
+    from engine.outputs.plot import span, window, x_of
+    from engine.outputs.timeline import DueLimits
+
+    scenario = engine.load(LATE_IN_NEW_YORK)  # council_time_zone: America/New_York
+    report = engine.run(scenario)
+    limits, replay_end = DueLimits(engine.pack, report.assumptions), window(report, None, None)[1]
+    duties = {f.id: f for f in report.findings if f.kind == "obligation" and f.due}
+    violated = [f for f in duties.values() if f.status == "violated"]
+    assert violated
+    for duty in violated:  # the replay's own limit: where its history turns violated
+        turned = next(step["at"] for step in duty.history if step["status"] == "violated")
+        assert span(duty, replay_end, limits)[1] == datetime.fromisoformat(turned.replace("Z", ""))
+    assert span(duties["47:2017-09-29"], replay_end, limits)[1] == datetime(2017, 9, 30, 4, 0)  # EDT: UTC-4
+    assert span(duties["47:2017-12-29"], replay_end, limits)[1] == datetime(2017, 12, 30, 5, 0)  # EST: UTC-5
+    drawn = _bar_ends(figure(report, scenario, pack=engine.pack))
+    assert {round(x_of(datetime(2017, 9, 30, 4, 0)), 6), round(x_of(datetime(2017, 12, 30, 5, 0)), 6)} <= drawn
+    assert round(x_of(datetime(2017, 12, 30)), 6) not in drawn  # not midnight UTC
+
+
+def test_a_duty_s_bar_follows_the_time_zone_the_replay_was_given_not_the_pack_s_default(engine: Engine) -> None:
+    from datetime import datetime
+
+    from engine.outputs.plot import span, window
+    from engine.outputs.timeline import DueLimits
+
+    scenario = engine.load(LATE_IN_NEW_YORK)
+    report = engine.run(scenario, assume={"council_time_zone": "UTC"})
+    duty = next(f for f in report.findings if f.id == "47:2017-12-29")
+    limits = DueLimits(engine.pack, report.assumptions)
+    assert (limits.zone_of(duty), span(duty, window(report, None, None)[1], limits)[1]) == (
+        "UTC", datetime(2017, 12, 30, 0, 0))
+    authorization = next(f for f in engine.run(engine.load(HEADLINE)).findings
+                         if f.kind == "authorization" and f.due)
+    assert limits.zone_of(authorization) == "UTC"  # windows end at midnight UTC, as before
+
+
+def test_run_plot_html_and_diff_plot_draw_duties_to_their_time_zone_s_limit(
+        engine: Engine, cli: Callable[..., Any], tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from engine.explain.diff import diff_reports
+    from engine.outputs.plot import x_of
+
+    scenario = engine.load(LATE_IN_NEW_YORK)
+    report = engine.run(scenario)
+    assert cli("run", LATE_IN_NEW_YORK, "--plot", str(tmp_path / "p.svg"), "--html", str(tmp_path / "p.html")).code == 0
+    with_zones = render(report, scenario, "svg", pack=engine.pack)
+    assert with_zones != render(report, scenario, "svg")  # the bars moved
+    assert (tmp_path / "p.svg").read_bytes() == with_zones
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    svg = with_zones.decode("utf-8")
+    assert re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S) in page
+    utc = engine.run(scenario, assume={"council_time_zone": "UTC"})
+    fig = diff_figure(diff_reports(utc, report), scenario, scenario, pack=engine.pack)
+    drawn = _bar_ends(fig)
+    assert {round(x_of(datetime(2017, 12, 30, 5, 0)), 6), round(x_of(datetime(2017, 12, 30)), 6)} <= drawn
+    assert cli("diff", LATE_IN_NEW_YORK, LATE_IN_NEW_YORK, "--plot", str(tmp_path / "d.svg")).code == 0
+    same = diff_reports(report, report, base_path=LATE_IN_NEW_YORK, variant_path=LATE_IN_NEW_YORK)
+    drawn_by_diff = render_diff_plot(same, scenario, scenario, "svg", pack=engine.pack)
+    assert (tmp_path / "d.svg").read_bytes() == drawn_by_diff != render_diff_plot(same, scenario, scenario, "svg")

@@ -198,7 +198,7 @@ def write_outputs(args: argparse.Namespace, engine: Any, scenario: Any, report: 
         from ..outputs.plot import write_plot
 
         with _writing(args.plot, "--plot"):
-            write_plot(report, scenario, args.plot, start=args.plot_from, end=args.plot_to)
+            write_plot(report, scenario, args.plot, start=args.plot_from, end=args.plot_to, pack=engine.pack)
     if args.ics:
         from ..outputs.ics import scenario_key, write_ics
 

@@ -120,7 +120,7 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
             from .outputs import as_replayed
 
             write_diff_plot(result, as_replayed(base_scenario, base), as_replayed(variant_scenario, variant),
-                            args.plot, start=args.plot_from, end=args.plot_to)
+                            args.plot, start=args.plot_from, end=args.plot_to, pack=engine.pack)
         out(result.to_json() if args.json else render_diff(result))
         return 0
     raise AssertionError(f"not a what-if command: {args.command}")

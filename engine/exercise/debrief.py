@@ -79,7 +79,7 @@ def timeline_parts(key: AnswerKey) -> tuple[Report, list[tuple[datetime, str]]]:
 def timeline_svg(engine: Any, key: AnswerKey) -> str:
     """The assessed findings and the events on a time axis, each move's end marked (an inline ``<svg>``)."""
     report, marks = timeline_parts(key)
-    return _timeline_svg(report, key.scenario, marks=marks)
+    return _timeline_svg(report, key.scenario, marks=marks, pack=engine.pack)
 
 
 def debrief_html(engine: Any, key: AnswerKey, scores: Scores, *, timeline: bool = True) -> str:

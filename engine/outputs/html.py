@@ -212,12 +212,13 @@ def assumptions_html(report: Report) -> str:
 
 
 def timeline_svg(report: Report, scenario: Scenario, *, marks: Sequence[tuple[datetime, str]] = (),
-                 start: date | None = None, end: date | None = None) -> str:
+                 start: date | None = None, end: date | None = None, pack: RulePack | None = None) -> str:
     """The timeline (:func:`engine.outputs.plot.figure`) as an inline ``<svg>`` element: no XML declaration,
-    no metadata; ``marks`` are (instant, label) pairs drawn as labelled vertical lines; ``start``/``end`` zoom."""
+    no metadata; ``marks`` are (instant, label) pairs drawn as labelled vertical lines; ``start``/``end`` zoom;
+    ``pack`` (the rules replayed) says where duties' due days end."""
     from .plot import render
 
-    text = render(report, scenario, "svg", marks=marks, start=start, end=end).decode("utf-8")
+    text = render(report, scenario, "svg", marks=marks, start=start, end=end, pack=pack).decode("utf-8")
     text = text[text.index("<svg"):]
     return re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
 
@@ -234,7 +235,7 @@ def report_html(report: Report, pack: RulePack, scenario: Scenario, *, timeline:
         + (f"; as of {escape(report.as_of)}" if getattr(report, "as_of", None) else "") + ".</p>",
     ]
     if timeline:
-        svg = timeline_svg(report, scenario, start=start, end=end)
+        svg = timeline_svg(report, scenario, start=start, end=end, pack=pack)
         body.append(f'<h2>Timeline</h2><div class="timeline">{svg}</div>')
     body.append("<h2>Findings</h2>")
     body.append(findings_table_html(report.findings, pack))

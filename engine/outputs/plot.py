@@ -1,15 +1,16 @@
 """A replay's findings on a time axis, as a PNG or SVG picture (matplotlib, no display needed).
 
 ``obligations run SCENARIO --plot FILE [--from DATE] [--to DATE]`` draws the findings in rows laid out by
-:mod:`engine.outputs.timeline` (a fixed order by paragraph, at most ``MAX_ROWS`` rows, aggregated when there are
-more findings): obligations as bars from their opening to their due date, authorizations as hatched windows to the
-end of their window, both coloured by status, with a mark where they closed (fulfilled ``o``, violated or expired
-``x``, exercised ``*``) and ``v`` where a late act came; eligibilities, breaches, acts not covered and engagements
-as marks at the instant they arose. The scenario's events run below, one lane per event type, labelled with their
-ids where the labels fit (the others are counted): the events of the scenario file and of its event log
-(``events_from``, read as a stream), at most :data:`MAX_EVENTS_DRAWN` in the window shown (more is bad input: zoom
-in; :func:`check_drawable` says so before the replay). ``--from``/``--to`` zoom on a window: only what overlaps
-it is drawn. A legend gives every colour and mark.
+:mod:`engine.outputs.timeline` (a fixed order by paragraph, at most ``MAX_ROWS`` rows, aggregated when there are more
+findings): obligations as bars from their opening to their due date (to the instant the replay makes them late: the
+end of the due day in the duty's time zone, :class:`~engine.outputs.timeline.DueLimits`), authorizations as hatched
+windows to the end of their window, both coloured by status, with a mark where they closed (fulfilled ``o``, violated
+or expired ``x``, exercised ``*``) and ``v`` where a late act came; eligibilities, breaches, acts not covered and
+engagements as marks at the instant they arose. The scenario's events run below, one lane per event type, labelled
+with their ids where the labels fit (the others are counted): the events of the scenario file and of its event log
+(``events_from``, read as a stream), at most :data:`MAX_EVENTS_DRAWN` in the window shown (more is bad input: zoom in;
+:func:`check_drawable` says so before the replay). ``--from``/``--to`` zoom on a window: only what overlaps it is
+drawn. A legend gives every colour and mark.
 The same statuses have the same colours in every picture.
 
 Every batch of marks or bars of one colour is one artist, so drawing costs time linear in the findings and events;
@@ -26,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..inputs.scenario import Scenario
@@ -39,12 +40,16 @@ from .timeline import (
     MAX_ROWS,
     STATUS_COLOURS,
     STATUS_ORDER,
+    DueLimits,
     Row,
     colour_of,
     label_width,
     place_labels,
     rows_for,
 )
+
+if TYPE_CHECKING:
+    from ..rulepack.pack import RulePack
 
 FORMATS = {".png": "png", ".svg": "svg"}
 HASHSALT = "unsc-obligations"
@@ -85,11 +90,6 @@ def instant(iso: str) -> datetime:
     return naive(datetime.fromisoformat(iso.replace("Z", "+00:00")))
 
 
-def day_end(day: str) -> datetime:
-    """The limit instant of a day named as a limit (00:00 the next day), naive UTC."""
-    return datetime.combine(date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
-
-
 def x_of(moment: datetime) -> float:
     from matplotlib import dates
 
@@ -118,12 +118,17 @@ def window_of(first: date, last: date) -> tuple[datetime, datetime]:
                                                                           datetime.min.time())
 
 
-def span(finding: FindingView, replay_end: datetime) -> tuple[datetime, datetime]:
-    """Where a finding lies on the axis: a bar from opening to its due date (or close), or an instant."""
+UTC_DAYS = DueLimits()  # due days ending at 00:00 UTC (a picture drawn without the pack)
+
+
+def span(finding: FindingView, replay_end: datetime, limits: Callable[[FindingView], datetime] = UTC_DAYS,
+         ) -> tuple[datetime, datetime]:
+    """Where a finding lies on the axis: a bar from opening to its due date's limit (``limits``: for a duty, the
+    end of its due day where its time zone says) or close, or an instant."""
     opened = instant(finding.opened)
     if finding.kind not in ("obligation", "authorization"):
         return opened, opened
-    until = day_end(finding.due) if finding.due else (instant(finding.closed) if finding.closed else replay_end)
+    until = limits(finding) if finding.due else (instant(finding.closed) if finding.closed else replay_end)
     return opened, max(until, opened + timedelta(hours=12))
 
 
@@ -134,9 +139,10 @@ class Batches:
         self.bars: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)
         self.marks: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
 
-    def finding(self, f: FindingView, y: float, height: float, replay_end: datetime) -> None:
+    def finding(self, f: FindingView, y: float, height: float, replay_end: datetime,
+                limits: Callable[[FindingView], datetime] = UTC_DAYS) -> None:
         colour = colour_of(f.status)
-        first, last = span(f, replay_end)
+        first, last = span(f, replay_end, limits)
         if f.kind in ("obligation", "authorization"):
             self.bars[(f.status, f.kind)].append((x_of(first), x_of(last), y))
             if f.closed:
@@ -165,12 +171,13 @@ class Batches:
 
 
 def draw_rows(ax: Any, rows: Sequence[Row], replay_end: datetime, *, offset: float = 0.0, height: float = 0.56,
-              alpha: float = 1.0, pick: Callable[[Row], Sequence[FindingView]] | None = None) -> None:
-    """Draw each row's findings at its index (plus ``offset``), ``height`` tall."""
+              alpha: float = 1.0, pick: Callable[[Row], Sequence[FindingView]] | None = None,
+              limits: Callable[[FindingView], datetime] = UTC_DAYS) -> None:
+    """Draw each row's findings at its index (plus ``offset``), ``height`` tall; duties' bars to ``limits``."""
     batches = Batches()
     for y, row in enumerate(rows):
         for finding in (pick(row) if pick is not None else row.findings):
-            batches.finding(finding, y + offset, height, replay_end)
+            batches.finding(finding, y + offset, height, replay_end, limits)
     batches.draw(ax, height=height, alpha=alpha)
 
 
@@ -355,27 +362,30 @@ def check_drawable(scenario: Scenario, start: date, end: date, *, picture: str =
 
 
 def visible(findings: Sequence[FindingView], first: datetime, last: datetime,
-            replay_end: datetime) -> list[FindingView]:
+            replay_end: datetime, limits: Callable[[FindingView], datetime] = UTC_DAYS) -> list[FindingView]:
     """The findings whose bar or mark overlaps the window."""
     out = []
     for f in findings:
-        a, b = span(f, replay_end)
+        a, b = span(f, replay_end, limits)
         if a < last and b >= first:
             out.append(f)
     return out
 
 
 def figure(report: Report, scenario: Scenario, *, start: date | None = None, end: date | None = None,
-           marks: Sequence[tuple[datetime, str]] = (), name_of: Callable[[str], str] = str) -> Any:
+           marks: Sequence[tuple[datetime, str]] = (), name_of: Callable[[str], str] = str,
+           pack: RulePack | None = None) -> Any:
     """The timeline as a matplotlib :class:`~matplotlib.figure.Figure` (not attached to any display): axes 0 the
-    findings, axes 1 the events' lanes. ``start``/``end`` zoom; ``marks`` are labelled vertical lines."""
+    findings, axes 1 the events' lanes. ``start``/``end`` zoom; ``marks`` are labelled vertical lines; ``pack``
+    (the rules replayed) says where each duty's due days end (without it: at midnight UTC)."""
     first, last = window(report, start, end)
     replay_end = window(report, None, None)[1]
-    findings = visible(report.findings, first, last, replay_end)
+    limits = DueLimits(pack, report.assumptions)
+    findings = visible(report.findings, first, last, replay_end, limits)
     rows = rows_for(findings, name_of=name_of)
     events = events_in(scenario, first, last)
     fig, ax, lane = frame(len(rows), len({t for t, _, _ in events}))
-    draw_rows(ax, rows, replay_end)
+    draw_rows(ax, rows, replay_end, limits=limits)
     style_rows(ax, rows)
     ax.set_xlim(x_of(first), x_of(last))
     event_lanes(lane, events, first, last)
@@ -410,16 +420,16 @@ def rc() -> Any:
 
 
 def render(report: Report, scenario: Scenario, fmt: str, *, start: date | None = None, end: date | None = None,
-           marks: Sequence[tuple[datetime, str]] = ()) -> bytes:
+           marks: Sequence[tuple[datetime, str]] = (), pack: RulePack | None = None) -> bytes:
     """The picture's bytes in ``fmt`` ('png' or 'svg'), identical for identical input."""
     from matplotlib import rc_context
 
     with rc_context(rc()):
-        return save(figure(report, scenario, start=start, end=end, marks=marks), fmt)
+        return save(figure(report, scenario, start=start, end=end, marks=marks, pack=pack), fmt)
 
 
 def write_plot(report: Report, scenario: Scenario, target: str | Path, *, start: date | None = None,
-               end: date | None = None) -> Path:
-    """Write the picture to ``target`` (format by suffix), whole."""
+               end: date | None = None, pack: RulePack | None = None) -> Path:
+    """Write the picture to ``target`` (format by suffix), whole; ``pack``: the rules replayed (see :func:`figure`)."""
     fmt = plot_format(target)
-    return write_whole(target, render(report, scenario, fmt, start=start, end=end), "--plot")
+    return write_whole(target, render(report, scenario, fmt, start=start, end=end, pack=pack), "--plot")

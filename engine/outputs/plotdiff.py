@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..explain.diff import ReportDiff
 from ..inputs.scenario import Scenario
@@ -36,7 +36,10 @@ from .plot import (
     x_of,
 )
 from .report import FindingView
-from .timeline import Row, rows_for
+from .timeline import DueLimits, Row, rows_for
+
+if TYPE_CHECKING:
+    from ..rulepack.pack import RulePack
 
 SIGNS = {"appeared": "+", "disappeared": "−", "changed": "~"}
 CHANGED_SHADE = "#fff3c4"
@@ -55,14 +58,16 @@ def _pairs(diff: ReportDiff) -> dict[str, tuple[FindingView | None, FindingView 
 
 
 def diff_figure(diff: ReportDiff, base: Scenario, variant: Scenario, *, start: date | None = None,
-                end: date | None = None) -> Any:
-    """The two replays as one matplotlib figure (axes 0 the findings, axes 1 the events)."""
+                end: date | None = None, pack: RulePack | None = None) -> Any:
+    """The two replays as one matplotlib figure (axes 0 the findings, axes 1 the events); ``pack`` (the rules
+    replayed) says where duties' due days end, on each side with the assumptions that side was replayed with."""
     pairs = _pairs(diff)
+    limits = (DueLimits(pack, diff.base.assumptions), DueLimits(pack, diff.variant.assumptions))
     first, last = window(diff.variant, start or min(base.start, variant.start), end or max(base.until, variant.until))
     replay_end = datetime.combine(max(base.until, variant.until) + timedelta(days=1), datetime.min.time())
     shown = [f for f in (p[1] or p[0] for p in pairs.values()) if f is not None]
     both = {i: p for i, p in pairs.items()
-            if any(f is not None and visible([f], first, last, replay_end) for f in p[:2])}
+            if any(f is not None and visible([f], first, last, replay_end, limits[i]) for i, f in enumerate(p[:2]))}
     rows = rows_for([f for f in shown if f.id in both])
 
     def side(index: int) -> Any:
@@ -87,8 +92,8 @@ def diff_figure(diff: ReportDiff, base: Scenario, variant: Scenario, *, start: d
     fig, ax, lane = frame(len(rows), len({t for t, _, _ in [*events, *moved_or_gone]}))
     for y in changed_rows:
         ax.axhspan(y - 0.5, y + 0.5, color=CHANGED_SHADE, zorder=0, linewidth=0)
-    draw_rows(ax, rows, replay_end, offset=-0.2, height=0.34, alpha=0.45, pick=side(0))
-    draw_rows(ax, rows, replay_end, offset=0.2, height=0.34, pick=side(1))
+    draw_rows(ax, rows, replay_end, offset=-0.2, height=0.34, alpha=0.45, pick=side(0), limits=limits[0])
+    draw_rows(ax, rows, replay_end, offset=0.2, height=0.34, pick=side(1), limits=limits[1])
     style_rows(ax, rows, labels)
     ax.set_xlim(x_of(first), x_of(last))
     types = event_lanes(lane, events, first, last, hollow=moved_or_gone)
@@ -114,15 +119,15 @@ def diff_figure(diff: ReportDiff, base: Scenario, variant: Scenario, *, start: d
 
 
 def render_diff_plot(diff: ReportDiff, base: Scenario, variant: Scenario, fmt: str, *, start: date | None = None,
-                     end: date | None = None) -> bytes:
+                     end: date | None = None, pack: RulePack | None = None) -> bytes:
     from matplotlib import rc_context
 
     with rc_context(rc()):
-        return save(diff_figure(diff, base, variant, start=start, end=end), fmt)
+        return save(diff_figure(diff, base, variant, start=start, end=end, pack=pack), fmt)
 
 
 def write_diff_plot(diff: ReportDiff, base: Scenario, variant: Scenario, target: str | Path, *,
-                    start: date | None = None, end: date | None = None) -> Path:
+                    start: date | None = None, end: date | None = None, pack: RulePack | None = None) -> Path:
     """Write the picture of a diff to ``target`` (PNG or SVG by suffix), whole."""
     fmt = plot_format(target)
-    return write_whole(target, render_diff_plot(diff, base, variant, fmt, start=start, end=end), "--plot")
+    return write_whole(target, render_diff_plot(diff, base, variant, fmt, start=start, end=end, pack=pack), "--plot")

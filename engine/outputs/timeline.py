@@ -9,6 +9,9 @@
 * **One colour per status**, the same in every picture (:data:`STATUS_COLOURS`): the Okabe–Ito palette, safe for
   the common kinds of colour blindness, completed from Paul Tol's; each kind also has its own mark, so colour is
   never the only cue.
+* **Duties end where the replay says they are late.** A duty's bar runs to the end of its due day in the duty's
+  time zone (:class:`DueLimits`: paragraph 47's reports where the assumption council_time_zone, as replayed,
+  says), the instant the replay itself uses as its limit, not to midnight UTC.
 * **Labels that do not overlap.** :func:`place_labels` puts each label on the lowest of a few levels where it
   clears the labels already placed, and leaves out (counting them) those that fit nowhere.
 """
@@ -16,10 +19,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from ..dates import end_in
 from .report import FindingView
+
+if TYPE_CHECKING:
+    from ..rulepack.pack import RulePack
 
 MAX_ROWS = 48  # finding rows in one picture; beyond it rows are aggregated (height cap: about 17 inches)
 LABEL_LEVELS = 3  # levels of event labels per lane
@@ -126,3 +135,59 @@ def place_labels(spans: Sequence[tuple[float, float]], levels: int = LABEL_LEVEL
                 ends[level] = x + width
                 break
     return placed
+
+
+def day_end(day: str) -> datetime:
+    """The limit instant of a day named as a limit in UTC (00:00 UTC the next day), naive UTC as on the axis."""
+    return datetime.combine(date.fromisoformat(day) + timedelta(days=1), datetime.min.time())
+
+
+class DueLimits:
+    """Where a bar with a due date ends on the axis (naive UTC): for a duty, the instant the replay makes it late,
+    the end of its due day in the duty's time zone (a zone given by an assumption, e.g. paragraph 47's
+    council_time_zone, taken as the replay had it: ``assumptions`` is the report's); for anything else, or
+    without a pack, 00:00 UTC after the due day. Each duty's zone is found once, each (day, zone) reckoned once."""
+
+    def __init__(self, pack: RulePack | None = None, assumptions: Mapping[str, Any] | None = None) -> None:
+        self._obligations = pack.obligations if pack is not None else {}  # a property that builds a dict: once
+        self._pack = pack
+        self._assumptions = assumptions or {}
+        self._zones: dict[str, str] = {}
+        self._ends: dict[tuple[str, str], datetime] = {}
+
+    def zone_of(self, finding: FindingView) -> str:
+        """The time zone where ``finding``'s due days end: its duty's, else UTC."""
+        if finding.kind != "obligation" or self._pack is None:
+            return "UTC"
+        key = finding.id.split(":", 1)[0]
+        if key not in self._obligations:
+            key = finding.rule
+        zone = self._zones.get(key)
+        if zone is None:
+            zone = self._zones[key] = self._zone(key)
+        return zone
+
+    def _zone(self, key: str) -> str:
+        from ..rulepack.plain import is_param
+
+        assert self._pack is not None
+        found = self._obligations.get(key)
+        if found is None or found[0].time_zone is None:
+            return "UTC"
+        value = found[0].time_zone
+        if is_param(value):
+            replayed = (self._assumptions.get(value.param) or {}).get("value")
+            if isinstance(replayed, str):
+                return replayed
+        return self._pack.text_of(value, "UTC")
+
+    def __call__(self, finding: FindingView) -> datetime:
+        """The instant ``finding``'s bar ends at its due date (``finding.due`` must be set)."""
+        assert finding.due is not None
+        zone = self.zone_of(finding)
+        end = self._ends.get((finding.due, zone))
+        if end is None:
+            end = day_end(finding.due) if zone == "UTC" else \
+                end_in(date.fromisoformat(finding.due), zone).replace(tzinfo=None)
+            self._ends[(finding.due, zone)] = end
+        return end
