@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 import pytest
 
@@ -74,3 +76,22 @@ def test_a_lasting_block_moves_nothing_when_something_else_froze_objects_or_the_
         assert _generation_of(made[0]) in (0, 1)
     finally:
         gc.enable()
+
+
+def test_objects_set_aside_by_a_command_are_known_without_walking_them_and_others_by_walking_them() -> None:
+    probe = (
+        "import gc, sys\n"
+        "from engine.inputs import nogc\n"
+        "before = nogc.set_aside_already()\n"
+        "gc.freeze()\n"
+        "by_others = nogc.set_aside_already()\n"
+        "gc.unfreeze()\n"
+        "nogc.set_aside()\n"
+        "frozen = gc.get_freeze_count() > 0\n"
+        "def walked():\n"
+        "    raise AssertionError('the objects set aside were walked')\n"
+        "gc.get_freeze_count = walked\n"
+        "print(before, by_others, frozen, nogc.set_aside_already(), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stderr.split() == ["False", "True", "True", "True"]

@@ -414,13 +414,11 @@ def _set_aside_once_made() -> Iterator[None]:
     if not _own_process:
         yield
         return
-    import gc
-
-    from ..inputs.nogc import no_cycle_collection
+    from ..inputs.nogc import no_cycle_collection, set_aside
 
     with no_cycle_collection():
         yield
-        gc.freeze()
+        set_aside()
 
 
 class _NoPydanticPlugins:

@@ -28,6 +28,7 @@ import simpy
 
 from ..dates import PHASE_EVENTS, PHASE_SETTLE, Clock, end_of, long_date, start_of
 from ..inputs.eventtypes import sort_key
+from ..inputs.nogc import set_aside_already
 from ..rulepack.compiler import CompiledPack, CompiledRule
 from .effects import HANDLERS, open_each_period, open_period
 from .ledger import Evidence, Ledger, Note
@@ -319,7 +320,7 @@ def _older_objects_set_aside(events: int) -> Iterator[None]:
     generations are collected first, so that garbage waiting there (a ruleset the API's cache just dropped) is
     not kept until the next full collection, and the objects set aside are given back as the replay ends.
     Nothing is done for a short replay, or when something else froze objects already."""
-    if events < SET_ASIDE_FROM_EVENTS or gc.get_freeze_count() or not gc.isenabled():
+    if events < SET_ASIDE_FROM_EVENTS or not gc.isenabled() or set_aside_already():
         yield
         return
     gc.collect(1)
