@@ -77,8 +77,9 @@ def test_the_generated_checker_defers_or_gives_the_light_instance_of_exactly_the
     if expected is None:
         assert plain is None
     elif plain is not None:
-        event, aware = plain
+        event, aware, id_, at = plain
         assert isinstance(event, Light) and state(event) == state(expected)
+        assert id_ is event.id and at is event.at
         assert event == expected and expected == event and hash(event) == hash(expected)
         assert sorted([event, expected], key=sort_key) == sorted([expected, event], key=sort_key)
         assert aware == has_offset(raw["at"])

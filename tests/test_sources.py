@@ -252,3 +252,15 @@ def test_a_scenarios_keys_are_counted_without_a_walk_unless_a_string_holds_a_bra
     assert sources._keys_if_shallow(json.loads(text), text) == 6
     text = text.replace('"n"', '"[n]"')
     assert sources._keys_if_shallow(json.loads(text), text) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.one_of(st.binary(max_size=8), st.lists(st.sampled_from([b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c",
+                                                                        b"\x1c", b"\xa0", b"a"])).map(b"".join)))
+def test_a_file_is_refused_as_empty_exactly_when_its_bytes_are_blank(data: bytes) -> None:
+    try:
+        sources.decode(data, path="f.json")
+    except InputError as exc:
+        assert ("is empty" in exc.message) is (not data.strip())
+    else:
+        assert data.strip()

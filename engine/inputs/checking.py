@@ -80,7 +80,7 @@ class EventChecker:
         """The validated event and whether its id was given (else derived from its content)."""
         # the common event, checked in plain Python; else pydantic-core; else pydantic
         found = self.plain.event(raw) or self.fast.event(raw) or self._validated(raw, lines, loc, path=path)
-        event, aware = found
+        event, aware = found[0], found[1]
         if aware is not None and aware not in self.offsets:
             self.offsets.add(aware)
             if len(self.offsets) > 1:

@@ -254,7 +254,7 @@ def make(first, limit, names, actor, instant):
         set_dict(made, {mapping})
         set_fields(made, set(row))
         if AFTER and not passes(AFTER, made): return None
-        return made, aware
+        return made, aware, v0, moment
 
     def record(row, line):
         keys = tuple(row)

@@ -39,7 +39,10 @@ if TYPE_CHECKING:
 #: records follow the engine's processing order (instant, type order, id), then the order of the log's lines.
 Record = tuple[str, int, str, int, str, tuple[Any, ...], frozenset[str]]
 MakeRecord = Callable[[dict[str, Any], int], "Record | None"]
-MakeEvent = Callable[[dict[str, Any]], "tuple[Event, bool | None] | None"]
+#: an event as a scenario file's loading takes it: (the event; whether its instant has an offset; its id and its
+#: instant, as the event holds them, at hand without reading the event's attributes)
+Made = tuple["Event", bool | None, str | None, datetime]
+MakeEvent = Callable[[dict[str, Any]], "Made | None"]
 Instant = tuple[datetime, "bool | None"]
 
 WARM_EVENTS = 100  # events of a type checked the other way before its checking functions are written (no cache)
@@ -136,9 +139,10 @@ class _Checkers(dict[str, Any]):
 
 class PlainChecker:
     """The generated checking functions of every event type, for one actor registry and one window.
-    ``events[kind](raw)`` gives the event and whether its instant has an offset, ``records[kind](raw, line)`` its
-    record, or None. ``warm``: how many events of a type go the other way before its functions are made (by
-    default :data:`WARM_CACHED` when they are cached, else :data:`WARM_EVENTS`)."""
+    ``events[kind](raw)`` gives the event, whether its instant has an offset, its id and its instant
+    (:data:`Made`), ``records[kind](raw, line)`` its record, or None. ``warm``: how many events of a type go the
+    other way before its functions are made (by default :data:`WARM_CACHED` when they are cached, else
+    :data:`WARM_EVENTS`)."""
 
     def __init__(self, actors: ActorRegistry | None, first: datetime, limit: datetime, *,
                  warm: int | None = None) -> None:
@@ -160,9 +164,10 @@ class PlainChecker:
                                                                  self._instant)
         return self._made[kind]
 
-    def event(self, raw: Any) -> tuple[Event, bool | None] | None:
+    def event(self, raw: Any) -> Made | None:
         """The event ``model_validate`` would give for ``raw`` (inside the window) and whether its instant has an
-        offset (as :func:`~engine.inputs.eventtypes.has_offset` says), or None: ask the next checker."""
+        offset (as :func:`~engine.inputs.eventtypes.has_offset` says), then its id and instant; or None: ask the
+        next checker."""
         if raw.__class__ is not dict:
             return None
         kind = raw.get("type")

@@ -186,18 +186,17 @@ def build(data: Any, lines: LineMap, *, path: str, actors: ActorRegistry, defaul
             make_ = makers[kind] if kind.__class__ is str else None
             if make_ is not None:
                 found = make_(raw)
-        if found is not None and found[1] in offsets and (eid := (event := found[0]).id) is not None:
-            explicit = True
+        if found is not None and found[1] in offsets and (eid := found[2]) is not None:
+            event, at, explicit = found[0], found[3], True
         else:
             event, explicit = checker.check(raw, given, ("events", i))
-            eid = event.id
+            eid, at = event.id, event.at
             assert eid is not None
             if not explicit and eid in derived and full_digest(raw) != full_digest(header.events[ids[eid]]):
                 # two different events whose short derived ids agree: this one takes its whole digest
                 eid = auto_id(event, raw, digits=64)
                 object.__setattr__(event, "id", eid)
         if ordered:
-            at = event.at
             if at > last_at or (at == last_at and (last is None or sort_key(last) < sort_key(event))):
                 last_at, last = at, event
             else:
