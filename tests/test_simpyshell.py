@@ -49,3 +49,16 @@ def test_nothing_is_done_when_simpy_is_already_imported() -> None:
 
     assert simpyshell.install() is False
     assert sys.modules["simpy"] is simpy
+
+
+def test_the_submodules_the_engine_does_not_use_are_imported_only_when_one_of_their_names_is_read() -> None:
+    found = _in_a_fresh_process(
+        "import json, sys\n"
+        "from engine.cli import simpyshell\n"
+        "simpyshell.install()\n"
+        "import simpy\n"
+        "before = sorted(m for m in sys.modules if m.startswith('simpy.'))\n"
+        "from simpy import Resource\n"
+        "from simpy.resources.resource import Resource as Real\n"
+        "print(json.dumps([before, Resource is Real, 'simpy.resources.resource' in sys.modules]))")
+    assert found == [["simpy.core", "simpy.events", "simpy.exceptions"], True, True]

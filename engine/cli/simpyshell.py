@@ -6,11 +6,12 @@ and the lookup scans the installed distributions), a third of the budget of a wa
 uses none of it: it needs the classes of ``simpy.core`` and ``simpy.events``.
 
 :func:`install`, called by the command line before anything imports SimPy, puts in ``sys.modules`` the ``simpy``
-package made from its own spec without running its ``__init__``, imports the submodules that ``__init__`` imports,
-and gives the package the same public names (:data:`PUBLIC`, SimPy 4's ``__all__``, each taken from the
-submodule ``__init__`` takes it from). ``simpy.__version__`` is looked up when first read, as SimPy would have
-done. Anything unexpected (SimPy already imported, not found, laid out otherwise) leaves SimPy to be imported as
-usual. ``tests/test_simpyshell.py`` checks against a real ``import simpy`` that the names are the same objects.
+package made from its own spec without running its ``__init__``, and gives it the same public names
+(:data:`PUBLIC`, SimPy 4's ``__all__``, each taken from the submodule ``__init__`` takes it from). Those of the
+modules the engine uses (:data:`EAGER`) are there at once; the others (resources, real time) are imported when
+first read, and ``simpy.__version__`` is looked up when first read, as SimPy would have done. Anything unexpected
+(SimPy already imported, not found, laid out otherwise) leaves SimPy to be imported as usual.
+``tests/test_simpyshell.py`` checks against a real ``import simpy`` that the names are the same objects.
 
 Only the command's own process does this; ``import engine`` as a library imports SimPy as usual.
 """
@@ -44,15 +45,24 @@ PUBLIC: dict[str, str] = {
 }
 
 
-def _version(name: str) -> Any:
-    """``simpy.__version__``, looked up when first read (as the package's ``__init__`` would at import)."""
-    if name != "__version__":
-        raise AttributeError(f"module 'simpy' has no attribute {name!r}")
-    import importlib.metadata
+#: the submodules the engine uses, whose names the package is given at once (the others' when first read)
+EAGER = frozenset({"simpy.core", "simpy.events", "simpy.exceptions"})
 
-    version = importlib.metadata.version("simpy")
-    sys.modules["simpy"].__dict__["__version__"] = version
-    return version
+
+def _later(name: str) -> Any:
+    """A public name of a submodule not imported yet, or ``simpy.__version__``, when first read (as the package's
+    ``__init__`` would have had them at import)."""
+    where = PUBLIC.get(name)
+    if where is not None:
+        value = getattr(importlib.import_module(where), name)
+    elif name == "__version__":
+        from importlib import metadata
+
+        value = metadata.version("simpy")
+    else:
+        raise AttributeError(f"module 'simpy' has no attribute {name!r}")
+    sys.modules["simpy"].__dict__[name] = value
+    return value
 
 
 def install() -> bool:
@@ -67,9 +77,10 @@ def install() -> bool:
         package = importlib.util.module_from_spec(spec)
         sys.modules["simpy"] = package
         for name, where in PUBLIC.items():
-            setattr(package, name, getattr(importlib.import_module(where), name))
+            if where in EAGER:
+                setattr(package, name, getattr(importlib.import_module(where), name))
         package.__dict__["__all__"] = sorted(PUBLIC)
-        package.__dict__["__getattr__"] = _version  # a module's __getattr__ (PEP 562)
+        package.__dict__["__getattr__"] = _later  # a module's __getattr__ (PEP 562)
         return True
     except Exception:  # any surprise: forget what was made, and let `import simpy` do its usual work
         for name in set(sys.modules) - before:
