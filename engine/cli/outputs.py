@@ -197,23 +197,23 @@ def write_outputs(args: argparse.Namespace, engine: Any, scenario: Any, report: 
     if args.plot:
         from ..outputs.plot import write_plot
 
-        with _writing(args.plot, "--plot"):
+        with writing(args.plot, "--plot"):
             write_plot(report, scenario, args.plot, start=args.plot_from, end=args.plot_to, pack=engine.pack)
     if args.ics:
         from ..outputs.ics import scenario_key, write_ics
 
-        with _writing(args.ics, "--ics"):
+        with writing(args.ics, "--ics"):
             write_ics(report, engine.pack, args.ics, key=scenario_key(report.scenario, args.scenario),
                       alarm_days=args.ics_alarm_days)
     if args.html:
         from ..outputs.html import write_html
 
-        with _writing(args.html, "--html"):
+        with writing(args.html, "--html"):
             write_html(report, engine.pack, scenario, args.html, start=args.plot_from, end=args.plot_to)
 
 
 @contextlib.contextmanager
-def _writing(target: str, option: str) -> Iterator[None]:
+def writing(target: str, option: str) -> Iterator[None]:
     from ..errors import InputError
 
     try:

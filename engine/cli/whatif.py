@@ -2,7 +2,7 @@
 
     obligations explain SCENARIO FINDING_ID [--json] [--assume NAME=VALUE ...] [--as-of INSTANT]
     obligations explain SCENARIO --why-not PARAGRAPH [--subject ACTOR] [--incident ID] [FILTERS] [--json]
-        [--as-of INSTANT]
+        [--as-of INSTANT] [--html FILE.html]
     obligations diff BASE VARIANT [FILTERS] [--json] [--assume NAME=VALUE ...] [--as-of INSTANT]
 
 FILTERS are ``--paragraph P``, ``--kind KIND``, ``--status STATUS`` and (diff) ``--subject ACTOR``
@@ -48,6 +48,8 @@ def _explain_arguments(explain: argparse.ArgumentParser, assumption: Callable[[s
 
     add_filter_options(explain, subject=False)  # its own --subject is one more test on the rules
     explain.add_argument("--as-of", metavar="INSTANT", help="as known at INSTANT, as for `run`")
+    explain.add_argument("--html", metavar="FILE", help="with --why-not: also write the answer as a "
+                         "self-contained page (FILE.html)")
 
 
 def _diff_arguments(diff: argparse.ArgumentParser, assumption: Callable[[str], tuple[str, Any]]) -> None:
@@ -82,6 +84,14 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
         chosen = selection(args, engine, subject=False)
         if args.why_not is None and chosen:
             raise InputError("--paragraph, --kind and --status go with --why-not", path="obligations explain")
+        if args.html:
+            if args.why_not is None:
+                raise InputError("--html goes with --why-not", path="obligations explain")
+            from ..outputs.html import check_html_target
+            from .outputs import writable
+
+            check_html_target(args.html)
+            writable(args.html, "--html")
         replayed = replay(engine, args.scenario, assume=assume, as_of=args.as_of)
         if args.finding is not None:
             explanation = explain(replayed, args.finding)
@@ -92,6 +102,12 @@ def dispatch(engine: Any, args: argparse.Namespace, out: Callable[[str], None]) 
 
             answer = narrow_why_not(why_not(replayed, args.why_not, subject=args.subject, incident=args.incident),
                                     chosen, replayed.report)
+            if args.html:
+                from ..outputs.whynothtml import write_why_not_html
+                from .outputs import writing
+
+                with writing(args.html, "--html"):
+                    write_why_not_html(answer, args.html)
             out(answer.to_json() if args.json else answer.render())
         return 0
     if args.command == "diff":
