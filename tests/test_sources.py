@@ -264,3 +264,9 @@ def test_a_file_is_refused_as_empty_exactly_when_its_bytes_are_blank(data: bytes
         assert ("is empty" in exc.message) is (not data.strip())
     else:
         assert data.strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.sampled_from("[a{"), max_size=12), times=st.integers(0, 8))
+def test_a_character_occurs_so_many_times_exactly_when_it_counts_so_many(text: str, times: int) -> None:
+    assert sources._occurs(text, "[", times) is (text.count("[") == times)

@@ -175,17 +175,28 @@ def _keys_if_shallow(data: Any, text: str) -> int | None:
     None (another shape, or a bracket in a string: :func:`_check_depth` walks it)."""
     if data.__class__ is not dict:
         return None
-    keys, containers = len(data), 1
+    keys, maps, lists = len(data), 1, 0
     for value in data.values():
         kind = value.__class__
         if kind is dict:
-            keys, containers = keys + len(value), containers + 1
+            keys, maps = keys + len(value), maps + 1
         elif kind is list:
             try:  # (dict.__len__ refuses an item that is not a mapping: one pass over the items)
-                keys, containers = keys + sum(map(dict.__len__, value)), containers + 1 + len(value)
+                keys, maps, lists = keys + sum(map(dict.__len__, value)), maps + len(value), lists + 1
             except TypeError:
                 return None
-    return keys if text.count("{") + text.count("[") == containers else None
+    return keys if text.count("{") == maps and _occurs(text, "[", lists) else None
+
+
+def _occurs(text: str, character: str, times: int) -> bool:
+    """Whether ``character`` occurs exactly ``times`` times in ``text`` (a few: each found at the speed of memchr,
+    where counting them all is slower)."""
+    at = -1
+    for found in range(times + 1):
+        at = text.find(character, at + 1)
+        if at < 0:
+            return found == times
+    return False
 
 
 def _check_depth(data: Any, path: str, lines: LineMap) -> int:
