@@ -19,8 +19,7 @@ Conventions (documented in README "Time"):
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from .record import Frozen
 
@@ -51,7 +50,7 @@ def local_date(moment: datetime, zone: str) -> date:
     """The calendar day of an instant in a time zone (an IANA name, or "UTC"): the day a duty's due date is
     compared with, when its due days end in that zone (paragraph 47's reports: New York, unless the assumption
     council_time_zone says UTC)."""
-    return moment.astimezone(UTC if zone == "UTC" else ZoneInfo(zone)).date()
+    return moment.astimezone(UTC if zone == "UTC" else _zone(zone)).date()
 
 
 def end_in(day: date, zone: str) -> datetime:
@@ -59,7 +58,15 @@ def end_in(day: date, zone: str) -> datetime:
     on the following day, as an instant in UTC."""
     if zone == "UTC":
         return end_of(day)
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=_zone(zone)).astimezone(UTC)
+
+
+def _zone(name: str) -> tzinfo:
+    """The IANA time zone ``name`` (:mod:`zoneinfo` is imported only when a zone other than UTC is asked for: it
+    reads the interpreter's configuration to find the zone files, a few milliseconds of every start)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 def iso_instant(moment: datetime) -> str:

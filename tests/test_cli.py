@@ -237,7 +237,7 @@ def test_a_warm_run_builds_no_validator_of_the_scenario_s_top_level_nor_looks_fo
 
 
 @pytest.mark.parametrize("json_output", [False, True])
-def test_a_warm_run_of_the_headline_scenario_imports_neither_pydantic_nor_importlib_metadata_nor_openssl(
+def test_a_warm_run_of_the_headline_scenario_imports_none_of_pydantic_importlib_metadata_openssl_or_zoneinfo(
         tmp_path: Path, json_output: bool) -> None:
     args = ["run", HEADLINE, *(["--json"] if json_output else [])]
     probe = (
@@ -246,7 +246,7 @@ def test_a_warm_run_of_the_headline_scenario_imports_neither_pydantic_nor_import
         "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
         f"    code = main({args!r})\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core')"
-        " or m in ('importlib.metadata', '_hashlib'))\n"
+        " or m in ('importlib.metadata', '_hashlib', 'zoneinfo'))\n"
         "print(code, len(out.getvalue()), *heavy, file=sys.stderr)\n"
     )
     environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(tmp_path)}
