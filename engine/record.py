@@ -14,10 +14,18 @@ The public types (:class:`~engine.inputs.scenario.Scenario`, :class:`~engine.out
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from typing import Self
+
+
+def _one_or_none(read: Callable[[Any], Any] | None, record: Any) -> tuple[Any, ...]:
+    """The compared values of a record of one field (a tuple of it) or of none."""
+    return () if read is None else (read(record),)
 
 
 class Record:
@@ -27,15 +35,23 @@ class Record:
 
     _fields: ClassVar[tuple[str, ...]] = ()
     _compared: ClassVar[tuple[str, ...] | None] = None  # the fields equality compares (None: all of them)
+    #: a record's compared values, as a tuple (``record._key(record)``: an ``attrgetter``, read at C speed)
+    _key: ClassVar[Callable[[Any], tuple[Any, ...]]]
 
-    def _values(self) -> tuple[Any, ...]:
-        return tuple([self.__dict__[name] for name in (self._compared or self._fields)])
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        names = cls._compared or cls._fields
+        if len(names) > 1:
+            key: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
+        else:
+            key = functools.partial(_one_or_none, operator.attrgetter(*names) if names else None)
+        cls._key = staticmethod(key)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        assert isinstance(other, Record)
-        return self._values() == other._values()
+        key = self.__class__._key
+        return key(self) == key(other)
 
     __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
@@ -62,7 +78,7 @@ class Frozen(Record):
         raise AttributeError(f"cannot delete field {name!r} of a {self.__class__.__qualname__}")
 
     def __hash__(self) -> int:  # type: ignore[override]
-        return hash(self._values())
+        return hash(self.__class__._key(self))
 
 
 __all__ = ["Frozen", "Record"]
