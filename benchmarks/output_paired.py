@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from replay_paired import extract, load_average
+from replay_paired import Worker, extract, load_average
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASELINE = "30740ef"  # main when the output work began
@@ -79,34 +79,6 @@ def worker(tree: str, scenario_path: str) -> None:
         print(json.dumps({"seconds": seconds, "cpu": cpu, "characters": characters}), flush=True)
 
 
-class Worker:
-    def __init__(self, name: str, tree: Path, scenario: Path) -> None:
-        self.name = name
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", str(tree), str(scenario)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tree)
-        self.events = self._read()["ready"]
-
-    def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            raise SystemExit(f"the {self.name} worker stopped (exit {self.process.wait()})")
-        result: dict[str, Any] = json.loads(line)
-        return result
-
-    def ask(self, what: str) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        self.process.stdin.write(what + "\n")
-        self.process.stdin.flush()
-        return self._read()
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait()
-
-
 def summary(what: str, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
     base, this = min(b["seconds"] for b, _ in pairs), min(t["seconds"] for _, t in pairs)
     paired = statistics.median(t["seconds"] / b["seconds"] for b, t in pairs)
@@ -138,8 +110,8 @@ def main() -> int:
         print(f"Output of run --json, paired: baseline {commit} against this tree ({head}); {args.events:,} events, "
               f"seed {args.seed}, {args.repeat} rounds per measure")
         print(f"  load average before: {load_average()}")
-        workers = {"baseline": Worker("baseline", folder / "baseline", scenario),
-                   "this tree": Worker("this tree", ROOT, scenario)}
+        workers = {"baseline": Worker("baseline", folder / "baseline", scenario, __file__),
+                   "this tree": Worker("this tree", ROOT, scenario, __file__)}
         try:
             for what in MEASURES:
                 pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []

@@ -79,10 +79,13 @@ def worker(tree: str, scenario_path: str) -> None:
 
 
 class Worker:
-    def __init__(self, name: str, tree: Path, scenario: Path) -> None:
+    """A worker process serving timed measures: ``script --worker TREE SCENARIO`` (this script's own by default;
+    ``output_paired.py`` starts its own the same way)."""
+
+    def __init__(self, name: str, tree: Path, scenario: Path, script: str = __file__) -> None:
         self.name = name
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--worker", str(tree), str(scenario)],
+            [sys.executable, script, "--worker", str(tree), str(scenario)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tree)
         self.events = self._read()["ready"]
 
@@ -94,7 +97,8 @@ class Worker:
         result: dict[str, Any] = json.loads(line)
         return result
 
-    def replay(self, what: str) -> dict[str, Any]:
+    def ask(self, what: str) -> dict[str, Any]:
+        """Send the worker one line (what to time) and read the JSON line it answers."""
         assert self.process.stdin is not None
         self.process.stdin.write(what + "\n")
         self.process.stdin.flush()
@@ -191,7 +195,7 @@ def main() -> int:
                 print(f"\n  {what}: seconds per replay")
                 for number in range(args.repeat):
                     names = list(workers) if number % 2 == 0 else list(reversed(workers))
-                    results = {name: workers[name].replay(what) for name in names}
+                    results = {name: workers[name].ask(what) for name in names}
                     for label in pairs:
                         pairs[label].append((results["baseline"], results[label]))
                         print(pair_line(label, number + 1, results["baseline"], results[label]))

@@ -236,6 +236,15 @@ def test_a_warm_run_builds_no_validator_of_the_scenario_s_top_level_nor_looks_fo
     assert result.stderr.splitlines()[-1].split() == ["0", "False", "None", "False"]  # and the variable unset again
 
 
+def _cold_then_warm(probe: str, cache: Path) -> tuple[list[str], list[str]]:
+    """The words of the last line ``probe`` writes on stderr, run in a fresh interpreter with an empty rule-pack
+    cache in ``cache`` (cold), then again with the cache it filled (warm)."""
+    environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(cache)}
+    cold, warm = (subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
+                                 env=environment).stderr.splitlines()[-1].split() for _ in range(2))
+    return cold, warm
+
+
 @pytest.mark.parametrize("json_output", [False, True])
 def test_a_warm_run_of_the_headline_scenario_imports_none_of_pydantic_importlib_metadata_openssl_or_zoneinfo(
         tmp_path: Path, json_output: bool) -> None:
@@ -249,10 +258,7 @@ def test_a_warm_run_of_the_headline_scenario_imports_none_of_pydantic_importlib_
         " or m in ('importlib.metadata', '_hashlib', 'zoneinfo'))\n"
         "print(code, len(out.getvalue()), *heavy, file=sys.stderr)\n"
     )
-    environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(tmp_path)}
-    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
-                           env=environment).stderr.splitlines()[-1].split() for _ in range(2)]  # cold, then warm
-    cold, warm = runs
+    cold, warm = _cold_then_warm(probe, tmp_path)
     assert cold[0] == "0" and "pydantic" in cold  # the first run reads, checks and caches the pack with pydantic
     assert warm == cold[:2]  # the same output's length, and nothing of pydantic or of importlib.metadata
 
@@ -267,10 +273,7 @@ def test_a_warm_run_of_a_json_scenario_imports_neither_pydantic_nor_pyyaml(tmp_p
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core', 'yaml'))\n"
         "print(code, len(out.getvalue()) > 100, *heavy, file=sys.stderr)\n"
     )
-    environment = {**os.environ, "OBLIGATIONS_CACHE_DIR": str(tmp_path)}
-    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True,
-                           env=environment).stderr.splitlines()[-1].split() for _ in range(2)]  # cold, then warm
-    cold, warm = runs
+    cold, warm = _cold_then_warm(probe, tmp_path)
     assert cold[:2] == ["0", "True"] and "yaml" in cold  # the first run reads the pack's YAML
     assert warm == ["0", "True"]
 
