@@ -32,8 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from output_paired import Worker
-from replay_paired import extract, load_average
+from replay_paired import Worker, extract, load_average
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASELINE = "30740ef"  # main when the loading work began
@@ -63,16 +62,6 @@ def worker(tree: str, scenario_path: str) -> None:
             best = min(best, (time.perf_counter() - started, time.process_time() - cpu))
             del scenario
         print(json.dumps({"seconds": best[0], "cpu": best[1]}), flush=True)
-
-
-class _Loader(Worker):
-    """A worker process serving timed loads (this script's own ``--worker``)."""
-
-    def __init__(self, name: str, tree: Path, scenario: Path) -> None:
-        self.name = name
-        self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(tree), str(scenario)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tree)
-        self.events = self._read()["ready"]
 
 
 def fresh(tree: Path, scenario: Path) -> dict[str, Any]:
@@ -114,7 +103,7 @@ def main() -> int:
         print(f"Engine.load of a JSON scenario, paired: baseline {commit} against this tree ({head}); "
               f"{args.events:,} events, seed {args.seed}, {args.repeat} rounds per measure")
         print(f"  load average before: {load_average()}")
-        workers = {name: _Loader(name, tree, scenario) for name, tree in trees.items()}
+        workers = {name: Worker(name, tree, scenario, __file__) for name, tree in trees.items()}
         try:
             pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
             for number in range(args.repeat):

@@ -46,13 +46,13 @@ def no_cycle_collection(*, lasting: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector for the block (restored as it was, even on an error); ``lasting``: what
     the block makes lives on, and goes to the oldest generation as the block ends without error."""
     was_enabled = gc.isenabled()
-    settle = lasting and was_enabled and not gc.get_freeze_count()
+    settle = lasting and was_enabled and not set_aside_already()
     if settle:
         gc.collect(1)
     gc.disable()
     try:
         yield
-        if settle and not gc.get_freeze_count():
+        if settle and not set_aside_already():
             gc.freeze()  # every tracked object, young or old, set aside; then given back to the oldest generation
             gc.unfreeze()
     finally:
