@@ -19,20 +19,17 @@ the loading work: at most 0.75 of the baseline ``30740ef`` (at least 25 % faster
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from replay_paired import Worker, extract, load_average
+from replay_paired import Worker, baseline_and_stream, load_average, minimum_summary, paired_arguments
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASELINE = "30740ef"  # main when the loading work began
@@ -71,34 +68,13 @@ def fresh(tree: Path, scenario: Path) -> dict[str, Any]:
     return {"seconds": float(out[0]), "cpu": float(out[1])}
 
 
-def summary(what: str, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
-    base, this = min(b["seconds"] for b, _ in pairs), min(t["seconds"] for _, t in pairs)
-    paired = statistics.median(t["seconds"] / b["seconds"] for b, t in pairs)
-    cpu = statistics.median(t["cpu"] / b["cpu"] for b, t in pairs)
-    return (f"  {what}: minimum baseline {base * 1000:.1f} ms, this tree {this * 1000:.1f} ms: ratio this/baseline "
-            f"{this / base:.2f} (median of paired ratios {paired:.2f} wall, {cpu:.2f} CPU)")
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help=f"baseline commit (default {DEFAULT_BASELINE})")
-    parser.add_argument("--events", type=int, default=20_000, help="stream size (default 20,000)")
-    parser.add_argument("--repeat", type=int, default=9, help="rounds of each measure (default 9)")
-    parser.add_argument("--seed", type=int, default=2364, help="seed of the stream (default 2364)")
-    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = paired_arguments(__doc__, DEFAULT_BASELINE, 9)
     if args.worker:
         worker(*args.worker)
         return 0
-    import end_to_end
-
-    with tempfile.TemporaryDirectory(prefix="load-paired-") as tmp:
-        folder = Path(tmp)
-        commit = extract(args.baseline, folder / "baseline")
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True,
-                              text=True).stdout.strip()
-        end_to_end.write_streams(folder, args.events, args.seed)
-        scenario = folder / "scenario.json"
+    stream = baseline_and_stream(args.baseline, args.events, args.seed, "load-paired-")
+    with stream as (folder, commit, head, scenario):
         trees = {"baseline": folder / "baseline", "this tree": ROOT}
         print(f"Engine.load of a JSON scenario, paired: baseline {commit} against this tree ({head}); "
               f"{args.events:,} events, seed {args.seed}, {args.repeat} rounds per measure")
@@ -112,7 +88,7 @@ def main() -> int:
                 pairs.append((results["baseline"], results["this tree"]))
                 print(f"    in process, round {number + 1}: baseline {results['baseline']['seconds'] * 1000:6.1f} "
                       f"ms, this tree {results['this tree']['seconds'] * 1000:6.1f} ms")
-            print(summary("in process", pairs))
+            print(minimum_summary("in process", pairs))
         finally:
             for one in workers.values():
                 one.close()
@@ -123,7 +99,7 @@ def main() -> int:
             pairs.append((results["baseline"], results["this tree"]))
             print(f"    fresh process, round {number + 1}: baseline {results['baseline']['seconds'] * 1000:6.1f} ms, "
                   f"this tree {results['this tree']['seconds'] * 1000:6.1f} ms")
-        print(summary("fresh process", pairs))
+        print(minimum_summary("fresh process", pairs))
         print(f"  load average after: {load_average()}")
     return 0
 

@@ -20,21 +20,17 @@ the output work: ``json`` at most 0.70 of the baseline ``30740ef`` (at least 30 
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from replay_paired import Worker, extract, load_average
+from replay_paired import Worker, baseline_and_stream, load_average, minimum_summary, paired_arguments
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BASELINE = "30740ef"  # main when the output work began
@@ -79,34 +75,13 @@ def worker(tree: str, scenario_path: str) -> None:
         print(json.dumps({"seconds": seconds, "cpu": cpu, "characters": characters}), flush=True)
 
 
-def summary(what: str, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
-    base, this = min(b["seconds"] for b, _ in pairs), min(t["seconds"] for _, t in pairs)
-    paired = statistics.median(t["seconds"] / b["seconds"] for b, t in pairs)
-    cpu = statistics.median(t["cpu"] / b["cpu"] for b, t in pairs)
-    return (f"  {what}: minimum baseline {base * 1000:.1f} ms, this tree {this * 1000:.1f} ms: ratio this/baseline "
-            f"{this / base:.2f} (median of paired ratios {paired:.2f} wall, {cpu:.2f} CPU)")
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help=f"baseline commit (default {DEFAULT_BASELINE})")
-    parser.add_argument("--events", type=int, default=20_000, help="stream size (default 20,000)")
-    parser.add_argument("--repeat", type=int, default=11, help="rounds of each measure (default 11)")
-    parser.add_argument("--seed", type=int, default=2364, help="seed of the stream (default 2364)")
-    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = paired_arguments(__doc__, DEFAULT_BASELINE, 11)
     if args.worker:
         worker(*args.worker)
         return 0
-    import end_to_end
-
-    with tempfile.TemporaryDirectory(prefix="output-paired-") as tmp:
-        folder = Path(tmp)
-        commit = extract(args.baseline, folder / "baseline")
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True,
-                              text=True).stdout.strip()
-        end_to_end.write_streams(folder, args.events, args.seed)
-        scenario = folder / "scenario.json"
+    stream = baseline_and_stream(args.baseline, args.events, args.seed, "output-paired-")
+    with stream as (folder, commit, head, scenario):
         print(f"Output of run --json, paired: baseline {commit} against this tree ({head}); {args.events:,} events, "
               f"seed {args.seed}, {args.repeat} rounds per measure")
         print(f"  load average before: {load_average()}")
@@ -123,7 +98,7 @@ def main() -> int:
                     print(f"    {what}, round {number + 1}: baseline {base['seconds'] * 1000:6.1f} ms "
                           f"({base['characters']:,} characters), this tree {this['seconds'] * 1000:6.1f} ms "
                           f"({this['characters']:,} characters)")
-                print(summary(what, pairs))
+                print(minimum_summary(what, pairs))
         finally:
             for one in workers.values():
                 one.close()

@@ -25,6 +25,7 @@ the load average before and after, and exits 0. The target is a median ratio of 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import io
 import json
@@ -35,6 +36,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +132,44 @@ def write_scenario(path: Path, count: int, seed: int) -> None:
     pack = load_pack()
     data = rt.scenario_data(count, seed, pack, rt.late_duty_error(pack) is not None)
     path.write_text(json.dumps(data, default=str), encoding="utf-8")
+
+
+def minimum_summary(what: str, pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
+    """One measure's line for ``output_paired.py`` and ``load_paired.py``: each side's minimum, their ratio
+    this/baseline, and the medians of the paired ratios (wall and CPU)."""
+    base, this = min(b["seconds"] for b, _ in pairs), min(t["seconds"] for _, t in pairs)
+    paired = statistics.median(t["seconds"] / b["seconds"] for b, t in pairs)
+    cpu = statistics.median(t["cpu"] / b["cpu"] for b, t in pairs)
+    return (f"  {what}: minimum baseline {base * 1000:.1f} ms, this tree {this * 1000:.1f} ms: ratio this/baseline "
+            f"{this / base:.2f} (median of paired ratios {paired:.2f} wall, {cpu:.2f} CPU)")
+
+
+def paired_arguments(doc: str | None, baseline: str, repeat: int) -> argparse.Namespace:
+    """The arguments of ``output_paired.py`` and ``load_paired.py``: ``--baseline``, ``--events`` (20,000 by
+    default), ``--repeat``, ``--seed`` and the workers' own ``--worker TREE SCENARIO``."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--baseline", default=baseline, help=f"baseline commit (default {baseline})")
+    parser.add_argument("--events", type=int, default=20_000, help="stream size (default 20,000)")
+    parser.add_argument("--repeat", type=int, default=repeat, help=f"rounds of each measure (default {repeat})")
+    parser.add_argument("--seed", type=int, default=2364, help="seed of the stream (default 2364)")
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def baseline_and_stream(baseline: str, events: int, seed: int, prefix: str) -> Iterator[tuple[Path, str, str, Path]]:
+    """A temporary folder with the baseline's engine and rules (``baseline/``) and the seeded stream of
+    ``end_to_end.py`` written as a JSON scenario; yields the folder, the baseline's commit, this tree's and the
+    scenario's path."""
+    import end_to_end
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        folder = Path(tmp)
+        commit = extract(baseline, folder / "baseline")
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True,
+                              text=True).stdout.strip()
+        end_to_end.write_streams(folder, events, seed)
+        yield folder, commit, head, folder / "scenario.json"
 
 
 def load_average() -> str:
