@@ -35,6 +35,7 @@ class Record:
 
     _fields: ClassVar[tuple[str, ...]] = ()
     _compared: ClassVar[tuple[str, ...] | None] = None  # the fields equality compares (None: all of them)
+    _made_from: ClassVar[tuple[str, ...] | None] = None  # the fields __init__ takes, for replace (None: _fields)
     #: a record's compared values, as a tuple (``record._key(record)``: an ``attrgetter``, read at C speed)
     _key: ClassVar[Callable[[Any], tuple[Any, ...]]]
 
@@ -62,10 +63,11 @@ class Record:
     def replace(self, **changes: Any) -> Self:
         """A new record of this class, of these fields but ``changes`` (made by ``__init__``, as
         :func:`dataclasses.replace` makes one: what the record computed and kept of its values is not carried)."""
-        unknown = changes.keys() - set(self._fields)
+        names = self._made_from or self._fields
+        unknown = changes.keys() - set(names)
         if unknown:
             raise TypeError(f"{self.__class__.__qualname__} has no field {sorted(unknown)[0]!r}")
-        return self.__class__(**{**{name: self.__dict__[name] for name in self._fields}, **changes})
+        return self.__class__(**{**{name: self.__dict__[name] for name in names}, **changes})
 
 
 class Frozen(Record):

@@ -348,6 +348,21 @@ def test_the_command_s_entry_point_answers_as_main_and_tunes_the_collector_for_a
     assert result.stderr.split() == ["True", "True", "0", "True", "True", "at", "exit"]
 
 
+def test_a_profiler_of_the_command_still_writes_its_results_as_the_process_ends(tmp_path: Path) -> None:
+    profile = tmp_path / "run.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "engine.cli", "run", HEADLINE],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0 and "Resolution 2364" in done.stdout
+    assert profile.stat().st_size > 0  # written after the command returned: the process did not end inside it
+
+
+def test_a_command_started_with_its_standard_output_closed_says_so_in_one_line_and_exits_2() -> None:
+    done = subprocess.run(["bash", "-c", f'"{sys.executable}" -m engine.cli run "{HEADLINE}" >&-'],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["obligations: the standard output was closed before the output was written"]
+
+
 @pytest.mark.parametrize("registered", [False, True])
 def test_the_command_ends_its_process_at_once_when_nothing_is_registered_to_run_at_exit(registered: bool) -> None:
     probe = (

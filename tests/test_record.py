@@ -88,3 +88,14 @@ def test_records_pickle_and_unpickle_to_equal_records() -> None:
 def test_a_limit_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="limits are positive"):
         Limits(max_bytes=0)
+
+
+def test_a_finding_is_replaced_with_its_explanation_s_parts_though_they_are_neither_shown_nor_compared() -> None:
+    from engine.replay.ledger import Finding, FindingKind, Status
+
+    finding = Finding(id="47:1", paragraph="47", rule="47", kind=FindingKind.OBLIGATION, subject="secretary-general",
+                      status=Status.ACTIVE, opened=0, told=["Due."], events=["q1"])
+    moved = finding.replace(status=Status.FULFILLED, closed=5)
+    assert (moved.status, moved.closed, moved.told, moved.events, moved.explanation) == (
+        Status.FULFILLED, 5, ["Due."], ["q1"], "Due.")
+    assert moved.replace(status=Status.ACTIVE, closed=None) == finding and "told" not in repr(finding)

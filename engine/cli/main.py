@@ -371,23 +371,28 @@ def command() -> int:
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
     _own_process = True
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed or broken stream: main() has answered for it
-        pass
-    else:
-        if _nothing_left_at_exit():
-            os._exit(code)
+    flushed = True
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # (None: the process was started with the stream closed)
+                stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream: main() has answered for it
+            flushed = False
+    if flushed and _nothing_left_at_exit():
+        os._exit(code)
     gc.freeze()
     return code
 
 
 def _nothing_left_at_exit() -> bool:
     """Whether ending the process now would skip nothing but freeing memory: no function registered to run at exit
-    (:mod:`atexit`: a library's clean-up, logging's flush) and no other thread alive. Where this Python cannot say
+    (:mod:`atexit`: a library's clean-up, logging's flush), no other thread alive, and nothing that works after
+    the command returns (a profiler or tracer writing its results, ``python -i``). Where this Python cannot say
     how many functions are registered, the answer is no."""
     import atexit
+
+    if sys.getprofile() is not None or sys.gettrace() is not None or sys.flags.inspect:
+        return False
 
     registered = getattr(atexit, "_ncallbacks", None)  # (CPython's count, 3.11 to 3.13)
     if registered is None or registered() != 0:

@@ -53,8 +53,10 @@ def no_cycle_collection(*, lasting: bool = False) -> Iterator[None]:
     try:
         yield
         if settle and not set_aside_already():
-            gc.freeze()  # every tracked object, young or old, set aside; then given back to the oldest generation
-            gc.unfreeze()
+            try:  # (inside: an interruption just after the freeze must not leave the heap set aside for good)
+                gc.freeze()  # every tracked object, young or old, set aside; then given back to the oldest generation
+            finally:
+                gc.unfreeze()
     finally:
         if was_enabled:
             gc.enable()

@@ -115,6 +115,7 @@ class Finding(Record):
                "ends_with_ground", "threat_at", "covered_until", "threat_lasting")
     _fields = _FIELDS  # (shown; ``told``, the explanation's parts, and ``_event_set`` are not)
     _compared = (*_FIELDS, "_event_set")  # (``told`` is not compared)
+    _made_from = (*_FIELDS, "told")
     id: str
     paragraph: str
     rule: str

@@ -324,8 +324,8 @@ def _older_objects_set_aside(events: int) -> Iterator[None]:
         yield
         return
     gc.collect(1)
-    gc.freeze()
-    try:
+    try:  # (the freeze inside: an interruption just after it must not leave the heap set aside for good)
+        gc.freeze()
         yield
     finally:
         gc.unfreeze()

@@ -50,7 +50,7 @@ ENV_DIR = "OBLIGATIONS_CACHE_DIR"
 ENV_OFF = "OBLIGATIONS_NO_CACHE"
 #: the engine's code that a cached pack depends on: every module that reads, checks or compiles a pack, or
 #: defines what is pickled (folders: each module in them)
-CODE = ("rulepack", "inputs", "dates.py", "text.py", "errors.py", "light.py")
+CODE = ("rulepack", "inputs", "dates.py", "text.py", "errors.py", "light.py", "record.py")
 _ENGINE = Path(__file__).resolve().parent.parent
 _SAFE_MODE = 0o022  # an entry writable by its group or by others is not trusted
 _SMALL_FILE = 1 << 20  # bytes: a package's file up to this size is keyed by its digest, a larger one by its size
