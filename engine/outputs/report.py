@@ -355,32 +355,10 @@ class _Writer:
         opened = instants.get(f.opened) or self._at(f.opened)
         closed = "null" if f.closed is None else instants.get(f.closed) or self._at(f.closed)
         events = f.events
-        first = events[0] if events else None  # the event that caused it: also its evidence's and its step's, mostly
-        first_text = s(first) if type(first) is str else None
-        if len(events) == 1 and first_text is not None:
-            events_text = f"[{_PAD4}{first_text}{pad}]"
+        if len(events) == 1 and type(events[0]) is str:
+            events_text = f"[{_PAD4}{s(events[0])}{pad}]"
         else:
             events_text = jsontext.strings(events, pad)
-        provenance, history = f.provenance, f.history
-        if len(provenance) == 1 and len(provenance[0].conditions) == 1:  # one match, of one event
-            evidence = provenance[0]
-            a, ev, ekind, c = evidence.conditions[0]
-            around = self._lone.get((evidence.rule, a, ekind, c)) or self._lone_around(evidence.rule, a, ekind, c)
-            at = opened if evidence.tick == f.opened else instants.get(evidence.tick) or self._at(evidence.tick)
-            provenance_text = (f"[{_PAD4}{around[0]}{at}{around[1]}"
-                               f"{first_text if first_text is not None and ev == first else s(ev)}{around[2]}{_PAD3}]")
-        else:
-            provenance_text = self._provenance(provenance)
-        if len(history) == 1:
-            step = history[0]
-            step_around = self._steps.get((step.status, step.note)) or self._step_around(step.status, step.note)
-            at = opened if step.tick == f.opened else instants.get(step.tick) or self._at(step.tick)
-            event = step.event
-            history_text = (f"[{_PAD4}{{{_PAD5}\"at\": {at}{step_around[0]}"
-                            f"{first_text if first_text is not None and event == first else jsontext.text(event)}"
-                            f"{step_around[1]}{_PAD3}]")
-        else:
-            history_text = self._history(history)
         criterion, incident, days_late, answered_by = f.criterion, f.incident, f.days_late, f.answered_by
         tail = _TAIL if days_late is None and answered_by is None else (
             f',{pad}"days_late": {jsontext.text(days_late)},{pad}"answered_by": {jsontext.text(answered_by)}'
@@ -390,8 +368,8 @@ class _Writer:
                 f'{pad}"events": {events_text},'
                 f'{pad}"criterion": {"null" if criterion is None else jsontext.text(criterion)},'
                 f'{pad}"incident": {"null" if incident is None else jsontext.text(incident)},'
-                f'{pad}"explanation": {s(f.explanation)},{pad}"provenance": {provenance_text},'
-                f'{pad}"history": {history_text}{tail}')
+                f'{pad}"explanation": {s(f.explanation)},{pad}"provenance": {self._provenance(f.provenance)},'
+                f'{pad}"history": {self._history(f.history)}{tail}')
 
     def _provenance(self, provenance: list[Evidence]) -> str:
         if not provenance:
