@@ -89,6 +89,7 @@ def long_date(day: date) -> str:
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")  # English whatever the locale; strftime('%B') cost 5% of a replay
+TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))  # hours, minutes and seconds as instants are written
 
 
 class Clock(Frozen):

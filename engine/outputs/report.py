@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
 
-from ..dates import SECONDS_PER_DAY, Clock, human_instant, iso_instant
+from ..dates import SECONDS_PER_DAY, TWO_DIGITS, Clock, human_instant, iso_instant
 from ..inputs.scenario import Scenario
 from ..replay.ledger import Evidence, Finding, Ledger, Step
 from ..rulepack.pack import RulePack
@@ -330,7 +330,7 @@ class _Writer:
             day, second = divmod(tick, SECONDS_PER_DAY)
             start = self._days.get(day) if self._by_day else None
             if start is not None:
-                two = _TWO_DIGITS
+                two = TWO_DIGITS
                 text = f'{start}{two[second // 3600]}:{two[second // 60 % 60]}:{two[second % 60]}Z"'
             else:
                 text = jsontext.string(_iso(self._moment(tick)))
@@ -436,7 +436,6 @@ class _Writer:
         return around
 
 
-_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))  # hours, minutes and seconds as an ISO instant writes them
 _TAIL = f',{_PAD3}"days_late": null,{_PAD3}"answered_by": null{_PAD2}}}'  # a finding's end, both null
 
 

@@ -12,7 +12,7 @@ from json.encoder import encode_basestring
 from string import Formatter
 from typing import TYPE_CHECKING, Any
 
-from ..dates import Clock, long_date
+from ..dates import TWO_DIGITS, Clock, long_date
 from ..rulepack.compiler import CompiledRule, FieldRef, Value, list_key, member_key
 from ..rulepack.pack import RulePack
 
@@ -249,7 +249,6 @@ def fill(template: str, events: dict[str, Event], pack: RulePack) -> str:
 
 
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # a sentence that starts with one of these is capitalised already
-_TWO_DIGITS = tuple(f"{n:02d}" for n in range(60))  # hours and minutes as an explanation writes them
 
 
 def _on(value: datetime) -> str:
@@ -257,7 +256,7 @@ def _on(value: datetime) -> str:
     moment = value.astimezone(UTC)
     said = long_date(moment.date())
     if moment.hour or moment.minute:
-        return f"{said} at {_TWO_DIGITS[moment.hour]}:{_TWO_DIGITS[moment.minute]} UTC"
+        return f"{said} at {TWO_DIGITS[moment.hour]}:{TWO_DIGITS[moment.minute]} UTC"
     return said
 
 
