@@ -144,14 +144,16 @@ def day_end(day: str) -> datetime:
 
 class DueLimits:
     """Where a bar with a due date ends on the axis (naive UTC): for a duty, the instant the replay makes it late,
-    the end of its due day in the duty's time zone (a zone given by an assumption, e.g. paragraph 47's
-    council_time_zone, taken as the replay had it: ``assumptions`` is the report's); for anything else, or
-    without a pack, 00:00 UTC after the due day. Each duty's zone is found once, each (day, zone) reckoned once."""
+    the end of its due day in the duty's time zone (:meth:`RulePack.time_zone_of` of the pack with the assumptions
+    the report was replayed with: ``assumptions`` is the report's, e.g. paragraph 47's council_time_zone); for
+    anything else, or without a pack, 00:00 UTC after the due day. Each duty's zone is found once, each (day,
+    zone) reckoned once."""
 
     def __init__(self, pack: RulePack | None = None, assumptions: Mapping[str, Any] | None = None) -> None:
-        self._obligations = pack.obligations if pack is not None else {}  # a property that builds a dict: once
-        self._pack = pack
-        self._assumptions = assumptions or {}
+        replayed = {name: used["value"] for name, used in (assumptions or {}).items()
+                    if isinstance(used, Mapping) and used.get("overridden")}
+        self._pack = pack.with_assumptions(replayed) if pack is not None else None
+        self._obligations = self._pack.obligations if self._pack is not None else {}  # (a property: built once)
         self._zones: dict[str, str] = {}
         self._ends: dict[tuple[str, str], datetime] = {}
 
@@ -164,22 +166,9 @@ class DueLimits:
             key = finding.rule
         zone = self._zones.get(key)
         if zone is None:
-            zone = self._zones[key] = self._zone(key)
+            found = self._obligations.get(key)
+            zone = self._zones[key] = "UTC" if found is None else self._pack.time_zone_of(found[0])
         return zone
-
-    def _zone(self, key: str) -> str:
-        from ..rulepack.plain import is_param
-
-        assert self._pack is not None
-        found = self._obligations.get(key)
-        if found is None or found[0].time_zone is None:
-            return "UTC"
-        value = found[0].time_zone
-        if is_param(value):
-            replayed = (self._assumptions.get(value.param) or {}).get("value")
-            if isinstance(replayed, str):
-                return replayed
-        return self._pack.text_of(value, "UTC")
 
     def __call__(self, finding: FindingView) -> datetime:
         """The instant ``finding``'s bar ends at its due date (``finding.due`` must be set)."""
